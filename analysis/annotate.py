@@ -1,0 +1,221 @@
+"""``annotate()``: a :class:`~analysis.corpus.Corpus` → one row per token (tidy), cached.
+
+Per token: ``doc_id, para_id, sent_id, token_id, start, end, token, token_type, norm, lemma,
+is_stop, is_negation, is_punct, is_content, compound, compound_head, compound_modifier`` plus the
+paragraph's ``kind``, ``speaker`` and ``is_boilerplate``.
+
+* Tokens and sentences: :mod:`analysis.tokenize` (web-aware regex tokenizer; German Punkt).
+* Lemmas: simplemma 2 (MIT), looked up once per word type. Gender forms keep their suffix
+  (``Empfänger:innen`` → ``Empfänger:in``); hashtags are lemmatised without ``#``.
+* Stop words: the ``stop-words`` package's German list (BSD-3) minus negations
+  (``resources/negations_de.txt``), which get ``is_negation``.
+* Compounds: :mod:`analysis.compounds`.
+
+Results are cached as Parquet, one file per document, keyed by a hash of the annotator version
+and the document's text and paragraph spans, so reruns and notebooks do not redo the work.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sys
+import warnings
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+import pandas as pd
+
+from .compounds import compound_parts
+from .corpus import Corpus
+from .tokenize import split_sentences, tokenize
+
+__all__ = ["ANNOTATOR_VERSION", "TOKEN_COLUMNS", "annotate", "annotate_text", "default_cache_dir", "stopwords"]
+
+ANNOTATOR_VERSION = "1"
+TOKEN_COLUMNS = (
+    "doc_id",
+    "para_id",
+    "sent_id",
+    "token_id",
+    "start",
+    "end",
+    "token",
+    "token_type",
+    "norm",
+    "lemma",
+    "is_stop",
+    "is_negation",
+    "is_punct",
+    "is_content",
+    "compound",
+    "compound_head",
+    "compound_modifier",
+)
+_FEATURES = ("norm", "lemma", "is_stop", "is_negation", "is_punct", "is_content", "compound", "compound_head", "compound_modifier")
+_WORDLIKE = frozenset({"word", "hashtag"})
+
+
+def _read_resource(name: str) -> list[str]:
+    text = resources.files("analysis.resources").joinpath(name).read_text("utf-8")
+    return [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
+
+
+@lru_cache(maxsize=1)
+def negations() -> frozenset[str]:
+    return frozenset(_read_resource("negations_de.txt"))
+
+
+@lru_cache(maxsize=1)
+def stopwords() -> frozenset[str]:
+    """German stop words (stop-words package, BSD-3-Clause) without the negations."""
+    from stop_words import get_stop_words
+
+    return frozenset(w.lower() for w in get_stop_words("german")) - negations()
+
+
+def _lemmatize(word: str) -> str:
+    import simplemma
+
+    return simplemma.lemmatize(word, lang="de")
+
+
+@lru_cache(maxsize=500_000)
+def _features(surface: str, token_type: str) -> tuple:
+    norm = surface.lower().replace("’", "'")
+    if token_type == "punct" or token_type == "symbol":
+        return (norm, surface, False, False, True, False, "", "", "")
+    if token_type not in _WORDLIKE:
+        return (norm, norm if token_type in ("url", "email", "mention") else surface, False, False, False, False, "", "", "")
+    word = surface.lstrip("#")
+    gender = ""
+    for sep in (":", "*", "_", "/"):
+        if sep in word and word.rsplit(sep, 1)[-1].lower() in ("innen", "in"):
+            word, gender = word.rsplit(sep, 1)[0], ":in"
+            norm = word.lower() + ":" + surface.rsplit(sep, 1)[-1].lower()
+            break
+    lemma = _lemmatize(word) + gender
+    lower = norm.lstrip("#")
+    is_negation = lower in negations()
+    is_stop = (lower in stopwords() or lemma.lower() in stopwords()) and not is_negation
+    letters = sum(ch.isalpha() for ch in word)
+    is_content = not is_stop and not is_negation and letters >= 2
+    compound, head, modifier = ("", "", "")
+    if is_content and (word[:1].isupper() or "-" in word) and len(word) >= 7:
+        compound, head, modifier = compound_parts(word, _lemmatize)
+    return (norm, lemma, is_stop, is_negation, False, is_content, compound, head, modifier)
+
+
+def annotate_text(text: str, paragraph_spans: list[tuple[int, int]]) -> pd.DataFrame:
+    """Annotate one document given its paragraph spans (no cache, no paragraph metadata)."""
+    para_ids: list[int] = []
+    sent_ids: list[int] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    surfaces: list[str] = []
+    types: list[str] = []
+    sent_id = 0
+    for para_id, (a, b) in enumerate(paragraph_spans):
+        para_text = text[a:b]
+        for s_start, s_end in split_sentences(para_text):
+            for t_start, t_end, surface, ttype in tokenize(para_text[s_start:s_end], offset=a + s_start):
+                para_ids.append(para_id)
+                sent_ids.append(sent_id)
+                starts.append(t_start)
+                ends.append(t_end)
+                surfaces.append(surface)
+                types.append(ttype)
+            sent_id += 1
+    feats = [_features(s, t) for s, t in zip(surfaces, types)]
+    columns = list(zip(*feats)) if feats else [[] for _ in _FEATURES]
+    frame = {
+        "para_id": para_ids,
+        "sent_id": sent_ids,
+        "token_id": range(len(surfaces)),
+        "start": starts,
+        "end": ends,
+        "token": surfaces,
+        "token_type": types,
+    }
+    for name, col in zip(_FEATURES, columns):
+        frame[name] = col
+    df = pd.DataFrame(frame)
+    for name in ("para_id", "sent_id", "token_id", "start", "end"):
+        df[name] = df[name].astype("int64")
+    for name in ("is_stop", "is_negation", "is_punct", "is_content"):
+        df[name] = df[name].astype(bool)
+    return df
+
+
+def default_cache_dir() -> Path:
+    """``$ANALYSIS_CACHE_DIR`` or ``~/.cache/german-discourse-analysis``."""
+    env = os.environ.get("ANALYSIS_CACHE_DIR")
+    return Path(env) if env else Path.home() / ".cache" / "german-discourse-analysis"
+
+
+def _cache_key(text: str, spans: list[tuple[int, int]]) -> str:
+    h = hashlib.sha256()
+    h.update(f"annotate-v{ANNOTATOR_VERSION}\n".encode())
+    h.update(repr(spans).encode())
+    h.update(text.encode("utf-8"))
+    return h.hexdigest()[:32]
+
+
+def annotate(
+    corpus: Corpus,
+    *,
+    boilerplate: bool = False,
+    cache: bool | str | os.PathLike[str] = True,
+    progress: bool = False,
+) -> pd.DataFrame:
+    """One row per token for every document of ``corpus``.
+
+    Boilerplate paragraphs (bylines, comments, share buttons …) are left out unless
+    ``boilerplate=True``; the ``is_boilerplate`` column says which rows they are. ``cache`` is
+    ``True`` (default folder, see :func:`default_cache_dir`), a folder, or ``False``.
+    """
+    cache_dir = None if cache is False else (default_cache_dir() if cache is True else Path(cache))
+    paragraphs = corpus.paragraphs
+    frames = []
+    docs = corpus.documents
+    iterator = docs.itertuples(index=False)
+    if progress:
+        from tqdm.auto import tqdm
+
+        iterator = tqdm(iterator, total=len(docs), desc="annotate", unit="doc", file=sys.stderr)
+    for doc in iterator:
+        paras = paragraphs[paragraphs["doc_id"] == doc.doc_id]
+        spans = list(zip(paras["start"].tolist(), paras["end"].tolist()))
+        df = _cached(doc.text, spans, cache_dir)
+        df.insert(0, "doc_id", doc.doc_id)
+        frames.append(df)
+    if frames:
+        tokens = pd.concat(frames, ignore_index=True)
+    else:
+        tokens = annotate_text("", []).assign(doc_id=pd.Series(dtype=str))[list(TOKEN_COLUMNS)]
+    meta = paragraphs[["doc_id", "para_id", "kind", "speaker", "is_boilerplate"]]
+    tokens = tokens.merge(meta, on=["doc_id", "para_id"], how="left", validate="many_to_one")
+    if not boilerplate:
+        tokens = tokens[~tokens["is_boilerplate"]].reset_index(drop=True)
+    return tokens
+
+
+def _cached(text: str, spans: list[tuple[int, int]], cache_dir: Path | None) -> pd.DataFrame:
+    if cache_dir is None:
+        return annotate_text(text, spans)
+    path = cache_dir / f"{_cache_key(text, spans)}.parquet"
+    if path.is_file():
+        try:
+            return pd.read_parquet(path)
+        except Exception:  # a truncated or foreign file: recompute and overwrite
+            pass
+    df = annotate_text(text, spans)
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        df.to_parquet(tmp, index=False)
+        os.replace(tmp, path)
+    except OSError as exc:
+        warnings.warn(f"annotation cache {cache_dir} is not writable ({exc.strerror}); continuing without it", stacklevel=2)
+    return df
