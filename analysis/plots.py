@@ -1,0 +1,110 @@
+"""One look for every figure: shared matplotlib helpers used by all analysis modules.
+
+Figures are deterministic (no timestamps in metadata) and small: callers pass top-N tables, not
+whole corpora. Each helper returns the ``Figure`` so notebooks can show it and the CLI can save it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+__all__ = ["PALETTE", "barh", "heatmap", "save", "style", "wrap_label"]
+
+PALETTE = ["#1b6ca8", "#e07b39", "#3a9e6f", "#c44e52", "#8172b2", "#937860", "#da8bc3", "#8c8c8c", "#ccb974", "#64b5cd"]
+
+_STYLE = {
+    "figure.dpi": 100,
+    "savefig.dpi": 100,
+    "font.size": 10,
+    "axes.titlesize": 11,
+    "axes.titleweight": "bold",
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.prop_cycle": matplotlib.cycler(color=PALETTE),
+    "svg.hashsalt": "german-discourse",
+}
+
+
+def style() -> None:
+    """Apply the project's matplotlib style (idempotent)."""
+    plt.rcParams.update(_STYLE)
+
+
+def wrap_label(text: str, width: int = 28) -> str:
+    """Shorten long labels for axes: ``"schertler-stille-revolution"`` stays, longer ones get ``…``."""
+    text = str(text)
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def barh(
+    values: pd.Series,
+    *,
+    title: str = "",
+    xlabel: str = "",
+    ax: plt.Axes | None = None,
+    color: str | Sequence[str] | None = None,
+) -> plt.Figure:
+    """Horizontal bar chart of a Series (index = labels), largest at the top."""
+    style()
+    values = values.iloc[::-1]
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(6, 0.3 * len(values) + 1.2))
+    else:
+        fig = ax.figure
+    ax.barh([wrap_label(i) for i in values.index], values.to_numpy(), color=color or PALETTE[0])
+    ax.set_title(title)
+    ax.set_xlabel(xlabel)
+    fig.tight_layout()
+    return fig
+
+
+def heatmap(
+    table: pd.DataFrame,
+    *,
+    title: str = "",
+    cmap: str = "Blues",
+    fmt: str = "{:.2f}",
+    center: float | None = None,
+    ax: plt.Axes | None = None,
+    colorbar_label: str = "",
+) -> plt.Figure:
+    """Annotated heatmap of a DataFrame (rows × columns)."""
+    style()
+    data = table.to_numpy(dtype=float)
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(0.9 * table.shape[1] + 3, 0.45 * table.shape[0] + 1.5))
+    else:
+        fig = ax.figure
+    kwargs = {}
+    if center is not None and np.isfinite(data).any():
+        span = np.nanmax(np.abs(data - center)) or 1.0
+        kwargs = {"vmin": center - span, "vmax": center + span}
+    im = ax.imshow(data, cmap=cmap, aspect="auto", **kwargs)
+    ax.set_xticks(range(table.shape[1]), [wrap_label(c, 18) for c in table.columns], rotation=35, ha="right")
+    ax.set_yticks(range(table.shape[0]), [wrap_label(i) for i in table.index])
+    if table.size <= 400:
+        lo, hi = im.get_clim()
+        for (i, j), v in np.ndenumerate(data):
+            if np.isfinite(v):
+                dark = (v - lo) / ((hi - lo) or 1) > 0.6
+                ax.text(j, i, fmt.format(v), ha="center", va="center", fontsize=8, color="white" if dark else "black")
+    cb = fig.colorbar(im, ax=ax, fraction=0.04)
+    if colorbar_label:
+        cb.set_label(colorbar_label)
+    ax.set_title(title)
+    fig.tight_layout()
+    return fig
+
+
+def save(fig: plt.Figure, path: str | Path) -> Path:
+    """Save ``fig`` as PNG without volatile metadata (identical bytes on reruns)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, format="png", metadata={"Software": None}, bbox_inches="tight")
+    return path
