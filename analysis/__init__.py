@@ -1,8 +1,8 @@
 """German discourse analysis: load German web texts into tidy DataFrames and compare them.
 
-    >>> from analysis import load_corpus, annotate
-    >>> corpus = load_corpus("data/texts")
-    >>> tokens = annotate(corpus)
+>>> from analysis import load_corpus, annotate
+>>> corpus = load_corpus("data/texts")
+>>> tokens = annotate(corpus)
 """
 
 from .annotate import annotate

@@ -25,11 +25,12 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from .compounds import compound_parts
 from .corpus import Corpus
-from .tokenize import split_sentences, tokenize
+from .tokenize import sentence_starts, tokenize
 
 __all__ = ["ANNOTATOR_VERSION", "TOKEN_COLUMNS", "annotate", "annotate_text", "default_cache_dir", "stopwords"]
 
@@ -53,7 +54,17 @@ TOKEN_COLUMNS = (
     "compound_head",
     "compound_modifier",
 )
-_FEATURES = ("norm", "lemma", "is_stop", "is_negation", "is_punct", "is_content", "compound", "compound_head", "compound_modifier")
+_FEATURES = (
+    "norm",
+    "lemma",
+    "is_stop",
+    "is_negation",
+    "is_punct",
+    "is_content",
+    "compound",
+    "compound_head",
+    "compound_modifier",
+)
 _WORDLIKE = frozenset({"word", "hashtag"})
 
 
@@ -87,7 +98,17 @@ def _features(surface: str, token_type: str) -> tuple:
     if token_type == "punct" or token_type == "symbol":
         return (norm, surface, False, False, True, False, "", "", "")
     if token_type not in _WORDLIKE:
-        return (norm, norm if token_type in ("url", "email", "mention") else surface, False, False, False, False, "", "", "")
+        return (
+            norm,
+            norm if token_type in ("url", "email", "mention") else surface,
+            False,
+            False,
+            False,
+            False,
+            "",
+            "",
+            "",
+        )
     word = surface.lstrip("#")
     gender = ""
     for sep in (":", "*", "_", "/"):
@@ -108,44 +129,56 @@ def _features(surface: str, token_type: str) -> tuple:
 
 
 def annotate_text(text: str, paragraph_spans: list[tuple[int, int]]) -> pd.DataFrame:
-    """Annotate one document given its paragraph spans (no cache, no paragraph metadata)."""
-    para_ids: list[int] = []
-    sent_ids: list[int] = []
-    starts: list[int] = []
-    ends: list[int] = []
-    surfaces: list[str] = []
-    types: list[str] = []
-    sent_id = 0
-    for para_id, (a, b) in enumerate(paragraph_spans):
+    """Annotate one document given its paragraph spans (no cache, no paragraph metadata).
+
+    Word-level features are computed once per distinct surface form and spread to the tokens
+    with vectorised ``take``s; string columns are built from the distinct values only.
+    """
+    all_tokens: list[tuple[int, int, str, str]] = []
+    para_lengths: list[int] = []
+    sent_lengths: list[int] = []
+    for a, b in paragraph_spans:
         para_text = text[a:b]
-        for s_start, s_end in split_sentences(para_text):
-            for t_start, t_end, surface, ttype in tokenize(para_text[s_start:s_end], offset=a + s_start):
-                para_ids.append(para_id)
-                sent_ids.append(sent_id)
-                starts.append(t_start)
-                ends.append(t_end)
-                surfaces.append(surface)
-                types.append(ttype)
-            sent_id += 1
-    feats = [_features(s, t) for s, t in zip(surfaces, types)]
-    columns = list(zip(*feats)) if feats else [[] for _ in _FEATURES]
-    frame = {
-        "para_id": para_ids,
-        "sent_id": sent_ids,
-        "token_id": range(len(surfaces)),
-        "start": starts,
-        "end": ends,
-        "token": surfaces,
-        "token_type": types,
+        toks = tokenize(para_text, offset=a)
+        para_lengths.append(len(toks))
+        if not toks:
+            continue
+        bounds = sentence_starts(toks, para_text, offset=a)
+        bounds.append(len(toks))
+        sent_lengths.extend(bounds[k + 1] - bounds[k] for k in range(len(bounds) - 1))
+        all_tokens.extend(toks)
+    n = len(all_tokens)
+    if n:
+        starts, ends, surfaces, types = zip(*all_tokens)
+    else:
+        starts, ends, surfaces, types = (), (), (), ()
+    surf_arr = np.array(surfaces, dtype=object)
+    type_arr = np.array(types, dtype=object)
+    codes, uniques = pd.factorize(surf_arr) if n else (np.empty(0, dtype=np.int64), np.empty(0, dtype=object))
+    first = np.empty(len(uniques), dtype=np.int64)
+    first[codes[::-1]] = np.arange(n - 1, -1, -1)
+    feats = [_features(surface, ttype) for surface, ttype in zip(uniques, type_arr[first])]
+    frame: dict[str, object] = {
+        "para_id": np.repeat(np.arange(len(para_lengths), dtype=np.int64), para_lengths),
+        "sent_id": np.repeat(np.arange(len(sent_lengths), dtype=np.int64), sent_lengths),
+        "token_id": np.arange(n, dtype=np.int64),
+        "start": np.asarray(starts, dtype=np.int64),
+        "end": np.asarray(ends, dtype=np.int64),
+        "token": _strings(list(uniques), codes),
+        "token_type": pd.array(type_arr, dtype="str"),
     }
-    for name, col in zip(_FEATURES, columns):
-        frame[name] = col
-    df = pd.DataFrame(frame)
-    for name in ("para_id", "sent_id", "token_id", "start", "end"):
-        df[name] = df[name].astype("int64")
-    for name in ("is_stop", "is_negation", "is_punct", "is_content"):
-        df[name] = df[name].astype(bool)
-    return df
+    for k, name in enumerate(_FEATURES):
+        values = [f[k] for f in feats]
+        if name.startswith("is_"):
+            frame[name] = np.asarray(values, dtype=bool).take(codes) if n else np.empty(0, dtype=bool)
+        else:
+            frame[name] = _strings(values, codes)
+    return pd.DataFrame(frame)
+
+
+def _strings(values: list[str], codes: np.ndarray):
+    """A string column from its distinct values and the codes that pick them."""
+    return pd.array(values, dtype="str").take(codes) if len(codes) else pd.array([], dtype="str")
 
 
 def default_cache_dir() -> Path:
@@ -217,5 +250,7 @@ def _cached(text: str, spans: list[tuple[int, int]], cache_dir: Path | None) -> 
         df.to_parquet(tmp, index=False)
         os.replace(tmp, path)
     except OSError as exc:
-        warnings.warn(f"annotation cache {cache_dir} is not writable ({exc.strerror}); continuing without it", stacklevel=2)
+        warnings.warn(
+            f"annotation cache {cache_dir} is not writable ({exc.strerror}); continuing without it", stacklevel=2
+        )
     return df

@@ -33,9 +33,15 @@ def _parser() -> argparse.ArgumentParser:
         description="Read every .txt/.md/.html file in --corpus, annotate it, execute every notebook in "
         "notebooks/ against it and write OUT/index.html, OUT/notebooks/ and OUT/tables/.",
     )
-    run.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="folder of texts (default: the shipped corpus)")
-    run.add_argument("--out", type=Path, required=True, help="output folder (created; must be empty or a previous report)")
-    run.add_argument("--metadata", type=Path, help="metadata CSV (default: CORPUS/metadata.csv or CORPUS/../metadata.csv)")
+    run.add_argument(
+        "--corpus", type=Path, default=DEFAULT_CORPUS, help="folder of texts (default: the shipped corpus)"
+    )
+    run.add_argument(
+        "--out", type=Path, required=True, help="output folder (created; must be empty or a previous report)"
+    )
+    run.add_argument(
+        "--metadata", type=Path, help="metadata CSV (default: CORPUS/metadata.csv or CORPUS/../metadata.csv)"
+    )
     run.add_argument("--themes", type=Path, help="theme lexicon TOML (default: data/themes.toml)")
     run.add_argument("--references", type=Path, help="reference statements, one per line (e.g. Cluetrain theses)")
     run.add_argument("--max-mb", type=float, default=20.0, help="refuse files larger than this many MB (default 20)")

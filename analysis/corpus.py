@@ -330,7 +330,11 @@ def _read_metadata(root: Path, metadata: str | os.PathLike[str] | None, report: 
         raw = path.read_bytes()
         text = raw.decode("utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
-        report("warning", name, f"metadata cannot be read as UTF-8 CSV ({exc.__class__.__name__}); continuing without metadata")
+        report(
+            "warning",
+            name,
+            f"metadata cannot be read as UTF-8 CSV ({exc.__class__.__name__}); continuing without metadata",
+        )
         return []
     try:
         reader = csv.DictReader(io.StringIO(text))
@@ -347,9 +351,7 @@ def _read_metadata(root: Path, metadata: str | os.PathLike[str] | None, report: 
         if None in row:
             report("warning", name, f"line {line_no} has more fields than the header; extra fields ignored")
         clean = {
-            (k or "").strip(): (v or "").strip() if isinstance(v, str) else ""
-            for k, v in row.items()
-            if k is not None
+            (k or "").strip(): (v or "").strip() if isinstance(v, str) else "" for k, v in row.items() if k is not None
         }
         f = clean.get("file", "")
         if f:
@@ -358,7 +360,9 @@ def _read_metadata(root: Path, metadata: str | os.PathLike[str] | None, report: 
                 continue
             clean["file"] = Path(f).as_posix()
         if clean.get("doc_id"):
-            clean["doc_id"] = slugify(clean["doc_id"]) if not regex.fullmatch(r"[\w.\-]+", clean["doc_id"]) else clean["doc_id"]
+            clean["doc_id"] = (
+                slugify(clean["doc_id"]) if not regex.fullmatch(r"[\w.\-]+", clean["doc_id"]) else clean["doc_id"]
+            )
         if not f and not clean.get("doc_id"):
             report("warning", name, f"line {line_no} has neither file nor doc_id; row ignored")
             continue

@@ -113,8 +113,10 @@ class _Doc:
 # ---------------------------------------------------------------------------------------------
 # paragraph splitting
 
-_BULLET_RE = regex.compile(r"^\s*(?:[•·▪►◦‣∙*\-–—]\s+|\d{1,2}[.)]\s+(?!(?:Jan|Feb|Mär|Apr|Mai|Jun|Jul|Aug|Sep|Okt|Nov|Dez)))")
-_SENT_END = ".!?:…\"“”«»"
+_BULLET_RE = regex.compile(
+    r"^\s*(?:[•·▪►◦‣∙*\-–—]\s+|\d{1,2}[.)]\s+(?!(?:Jan|Feb|Mär|Apr|Mai|Jun|Jul|Aug|Sep|Okt|Nov|Dez)))"
+)
+_SENT_END = '.!?:…"“”«»'
 
 
 def split_paragraphs(text: str) -> list[tuple[int, int]]:
@@ -227,9 +229,7 @@ _BIO_MARKER_RE = regex.compile(
     r"|About the author)",
     regex.IGNORECASE,
 )
-_URL_RE = regex.compile(
-    r"https?://\S+|www\.\S+|\b[\w\-]+(?:\.[\w\-]+)*\.(?:de|com|org|net|at|ch|eu|info|io)\b(?!\w)"
-)
+_URL_RE = regex.compile(r"https?://\S+|www\.\S+|\b[\w\-]+(?:\.[\w\-]+)*\.(?:de|com|org|net|at|ch|eu|info|io)\b(?!\w)")
 _EMAIL_RE = regex.compile(r"[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+")
 _PHONE_RE = regex.compile(r"(?:Tel\.?|Telefon|Fon|Fax|Mobil)\s*:?\s*\+?[\d\s/()\-]{6,}")
 _CONTACT_CUE_RE = regex.compile(
@@ -256,7 +256,7 @@ _EVENT_CUE_RES = (
     ),
     regex.compile(r"\b(?:Montag|Dienstag|Mittwoch|Donnerstag|Freitag|Samstag|Sonntag)\b"),
 )
-_OPEN_QUOTES = "„“\"»«"
+_OPEN_QUOTES = '„“"»«'
 _QUOTE_RE = regex.compile(
     r"„(?P<q>[^„“”\n]{1,2000}?)[“”]"
     r"|“(?P<q>[^“”„\n]{1,2000}?)[”“]"
@@ -364,10 +364,7 @@ def _classify(doc: _Doc) -> None:
             in_comments = True
         elif nw <= 12 and _VIEW_COUNTER_RE.search(t):
             kind = "view_counter"
-        elif nw <= 10 and (
-            _SHARE_LEAD_RE.match(t)
-            or (nw >= 2 and all(w.casefold() in _SHARE_WORDS for w in words))
-        ):
+        elif nw <= 10 and (_SHARE_LEAD_RE.match(t) or (nw >= 2 and all(w.casefold() in _SHARE_WORDS for w in words))):
             kind = "share_buttons"
         elif nw <= 30 and _CAPTION_RE.search(t):
             kind = "photo_caption"
@@ -490,7 +487,7 @@ def _apply_inline_labels(doc: _Doc) -> None:
         if known or (label.isupper() and len(label) > 3) or label in ("Frage", "Antwort", "F", "A"):
             p.label = label
             p.start += m.end()
-            p.text = p.text[m.end():]
+            p.text = p.text[m.end() :]
 
 
 def _addressed(text: str, speakers: Sequence[str]) -> str | None:
@@ -559,7 +556,11 @@ def _assign_interview(doc: _Doc) -> None:
         t = _mask_quotes(p.text).rstrip()
         label_role = None
         if p.label:
-            label_role = "question" if p.label in ("Frage", "F") or p.label.startswith(("Interviewer", "Redaktion")) else "answer"
+            label_role = (
+                "question"
+                if p.label in ("Frage", "F") or p.label.startswith(("Interviewer", "Redaktion"))
+                else "answer"
+            )
             if doc.interviewer and p.label.casefold() == doc.interviewer.casefold():
                 label_role = "question"
         is_question = label_role == "question" or (
@@ -580,7 +581,11 @@ def _assign_interview(doc: _Doc) -> None:
             seen_question = True
         elif seen_question:
             p.kind = "answer" if p.kind == "body" else p.kind
-            p.speaker = _canonical(p.label, doc.speakers) if p.label and label_role == "answer" and p.label not in ("Antwort", "A") else default
+            p.speaker = (
+                _canonical(p.label, doc.speakers)
+                if p.label and label_role == "answer" and p.label not in ("Antwort", "A")
+                else default
+            )
 
 
 # ---------------------------------------------------------------------------------------------

@@ -1,0 +1,220 @@
+"""Annotation quality and speed on UD German GSD test, against spaCy in the same run.
+
+Prints
+* lemma accuracy on gold tokens (exact match with the UD lemma) — ours (simplemma + rules) vs
+  spaCy's lookup lemmatizer (spacy-lookups-data);
+* end-to-end lemma accuracy with our own tokenizer (tokens aligned to gold by character offsets);
+* token boundary F1 and sentence-boundary F1 (sentences joined into paragraphs of 20);
+* throughput in tokens/s of the whole annotation (tokenize + sentences + lemma + stop words +
+  compounds) against spaCy ``blank("de")`` + sentencizer + lookup lemmatizer on the same text.
+
+Targets (issue 2): lemma accuracy ≥ 0.96, sentence F1 ≥ 0.92, throughput ≥ 2× spaCy.
+Skips cleanly (exit 0 with a note) when ../shared/eval/ud-german-gsd is absent.
+Run: ``make bench`` or ``python benchmarks/bench_annotation.py [--repeat N]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+UD = ROOT.parent / "shared" / "eval" / "ud-german-gsd" / "de_gsd-ud-test.conllu"
+CHUNK = 20
+
+
+def read_conllu(path: Path) -> list[dict]:
+    """Sentences with text and gold tokens (form, lemma, start, end); multiword-token parts skipped."""
+    sentences, cur = [], None
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("# text = "):
+            cur = {"text": line[len("# text = ") :], "tokens": []}
+        elif line and not line.startswith("#") and cur is not None:
+            cols = line.split("\t")
+            if "." in cols[0]:
+                continue
+            if "-" in cols[0]:
+                cur.setdefault("mwt", set()).update(range(int(cols[0].split("-")[0]), int(cols[0].split("-")[1]) + 1))
+                cur["tokens"].append({"form": cols[1], "lemma": None})
+                continue
+            if int(cols[0]) in cur.get("mwt", ()):
+                continue
+            cur["tokens"].append({"form": cols[1], "lemma": cols[2]})
+        elif not line and cur is not None:
+            _offsets(cur)
+            sentences.append(cur)
+            cur = None
+    if cur is not None:
+        _offsets(cur)
+        sentences.append(cur)
+    return sentences
+
+
+def _offsets(sent: dict) -> None:
+    pos = 0
+    for tok in sent["tokens"]:
+        found = sent["text"].find(tok["form"], pos)
+        tok["start"] = found if found >= 0 else pos
+        tok["end"] = tok["start"] + len(tok["form"])
+        pos = tok["end"]
+
+
+def f1(gold: set, pred: set) -> tuple[float, float, float]:
+    tp = len(gold & pred)
+    p = tp / len(pred) if pred else 0.0
+    r = tp / len(gold) if gold else 0.0
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--repeat", type=int, default=5, help="timed runs (median is reported)")
+    args = ap.parse_args()
+    if not UD.is_file():
+        print(f"skipped: {UD} not found (UD German GSD is read from ../shared/eval)")
+        return 0
+
+    import importlib
+
+    ann = importlib.import_module("analysis.annotate")
+    from analysis.structure import split_paragraphs
+    from analysis.tokenize import split_sentences, tokenize
+
+    sents = read_conllu(UD)
+    n_gold = sum(1 for s in sents for t in s["tokens"] if t["lemma"] is not None)
+    print(f"UD German GSD test: {len(sents)} sentences, {n_gold} gold word tokens (multiword-token parts left out)")
+
+    # 1. lemma accuracy on gold tokens -------------------------------------------------------
+    def our_lemma(form: str) -> str:
+        toks = tokenize(form)
+        ttype = toks[0][3] if len(toks) == 1 else "word"
+        return ann._features(form, ttype)[1]
+
+    gold_pairs = [(t["form"], t["lemma"]) for s in sents for t in s["tokens"] if t["lemma"] is not None]
+    ours_ok = sum(our_lemma(f) == g for f, g in gold_pairs)
+    ours_ci = sum(our_lemma(f).casefold() == g.casefold() for f, g in gold_pairs)
+    content_pairs = [(f, g) for f, g in gold_pairs if ann._features(f, "word")[5]]
+    ours_content = sum(our_lemma(f) == g for f, g in content_pairs)
+
+    spacy_nlp = None
+    try:
+        import spacy
+
+        spacy_nlp = spacy.blank("de")
+        spacy_nlp.add_pipe("sentencizer")
+        spacy_nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+        spacy_nlp.initialize()
+    except Exception as exc:  # spaCy is only a benchmark extra
+        print(
+            f"note: spaCy baseline unavailable ({exc.__class__.__name__}: {exc}); install with `pip install -e .[bench]`"
+        )
+        spacy_nlp = None
+
+    print("\nLemma accuracy on gold tokens (exact / case-insensitive / content words):")
+    print(
+        f"  ours (simplemma + rules):   {ours_ok / len(gold_pairs):.4f} / {ours_ci / len(gold_pairs):.4f} / {ours_content / len(content_pairs):.4f}"
+    )
+    if spacy_nlp is not None:
+        from spacy.tokens import Doc
+
+        words = [f for f, _ in gold_pairs]
+        doc = spacy_nlp.get_pipe("lemmatizer")(Doc(spacy_nlp.vocab, words=words))
+        sp_lemmas = [t.lemma_ for t in doc]
+        sp_ok = sum(a == g for a, (_, g) in zip(sp_lemmas, gold_pairs))
+        sp_ci = sum(a.casefold() == g.casefold() for a, (_, g) in zip(sp_lemmas, gold_pairs))
+        print(f"  spaCy lookup lemmatizer:    {sp_ok / len(gold_pairs):.4f} / {sp_ci / len(gold_pairs):.4f}")
+
+    # 2. tokens and sentences end to end -------------------------------------------------------
+    chunks = [sents[i : i + CHUNK] for i in range(0, len(sents), CHUNK)]
+    paragraphs, gold_bounds, gold_tokens, gold_lemma_at = [], set(), set(), {}
+    offset = 0
+    for chunk in chunks:
+        parts = []
+        for s in chunk:
+            start = offset + sum(len(p) + 1 for p in parts)
+            for t in s["tokens"]:
+                gold_tokens.add((start + t["start"], start + t["end"]))
+                if t["lemma"] is not None:
+                    gold_lemma_at[(start + t["start"], start + t["end"])] = t["lemma"]
+            parts.append(s["text"])
+            gold_bounds.add(start + len(s["text"]))
+        para = " ".join(parts)
+        gold_bounds.discard(offset + len(para))  # paragraph end is not a decision
+        paragraphs.append(para)
+        offset += len(para) + 2
+    text = "\n\n".join(paragraphs)
+    pred_bounds, pred_tokens, lemma_hits = set(), set(), 0
+    spans = split_paragraphs(text)
+    for a, b in spans:
+        for s0, s1 in split_sentences(text[a:b]):
+            if a + s1 != b:
+                pred_bounds.add(a + s1)
+    tokens = ann.annotate_text(text, spans)
+    for row in tokens[["start", "end", "lemma"]].itertuples(index=False):
+        pred_tokens.add((row.start, row.end))
+        if gold_lemma_at.get((row.start, row.end)) == row.lemma:
+            lemma_hits += 1
+    tp, tr, tf = f1(gold_tokens, pred_tokens)
+    sp, sr, sf = f1(gold_bounds, pred_bounds)
+    print("\nEnd to end with our tokenizer:")
+    print(f"  token boundaries P/R/F1:    {tp:.4f} / {tr:.4f} / {tf:.4f}")
+    print(f"  lemma accuracy (aligned):   {lemma_hits / len(gold_lemma_at):.4f} of gold word tokens")
+    print(f"  sentence boundaries P/R/F1: {sp:.4f} / {sr:.4f} / {sf:.4f}  (n={len(gold_bounds)})")
+    if spacy_nlp is not None:
+        sp_bounds = set()
+        off = 0
+        for para in paragraphs:
+            doc = spacy_nlp(para)
+            for sent in doc.sents:
+                end = off + sent.end_char
+                if sent.end_char != len(para):
+                    sp_bounds.add(end)
+            off += len(para) + 2
+        print(f"  spaCy sentencizer P/R/F1:   {'%.4f / %.4f / %.4f' % f1(gold_bounds, sp_bounds)}")
+
+    # 3. throughput -------------------------------------------------------------------------
+    n_tokens = len(tokens)
+    ann.annotate_text(text[:2000], split_paragraphs(text[:2000]))  # warm-up: load dictionaries
+
+    def ours_cold():
+        ann._features.cache_clear()
+        ann.annotate_text(text, spans)
+
+    def ours_warm():
+        ann.annotate_text(text, spans)
+
+    def timed(fn) -> float:
+        runs = []
+        for _ in range(args.repeat):
+            t0 = time.perf_counter()
+            fn()
+            runs.append(time.perf_counter() - t0)
+        return statistics.median(runs)
+
+    t_cold = timed(ours_cold)
+    t_warm = timed(ours_warm)
+    print(f"\nThroughput on {n_tokens} tokens ({len(paragraphs)} paragraphs), median of {args.repeat} runs:")
+    print(f"  ours, per-type cache cleared each run: {n_tokens / t_cold:>10,.0f} tokens/s")
+    print(f"  ours, per-type cache warm:             {n_tokens / t_warm:>10,.0f} tokens/s")
+    if spacy_nlp is not None:
+        list(spacy_nlp.pipe(paragraphs[:3]))
+
+        def spacy_run():
+            for _ in spacy_nlp.pipe(paragraphs, batch_size=64):
+                pass
+
+        n_sp = sum(len(d) for d in spacy_nlp.pipe(paragraphs))
+        t_sp = timed(spacy_run)
+        print(f"  spaCy blank(de)+sentencizer+lookup:    {n_sp / t_sp:>10,.0f} tokens/s")
+        print(
+            f"  speed-up (cold / warm):                {(n_tokens / t_cold) / (n_sp / t_sp):.2f}x / {(n_tokens / t_warm) / (n_sp / t_sp):.2f}x"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
