@@ -150,7 +150,7 @@ def main() -> int:
     pred_bounds, pred_tokens, lemma_hits = set(), set(), 0
     spans = split_paragraphs(text)
     for a, b in spans:
-        for s0, s1 in split_sentences(text[a:b]):
+        for _s0, s1 in split_sentences(text[a:b]):
             if a + s1 != b:
                 pred_bounds.add(a + s1)
     tokens = ann.annotate_text(text, spans)
@@ -174,7 +174,7 @@ def main() -> int:
                 if sent.end_char != len(para):
                     sp_bounds.add(end)
             off += len(para) + 2
-        print(f"  spaCy sentencizer P/R/F1:   {'%.4f / %.4f / %.4f' % f1(gold_bounds, sp_bounds)}")
+        print(f"  spaCy sentencizer P/R/F1:   {'{:.4f} / {:.4f} / {:.4f}'.format(*f1(gold_bounds, sp_bounds))}")
 
     # 3. throughput -------------------------------------------------------------------------
     n_tokens = len(tokens)
