@@ -93,11 +93,13 @@ class Theme:
 
 @dataclass(frozen=True)
 class DominantRule:
-    """A document-level label: the sum of ``themes``' scores, compared with ``threshold``."""
+    """A document-level label: the sum of ``themes``' scores, compared with ``threshold``; the label
+    also needs at least ``min_terms`` distinct matched terms."""
 
     name: str
     themes: tuple[str, ...]
     threshold: float
+    min_terms: int = 1
 
 
 def _toml_loads(text: str) -> dict:
@@ -192,7 +194,7 @@ def load_dominant_rules(
         unknown = [m for m in members if m not in names]
         if unknown:
             raise ValueError(f"{where}: dominant.{name} names unknown themes {unknown}")
-        out[name] = DominantRule(name, members, float(spec.get("threshold", 10.0)))
+        out[name] = DominantRule(name, members, float(spec.get("threshold", 10.0)), int(spec.get("min_terms", 1)))
     return out
 
 
@@ -398,6 +400,8 @@ def _wide(
 ) -> pd.DataFrame:
     wide = scores.pivot(index=keys, columns="theme", values="score").sort_index()
     wide = wide.reindex(columns=list(themes)).fillna(0.0)
+    terms = scores.pivot(index=keys, columns="theme", values="n_terms").reindex(index=wide.index, columns=list(themes))
+    terms = terms.fillna(0)
     n_content = scores.groupby(keys, dropna=False, sort=True)["n_content"].first()
     out = pd.DataFrame(index=wide.index)
     out["n_content"] = n_content.reindex(wide.index).fillna(0).astype("int64")
@@ -407,7 +411,13 @@ def _wide(
     den = sum(abs(themes[t].axis) * wide[t] for t in themes)
     out["dialogue_marketing_axis"] = np.where(den > 0, num / np.where(den > 0, den, 1.0), np.nan)
     ratios = pd.DataFrame(
-        {r.name: sum(wide[t] for t in r.themes) / r.threshold for r in rules.values()}, index=wide.index
+        {
+            r.name: (sum(wide[t] for t in r.themes) / r.threshold).where(
+                sum(terms[t] for t in r.themes) >= r.min_terms, 0.0
+            )
+            for r in rules.values()
+        },
+        index=wide.index,
     )
     if len(ratios.columns):
         best = ratios.idxmax(axis=1) if len(ratios) else pd.Series(dtype=object)
