@@ -1,0 +1,910 @@
+"""Vocabulary: what each text (and each speaker) says differently.
+
+Every function takes the token table of :func:`analysis.annotate` and returns a new tidy
+DataFrame, sorted and deterministic; ``by`` names the grouping columns (``"doc_id"``,
+``["doc_id", "speaker"]`` for the speakers of dialogues and interviews, or ``None`` for the whole
+corpus; rows with a missing group value, such as paragraphs without a speaker, are left out).
+
+* :func:`frequencies`, :func:`ngrams` — counts by lemma or word form, content words or all words.
+* :func:`diversity` — TTR, MATTR (Covington & McFall 2010), MTLD (McCarthy & Jarvis 2010) and
+  HD-D (McCarthy & Jarvis 2007); the single measures are :func:`ttr`, :func:`mattr`, :func:`mtld`,
+  :func:`hdd` on any sequence of words.
+* :func:`overlap` — Jaccard and cosine similarity of the groups' vocabularies;
+  :func:`overlap_matrix` pivots it.
+* :func:`compound_families` — compounds grouped by their head (``Online-Marketing``,
+  ``Dialogmarketing`` → *Marketing*) or modifier (``Marketinghype`` → *Marketing*), plus the
+  simple word; :func:`word_families` — curated families (``resources/word_families_de.csv``:
+  *Dialog/Gespräch* vs *Marketing/Werbung*) counted over lemmas, heads and modifiers.
+* :func:`kwic` — keyword in context by lemma, compound-aware; :func:`collocations` — NLTK
+  association measures within sentences.
+* Readability: :mod:`analysis.readability`; keyness: :mod:`analysis.keyness`.
+
+:func:`report_tables` and :func:`report_figures` assemble the tables and figures of the report.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import warnings
+from collections import Counter
+from collections.abc import Hashable, Iterable, Iterator, Sequence
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .keyness import keyness_table, top_keywords
+from .readability import readability
+
+__all__ = [
+    "collocations",
+    "compound_families",
+    "diversity",
+    "family_leaning",
+    "frequencies",
+    "hdd",
+    "kwic",
+    "load_families",
+    "mattr",
+    "mtld",
+    "ngrams",
+    "overlap",
+    "overlap_matrix",
+    "plot_families",
+    "plot_keyness",
+    "plot_overlap",
+    "plot_profile",
+    "reference_overlap",
+    "reference_tokens",
+    "report_figures",
+    "report_tables",
+    "ttr",
+    "word_families",
+]
+
+By = str | Sequence[str] | None
+_WORD_TYPES = ("word", "hashtag")
+
+
+# --------------------------------------------------------------------------- helpers
+def _by(by: By) -> list[str]:
+    if by is None:
+        return []
+    return [by] if isinstance(by, str) else list(by)
+
+
+def _words(tokens: pd.DataFrame, *, content_only: bool) -> pd.DataFrame:
+    mask = tokens["token_type"].isin(_WORD_TYPES)
+    if content_only:
+        mask &= tokens["is_content"]
+    return tokens[mask]
+
+
+def _groups(df: pd.DataFrame, by: list[str]) -> Iterator[tuple[tuple, pd.DataFrame]]:
+    """``(key tuple, rows)`` per group, sorted; missing keys dropped; one group for ``by=[]``."""
+    if not by:
+        yield (), df
+        return
+    for key, group in df.groupby(by, sort=True, dropna=True):
+        yield (key if isinstance(key, tuple) else (key,)), group
+
+
+def _order(df: pd.DataFrame, by: list[str], columns: list[str], ascending: list[bool]) -> pd.DataFrame:
+    return df.sort_values([*by, *columns], ascending=[True] * len(by) + ascending, kind="mergesort").reset_index(
+        drop=True
+    )
+
+
+# --------------------------------------------------------------------------- frequencies
+def frequencies(
+    tokens: pd.DataFrame,
+    *,
+    by: By = "doc_id",
+    unit: str = "lemma",
+    content_only: bool = True,
+    min_count: int = 1,
+    top: int | None = None,
+) -> pd.DataFrame:
+    """Word counts per group: ``*by, <unit>, n, per_1000, rank``.
+
+    ``unit``: ``"lemma"``, ``"norm"`` (lower-cased form) or ``"token"`` (surface form). Words are
+    tokens of type word and hashtag; ``content_only`` keeps content words (no stop words, no
+    negations). ``per_1000``: occurrences per 1,000 counted words of the group. ``rank``: 1 = most
+    frequent (ties share the smallest rank). Sorted by group, descending count, then word; ``top``
+    keeps the ``top`` most frequent rows per group.
+    """
+    by = _by(by)
+    words = _words(tokens, content_only=content_only)
+    counts = words.groupby([*by, unit], dropna=True).size().rename("n").reset_index()
+    totals = words.groupby(by, dropna=True).size() if by else pd.Series({(): len(words)})
+    if by:
+        counts = counts.merge(totals.rename("_total").reset_index(), on=by)
+    else:
+        counts["_total"] = len(words)
+    counts["per_1000"] = 1000.0 * counts["n"] / counts["_total"]
+    counts = counts[counts["n"] >= min_count].drop(columns="_total")
+    counts = _order(counts, by, ["n", unit], [False, True])
+    grouped = counts.groupby(by, sort=False)["n"] if by else counts["n"]
+    counts["rank"] = grouped.rank(method="min", ascending=False).astype("int64")
+    if top is not None:
+        counts = (counts.groupby(by, sort=False).head(top) if by else counts.head(top)).reset_index(drop=True)
+    return counts[[*by, unit, "n", "per_1000", "rank"]]
+
+
+def ngrams(
+    tokens: pd.DataFrame,
+    *,
+    size: int = 2,
+    by: By = "doc_id",
+    unit: str = "lemma",
+    content_only: bool = False,
+    min_count: int = 1,
+    top: int | None = None,
+) -> pd.DataFrame:
+    """Counts of word n-grams (``size`` consecutive words within a sentence; punctuation, URLs
+    and numbers break a sequence): ``*by, ngram, n``. With ``content_only`` only n-grams made of
+    content words are kept (``Soziale Medien`` yes, ``in den`` no). ``ngram`` joins the words with
+    a space."""
+    if size < 1:
+        raise ValueError("size must be at least 1")
+    by = _by(by)
+    cols = [c for c in dict.fromkeys([*by, "doc_id", "sent_id", "token_id", "token_type", "is_content", unit])]
+    t = tokens[cols].sort_values(["doc_id", "token_id"], kind="mergesort")
+    is_word = t["token_type"].isin(_WORD_TYPES).to_numpy()
+    ok = (is_word & t["is_content"].to_numpy()) if content_only else is_word
+    values = t[unit].astype(str).to_numpy()
+    docs = t["doc_id"].to_numpy()
+    sents = t["sent_id"].to_numpy()
+    keys = [tuple(row) for row in t[by].itertuples(index=False)] if by else [()] * len(t)
+    counter: Counter = Counter()
+    n = len(t)
+    for i in range(n - size + 1):
+        j = i + size - 1
+        if docs[i] != docs[j] or sents[i] != sents[j] or not ok[i : j + 1].all() or not is_word[i : j + 1].all():
+            continue
+        if keys[i] != keys[j] or any(isinstance(k, float) and math.isnan(k) for k in keys[i]):
+            continue
+        counter[(*keys[i], " ".join(values[i : j + 1]))] += 1
+    out = pd.DataFrame([(*k, v) for k, v in counter.items()], columns=[*by, "ngram", "n"])
+    out["n"] = out["n"].astype("int64")
+    out = _order(out[out["n"] >= min_count], by, ["n", "ngram"], [False, True])
+    if top is not None:
+        out = (out.groupby(by, sort=False).head(top) if by else out.head(top)).reset_index(drop=True)
+    return out
+
+
+# --------------------------------------------------------------------------- diversity
+def ttr(words: Sequence[Hashable]) -> float:
+    """Type-token ratio: distinct words / words."""
+    return len(set(words)) / len(words) if len(words) else float("nan")
+
+
+def mattr(words: Sequence[Hashable], *, window: int = 50) -> float:
+    """Moving-average TTR (Covington & McFall 2010): the mean TTR of every window of ``window``
+    consecutive words. NaN when the text is shorter than the window."""
+    if window < 1:
+        raise ValueError("window must be a positive integer")
+    n = len(words)
+    if n < window:
+        return float("nan")
+    counts = Counter(words[:window])
+    total = len(counts)
+    for i in range(window, n):
+        out_w, in_w = words[i - window], words[i]
+        counts[out_w] -= 1
+        if counts[out_w] == 0:
+            del counts[out_w]
+        counts[in_w] += 1
+        total += len(counts)
+    return total / ((n - window + 1) * window)
+
+
+def _mtld_pass(words: Iterable[Hashable], threshold: float) -> float:
+    factors = 0.0
+    seen: set = set()
+    count = 0
+    current = 1.0
+    n = 0
+    for w in words:
+        n += 1
+        count += 1
+        seen.add(w)
+        current = len(seen) / count
+        if current <= threshold:
+            factors += 1.0
+            seen = set()
+            count = 0
+    if count:
+        factors += (1.0 - current) / (1.0 - threshold)
+    return n / factors if factors > 0 else float(n)
+
+
+def mtld(words: Sequence[Hashable], *, threshold: float = 0.72) -> float:
+    """Measure of textual lexical diversity (McCarthy & Jarvis 2010): the mean length of the
+    stretches of text whose running TTR stays above ``threshold`` (a stretch ends when the TTR
+    reaches it; the rest counts as a partial factor ``(1 − TTR) / (1 − threshold)``), averaged over
+    a forward and a backward pass. A text whose TTR never falls (all words different) gets its
+    length."""
+    if not 0 < threshold < 1:
+        raise ValueError("threshold must be between 0 and 1")
+    if not len(words):
+        return float("nan")
+    return (_mtld_pass(words, threshold) + _mtld_pass(reversed(list(words)), threshold)) / 2
+
+
+def hdd(words: Sequence[Hashable], *, draws: int = 42) -> float:
+    """HD-D (McCarthy & Jarvis 2007): the expected TTR of a random sample of ``draws`` words,
+    ``Σ_types (1 − P(type absent from the sample)) / draws`` with hypergeometric probabilities.
+    NaN when the text has fewer than ``draws`` words."""
+    n = len(words)
+    if draws < 1:
+        raise ValueError("draws must be a positive integer")
+    if n < draws:
+        return float("nan")
+    log_total = math.lgamma(n + 1) - math.lgamma(n - draws + 1)
+    out = 0.0
+    for k in Counter(words).values():
+        rest = n - k
+        p_absent = 0.0 if rest < draws else math.exp(math.lgamma(rest + 1) - math.lgamma(rest - draws + 1) - log_total)
+        out += (1.0 - p_absent) / draws
+    return out
+
+
+def diversity(
+    tokens: pd.DataFrame,
+    *,
+    by: By = "doc_id",
+    unit: str = "norm",
+    content_only: bool = False,
+    window: int = 50,
+    threshold: float = 0.72,
+    draws: int = 42,
+) -> pd.DataFrame:
+    """Lexical diversity per group: ``*by, n_tokens, n_types, ttr, mattr, mtld, hdd``.
+
+    The word sequence is every word token (``content_only=False``) as ``unit`` (``"norm"``:
+    lower-cased forms, the usual choice; ``"lemma"`` folds inflection), in text order. ``window``
+    is MATTR's window, ``threshold`` MTLD's factor threshold, ``draws`` HD-D's sample size; MATTR
+    and HD-D are NaN for groups shorter than ``window`` / ``draws``. TTR falls with text length;
+    compare texts by MATTR, MTLD or HD-D.
+    """
+    by = _by(by)
+    words = _words(tokens, content_only=content_only).sort_values(["doc_id", "token_id"], kind="mergesort")
+    rows = []
+    for key, group in _groups(words, by):
+        seq = group[unit].astype(str).str.casefold().tolist()
+        rows.append(
+            (
+                *key,
+                len(seq),
+                len(set(seq)),
+                ttr(seq),
+                mattr(seq, window=window),
+                mtld(seq, threshold=threshold),
+                hdd(seq, draws=draws),
+            )
+        )
+    out = pd.DataFrame(rows, columns=[*by, "n_tokens", "n_types", "ttr", "mattr", "mtld", "hdd"])
+    out[["n_tokens", "n_types"]] = out[["n_tokens", "n_types"]].astype("int64")
+    return _order(out, by, [], [])
+
+
+# --------------------------------------------------------------------------- overlap
+def overlap(
+    tokens: pd.DataFrame, *, by: str = "doc_id", unit: str = "lemma", content_only: bool = True
+) -> pd.DataFrame:
+    """Vocabulary overlap of every pair of groups (both orders and each group with itself):
+    ``<by>_a, <by>_b, n_types_a, n_types_b, n_shared, jaccard, cosine``.
+
+    Jaccard: shared distinct words / all distinct words of the pair. Cosine: of the two count
+    vectors (raw frequencies). Words are case-folded ``unit`` values of content words unless
+    ``content_only=False``.
+    """
+    words = _words(tokens, content_only=content_only)
+    words = words[words[by].notna()]
+    counts = words.assign(_w=words[unit].astype(str).str.casefold()).groupby([by, "_w"]).size()
+    groups = sorted(words[by].unique())
+    vectors = {g: counts.loc[g] for g in groups}
+    rows = []
+    for a in groups:
+        va = vectors[a]
+        for b in groups:
+            vb = vectors[b]
+            shared = va.index.intersection(vb.index)
+            union = len(va.index.union(vb.index))
+            dot = float((va.loc[shared] * vb.loc[shared]).sum())
+            norm = math.sqrt(float((va**2).sum()) * float((vb**2).sum()))
+            rows.append((a, b, len(va), len(vb), len(shared), len(shared) / union if union else np.nan, dot / norm))
+    out = pd.DataFrame(rows, columns=[f"{by}_a", f"{by}_b", "n_types_a", "n_types_b", "n_shared", "jaccard", "cosine"])
+    for c in ("n_types_a", "n_types_b", "n_shared"):
+        out[c] = out[c].astype("int64")
+    return out
+
+
+def overlap_matrix(table: pd.DataFrame, *, measure: str = "jaccard") -> pd.DataFrame:
+    """Pivot :func:`overlap` into a square matrix of ``measure`` (rows ``_a``, columns ``_b``)."""
+    a, b = table.columns[0], table.columns[1]
+    matrix = table.pivot(index=a, columns=b, values=measure)
+    matrix.index.name = None
+    matrix.columns.name = None
+    return matrix
+
+
+# --------------------------------------------------------------------------- compounds and families
+@lru_cache(maxsize=100_000)
+def _part_lemma(part: str) -> str:
+    """``Kunden`` → ``Kunde``, ``online`` → ``Online``: compound parts as capitalised lemmas."""
+    import simplemma
+
+    if not part:
+        return part
+    cap = part[:1].upper() + part[1:]
+    return simplemma.lemmatize(cap, lang="de")
+
+
+def _parts(compound: str) -> tuple[str, list[str]]:
+    """``(head, [modifiers])`` of a compound string ``Dialog|Marketing|Trend``."""
+    parts = compound.split("|")
+    return parts[-1], [_part_lemma(p) for p in parts[:-1]]
+
+
+def _join_members(values: pd.Series, limit: int = 20) -> str:
+    counts = values.value_counts()
+    ordered = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    names = [k for k, _ in ordered[:limit]]
+    return "; ".join(names) + ("; …" if len(ordered) > limit else "")
+
+
+def compound_families(
+    tokens: pd.DataFrame,
+    *,
+    by: By = "doc_id",
+    role: str = "head",
+    include_simple: bool = True,
+    min_count: int = 1,
+) -> pd.DataFrame:
+    """Compounds grouped by a shared part: ``*by, role, family, n, n_compounds, n_simple,
+    n_members, members``.
+
+    ``role="head"``: by the last part (``Online-Marketing``, ``Content-Marketing``,
+    ``Dialogmarketing`` → *Marketing*); ``role="modifier"``: by any other part, lemmatised
+    (``Marketinghype``, ``Marketingkategorien`` → *Marketing*; ``Kundenbindung`` → *Kunde*).
+    With ``include_simple`` the simple word itself (lemma *Marketing*) counts too (``n_simple``).
+    Only parts that occur in at least one compound of the token table form a family. ``members``:
+    the family's lemmas, most frequent first (at most 20). Sorted by group, descending ``n``.
+    """
+    if role not in ("head", "modifier"):
+        raise ValueError(f"role must be 'head' or 'modifier', not {role!r}")
+    by = _by(by)
+    words = _words(tokens, content_only=True)
+    comp = words[words["compound"] != ""]
+    rows = []
+    for t in comp[[*by, "lemma", "compound"]].itertuples(index=False):
+        key = tuple(t[: len(by)])
+        head, modifiers = _parts(t[-1])
+        for part in [head] if role == "head" else sorted(set(modifiers)):
+            rows.append((*key, part.casefold(), part, t[len(by)], True))
+    if include_simple and rows:
+        spellings = {r[len(by) + 1] for r in rows}  # case-sensitive: the noun Gut, not the adjective gut
+        simple = words[(words["compound"] == "") & words["lemma"].isin(spellings)]
+        for t in simple[[*by, "lemma"]].itertuples(index=False):
+            rows.append((*tuple(t[: len(by)]), t[-1].casefold(), t[-1], t[-1], False))
+    columns = [*by, "role", "family", "n", "n_compounds", "n_simple", "n_members", "members"]
+    if not rows:
+        empty = pd.DataFrame(columns=columns)
+        for c in ("n", "n_compounds", "n_simple", "n_members"):
+            empty[c] = empty[c].astype("int64")
+        return empty
+    df = pd.DataFrame(rows, columns=[*by, "_key", "_name", "lemma", "is_compound"])
+    df = df.dropna(subset=by) if by else df
+    # display name: the most frequent spelling of the part
+    names = (
+        df.groupby(["_key", "_name"])
+        .size()
+        .reset_index(name="c")
+        .sort_values(["_key", "c", "_name"], ascending=[True, False, True])
+    )
+    display = names.drop_duplicates("_key").set_index("_key")["_name"]
+    out = (
+        df.groupby([*by, "_key"], sort=True)
+        .agg(
+            n=("lemma", "size"),
+            n_compounds=("is_compound", "sum"),
+            members=("lemma", _join_members),
+            n_members=("lemma", "nunique"),
+        )
+        .reset_index()
+    )
+    out["n_simple"] = out["n"] - out["n_compounds"]
+    out = out[out["n_compounds"] > 0]
+    out["family"] = out["_key"].map(display)
+    out["role"] = role
+    out = out[out["n"] >= min_count]
+    for c in ("n", "n_compounds", "n_simple", "n_members"):
+        out[c] = out[c].astype("int64")
+    return _order(out, by, ["n", "family"], [False, True])[columns]
+
+
+def load_families(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
+    """Word families as a table ``family, term`` (default ``resources/word_families_de.csv``;
+    ``#`` lines are comments)."""
+    if path is None:
+        with resources.files("analysis.resources").joinpath("word_families_de.csv").open("r", encoding="utf-8") as fh:
+            table = pd.read_csv(fh, comment="#", dtype=str)
+    else:
+        table = pd.read_csv(path, comment="#", dtype=str)
+    missing = {"family", "term"} - set(table.columns)
+    if missing:
+        raise ValueError(f"word family table needs the columns family and term; missing: {', '.join(sorted(missing))}")
+    return table[["family", "term"]].dropna().map(str.strip).drop_duplicates().reset_index(drop=True)
+
+
+def _family_matches(words: pd.DataFrame, families: pd.DataFrame) -> pd.DataFrame:
+    """One row per (token, family) with the role through which it matched (lemma > head > modifier)."""
+    lookup: dict[str, list[str]] = {}
+    for fam, term in families.itertuples(index=False):
+        lookup.setdefault(term.casefold(), []).append(fam)
+    rows = []
+    for idx, lemma, compound in zip(words.index, words["lemma"].astype(str), words["compound"].astype(str)):
+        found: dict[str, str] = {}
+        for fam in lookup.get(lemma.casefold(), ()):
+            found.setdefault(fam, "lemma")
+        if compound:
+            raw_parts = compound.split("|")
+            head, modifiers = _parts(compound)
+            for fam in lookup.get(head.casefold(), ()):
+                found.setdefault(fam, "head")
+            for part in {*modifiers, *raw_parts[:-1]}:
+                for fam in lookup.get(part.casefold(), ()):
+                    found.setdefault(fam, "modifier")
+        for fam, role in found.items():
+            rows.append((idx, fam, role))
+    return pd.DataFrame(rows, columns=["_idx", "family", "role"])
+
+
+def word_families(
+    tokens: pd.DataFrame,
+    *,
+    families: pd.DataFrame | str | os.PathLike[str] | None = None,
+    by: By = "doc_id",
+) -> pd.DataFrame:
+    """How often each group uses each word family: ``*by, family, n, n_lemma, n_head, n_modifier,
+    n_words, per_1000, lean, members``.
+
+    A word token belongs to a family when its lemma, its compound head or one of its compound
+    modifiers is a term of the family (:func:`load_families`; a path or a ``family, term`` table
+    may be given). ``n`` counts tokens once per family; ``n_lemma``/``n_head``/``n_modifier`` say
+    through which part they matched first. ``per_1000``: per 1,000 content words of the group.
+    ``lean``: ``per_1000`` divided by the family's rate in the whole token table (> 1: the group
+    leans towards the family). Every group × family pair is listed, zeros included.
+    """
+    by = _by(by)
+    fam_table = families if isinstance(families, pd.DataFrame) else load_families(families)
+    family_names = sorted(fam_table["family"].unique())
+    content = _words(tokens, content_only=True)
+    words = _words(tokens, content_only=False)
+    matches = _family_matches(words, fam_table)
+    matched = words.loc[matches["_idx"], [*by, "lemma"]].reset_index(drop=True)
+    matched = pd.concat([matched, matches[["family", "role"]].reset_index(drop=True)], axis=1)
+    corpus_rate = {
+        f: 1000.0 * (matched["family"] == f).sum() / len(content) if len(content) else np.nan for f in family_names
+    }
+    rows = []
+    for key, group in _groups(content, by):
+        n_words = len(group)
+        if by:
+            mask = np.logical_and.reduce([matched[c] == v for c, v in zip(by, key)])
+            sub = matched[mask]
+        else:
+            sub = matched
+        for fam in family_names:
+            f = sub[sub["family"] == fam]
+            n = len(f)
+            per = 1000.0 * n / n_words if n_words else np.nan
+            rate = corpus_rate[fam]
+            rows.append(
+                (
+                    *key,
+                    fam,
+                    n,
+                    int((f["role"] == "lemma").sum()),
+                    int((f["role"] == "head").sum()),
+                    int((f["role"] == "modifier").sum()),
+                    n_words,
+                    per,
+                    per / rate if rate else np.nan,
+                    _join_members(f["lemma"]) if n else "",
+                )
+            )
+    columns = [*by, "family", "n", "n_lemma", "n_head", "n_modifier", "n_words", "per_1000", "lean", "members"]
+    out = pd.DataFrame(rows, columns=columns)
+    for c in ("n", "n_lemma", "n_head", "n_modifier", "n_words"):
+        out[c] = out[c].astype("int64")
+    return _order(out, by, ["family"], [True])
+
+
+def family_leaning(table: pd.DataFrame) -> pd.DataFrame:
+    """Per group of a :func:`word_families` table, the family it leans towards most:
+    ``*by, leaning, lean`` (the family with the largest ``lean``; ``""`` when no family occurs;
+    ties go to the family named first alphabetically)."""
+    by = [
+        c
+        for c in table.columns
+        if c not in ("family", "n", "n_lemma", "n_head", "n_modifier", "n_words", "per_1000", "lean", "members")
+    ]
+    rows = []
+    for key, group in _groups(table, by):
+        g = group[group["n"] > 0].sort_values(["lean", "family"], ascending=[False, True], kind="mergesort")
+        rows.append((*key, g["family"].iloc[0] if len(g) else "", float(g["lean"].iloc[0]) if len(g) else np.nan))
+    return pd.DataFrame(rows, columns=[*by, "leaning", "lean"])
+
+
+# --------------------------------------------------------------------------- KWIC and collocations
+def kwic(
+    tokens: pd.DataFrame,
+    keyword: str,
+    *,
+    corpus=None,
+    window: int = 6,
+    unit: str = "lemma",
+    compound_aware: bool = True,
+) -> pd.DataFrame:
+    """Keyword in context: ``doc_id, para_id, sent_id, token_id, speaker, left, keyword, right,
+    match``.
+
+    A token matches when its ``unit`` (case-folded) equals ``keyword``; with ``compound_aware`` also
+    when ``keyword`` is its compound head (``match="head"``: *Marketing* finds
+    ``Online-Marketing``) or one of its modifiers (``match="modifier"``: ``Marketinghype``).
+    ``left``/``right`` hold ``window`` tokens of context from the same paragraph, cut from the
+    document text when ``corpus`` is given (original spacing), else tokens joined by spaces.
+    """
+    key = keyword.casefold().lstrip("#")
+    t = tokens.sort_values(["doc_id", "token_id"], kind="mergesort").reset_index(drop=True)
+    is_word = t["token_type"].isin(_WORD_TYPES)
+    matches: list[tuple[int, str]] = []
+    for i, value, compound in zip(t.index[is_word], t.loc[is_word, unit].astype(str), t.loc[is_word, "compound"]):
+        if value.casefold() == key:
+            matches.append((i, unit))
+        elif compound_aware and compound:
+            head, modifiers = _parts(compound)
+            if head.casefold() == key:
+                matches.append((i, "head"))
+            elif key in {m.casefold() for m in modifiers} | {p.casefold() for p in compound.split("|")[:-1]}:
+                matches.append((i, "modifier"))
+    texts = dict(zip(corpus.documents["doc_id"], corpus.documents["text"])) if corpus is not None else {}
+    has_speaker = "speaker" in t.columns
+    rows = []
+    for i, how in matches:
+        row = t.loc[i]
+        same = (t["doc_id"] == row["doc_id"]) & (t["para_id"] == row["para_id"])
+        lo = max(i - window, 0)
+        hi = min(i + window, len(t) - 1)
+        left_idx = [j for j in range(lo, i) if same.iloc[j]]
+        right_idx = [j for j in range(i + 1, hi + 1) if same.iloc[j]]
+        text = texts.get(row["doc_id"])
+        if text is not None:
+            left = text[t.at[left_idx[0], "start"] : row["start"]] if left_idx else ""
+            right = text[row["end"] : t.at[right_idx[-1], "end"]] if right_idx else ""
+            left, right = " ".join(left.split()), " ".join(right.split())
+        else:
+            left = " ".join(t.loc[left_idx, "token"])
+            right = " ".join(t.loc[right_idx, "token"])
+        rows.append(
+            (
+                row["doc_id"],
+                int(row["para_id"]),
+                int(row["sent_id"]),
+                int(row["token_id"]),
+                row["speaker"] if has_speaker and isinstance(row["speaker"], str) else None,
+                left,
+                row["token"],
+                right,
+                how,
+            )
+        )
+    columns = ["doc_id", "para_id", "sent_id", "token_id", "speaker", "left", "keyword", "right", "match"]
+    out = pd.DataFrame(rows, columns=columns)
+    for c in ("para_id", "sent_id", "token_id"):
+        out[c] = out[c].astype("int64")
+    return out
+
+
+_MEASURES = ("likelihood_ratio", "pmi", "chi_sq", "dice", "jaccard", "poisson_stirling", "raw_freq", "student_t")
+
+
+def collocations(
+    tokens: pd.DataFrame,
+    *,
+    node: str | None = None,
+    measure: str = "likelihood_ratio",
+    window: int = 2,
+    min_count: int = 2,
+    unit: str = "lemma",
+    content_only: bool = True,
+    by: By = None,
+    top: int | None = None,
+) -> pd.DataFrame:
+    """Word pairs that occur together more than chance: ``*by, word_1, word_2, n, measure, score``.
+
+    Pairs are counted within sentences, ``word_2`` at most ``window − 1`` words after ``word_1``
+    (stop words removed first when ``content_only``). Scores are NLTK's
+    ``BigramAssocMeasures.<measure>`` (likelihood_ratio — Dunning's G², pmi, chi_sq, dice, jaccard,
+    poisson_stirling, raw_freq, student_t). ``node`` keeps the pairs that contain that word
+    (case-insensitive). Pairs seen fewer than ``min_count`` times are dropped. Sorted by group,
+    descending score, then the words.
+    """
+    from nltk.collocations import BigramAssocMeasures, BigramCollocationFinder
+    from nltk.probability import FreqDist
+
+    if measure not in _MEASURES:
+        raise ValueError(f"measure must be one of {', '.join(_MEASURES)}; not {measure!r}")
+    if window < 2:
+        raise ValueError("window must be at least 2")
+    by = _by(by)
+    words = _words(tokens, content_only=content_only).sort_values(["doc_id", "token_id"], kind="mergesort")
+    node_key = node.casefold() if node else None
+    rows = []
+    for key, group in _groups(words, by):
+        word_fd: FreqDist = FreqDist()
+        pair_fd: FreqDist = FreqDist()
+        for _, sent in group.groupby(["doc_id", "sent_id"], sort=False):
+            seq = sent[unit].astype(str).tolist()
+            for i, w1 in enumerate(seq):
+                word_fd[w1] += 1
+                for w2 in seq[i + 1 : i + window]:
+                    pair_fd[(w1, w2)] += 1
+        if not pair_fd:
+            continue
+        finder = BigramCollocationFinder(word_fd, pair_fd, window_size=window)
+        finder.apply_freq_filter(min_count)
+        if node_key:
+            finder.apply_ngram_filter(lambda w1, w2: node_key not in (w1.casefold(), w2.casefold()))
+        for (w1, w2), score in finder.score_ngrams(getattr(BigramAssocMeasures, measure)):
+            rows.append((*key, w1, w2, int(finder.ngram_fd[(w1, w2)]), measure, float(score)))
+    out = pd.DataFrame(rows, columns=[*by, "word_1", "word_2", "n", "measure", "score"])
+    out["n"] = out["n"].astype("int64")
+    out = _order(out, by, ["score", "word_1", "word_2"], [False, True, True])
+    if top is not None:
+        out = (out.groupby(by, sort=False).head(top) if by else out.head(top)).reset_index(drop=True)
+    return out
+
+
+# --------------------------------------------------------------------------- reference statements
+def reference_tokens(path: str | os.PathLike[str], *, doc_id: str = "references") -> pd.DataFrame:
+    """Token table of a file of reference statements (one per line, ``1.``-style numbers dropped),
+    e.g. the Cluetrain theses: every line is a paragraph of one document ``doc_id``."""
+    import regex
+
+    from .annotate import annotate_text
+
+    lines = [regex.sub(r"^\s*\d+[.)]\s*", "", line).strip() for line in Path(path).read_text("utf-8").splitlines()]
+    lines = [line for line in lines if line and not line.startswith("#")]
+    text = "\n\n".join(lines)
+    spans, pos = [], 0
+    for line in lines:
+        spans.append((pos, pos + len(line)))
+        pos += len(line) + 2
+    t = annotate_text(text, spans)
+    t.insert(0, "doc_id", doc_id)
+    return t.assign(kind="body", speaker=None, is_boilerplate=False)
+
+
+def reference_overlap(
+    tokens: pd.DataFrame, reference: pd.DataFrame, *, unit: str = "lemma", top: int = 10
+) -> pd.DataFrame:
+    """How much of a reference text's vocabulary each document uses: ``doc_id, n_types,
+    n_reference_types, n_shared, jaccard, cosine, shared`` (``shared``: the most frequent shared
+    content lemmas of the document, at most ``top``)."""
+    ref_id = "\u0000reference"
+    both = pd.concat([tokens, reference.assign(doc_id=ref_id)], ignore_index=True)
+    ov = overlap(both, by="doc_id", unit=unit)
+    ov = ov[(ov["doc_id_b"] == ref_id) & (ov["doc_id_a"] != ref_id)]
+    ref_words = set(_words(reference, content_only=True)[unit].astype(str).str.casefold())
+    freqs = frequencies(tokens, by="doc_id", unit=unit)
+    freqs = freqs[freqs[unit].str.casefold().isin(ref_words)]
+    shared = freqs.groupby("doc_id")[unit].agg(lambda s: "; ".join(s.head(top)))
+    out = pd.DataFrame(
+        {
+            "doc_id": ov["doc_id_a"].to_numpy(),
+            "n_types": ov["n_types_a"].to_numpy(),
+            "n_reference_types": ov["n_types_b"].to_numpy(),
+            "n_shared": ov["n_shared"].to_numpy(),
+            "jaccard": ov["jaccard"].to_numpy(),
+            "cosine": ov["cosine"].to_numpy(),
+        }
+    )
+    out["shared"] = out["doc_id"].map(shared).fillna("")
+    return out.sort_values("doc_id").reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------- figures
+def _row_labels(table: pd.DataFrame) -> list[str]:
+    """``doc_id`` for document rows, ``↳ speaker`` for speaker rows (which follow their document)."""
+    docs = table["doc_id"].astype(str) if "doc_id" in table else pd.Series([""] * len(table))
+    if "speaker" not in table.columns:
+        return docs.tolist()
+    return [f"  ↳ {s}" if isinstance(s, str) else d for d, s in zip(docs, table["speaker"])]
+
+
+def plot_keyness(table: pd.DataFrame, *, n: int = 8, unit: str = "lemma", comparison: str | None = None):
+    """Small multiples: the ``n`` most over-used words (G² bars, log ratio in the label) per target
+    of one ``comparison`` of a keyness table (default: document_vs_rest when present, else
+    document_vs_general)."""
+    import matplotlib.pyplot as plt
+
+    from .plots import PALETTE, style, wrap_label
+
+    style()
+    if comparison is None:
+        present = set(table["comparison"])
+        comparison = "document_vs_rest" if "document_vs_rest" in present else "document_vs_general"
+    top = top_keywords(table[table["comparison"] == comparison], n=n, unit=unit)
+    targets = list(dict.fromkeys(top["target"]))
+    if not targets:
+        fig, ax = plt.subplots(figsize=(6, 1.5))
+        ax.axis("off")
+        ax.text(0.5, 0.5, "no significant keywords", ha="center", va="center")
+        return fig
+    cols = min(3, len(targets))
+    rows = math.ceil(len(targets) / cols)
+    fig, axes = plt.subplots(rows, cols, figsize=(4.2 * cols, 0.28 * n * rows + 1.2 * rows), squeeze=False)
+    for k, ax in enumerate(axes.flat):
+        if k >= len(targets):
+            ax.axis("off")
+            continue
+        sub = top[top["target"] == targets[k]].iloc[::-1]
+        labels = [f"{w} ({lr:+.1f})" for w, lr in zip(sub[unit], sub["log_ratio"])]
+        ax.barh(labels, sub["g2"], color=PALETTE[k % len(PALETTE)])
+        ax.set_title(wrap_label(targets[k], 34), fontsize=9)
+        ax.set_xlabel("G² (log ratio in brackets)")
+        ax.tick_params(axis="y", labelsize=8)
+    fig.suptitle(f"Keywords: {comparison.replace('_', ' ')}", fontweight="bold")
+    fig.tight_layout()
+    return fig
+
+
+def plot_profile(diversity_table: pd.DataFrame, readability_table: pd.DataFrame):
+    """Two panels per row (document, or speaker): MTLD (lexical diversity) and Flesch-Amstad
+    reading ease. The tables come from :func:`diversity` and :func:`analysis.readability.readability`
+    with the same grouping."""
+    import matplotlib.pyplot as plt
+
+    from .plots import PALETTE, style
+
+    style()
+    keys = [c for c in ("doc_id", "speaker") if c in diversity_table.columns and c in readability_table.columns]
+    merged = diversity_table.merge(readability_table, on=keys, how="outer", sort=False)
+    labels = _row_labels(merged)
+    fig, axes = plt.subplots(1, 2, figsize=(10, 0.35 * len(labels) + 1.4), sharey=True)
+    axes[0].barh(labels, merged["mtld"].to_numpy(), color=PALETTE[0])
+    axes[0].set_title("Lexical diversity (MTLD)")
+    axes[0].set_xlabel("mean length of a stretch with TTR > 0.72 (words)")
+    axes[0].invert_yaxis()
+    axes[1].barh(labels, merged["flesch_amstad"].to_numpy(), color=PALETTE[1])
+    axes[1].set_title("Reading ease (Flesch-Amstad)")
+    axes[1].set_xlabel("0 very hard … 100 very easy")
+    fig.tight_layout()
+    return fig
+
+
+def plot_families(table: pd.DataFrame, *, value: str = "per_1000"):
+    """Heatmap of a :func:`word_families` table: rows (documents, speakers) × families."""
+    from .plots import heatmap
+
+    rows = table.drop_duplicates([c for c in ("doc_id", "speaker") if c in table.columns])
+    labels = dict(zip(rows.index, _row_labels(rows)))
+    order = list(dict.fromkeys(labels.values()))
+    keys = [c for c in ("doc_id", "speaker") if c in table.columns]
+    label_of = {tuple(r[k] if isinstance(r[k], str) else None for k in keys): labels[i] for i, r in rows.iterrows()}
+    t = table.assign(
+        _g=[
+            label_of[tuple(v if isinstance(v, str) else None for v in row)]
+            for row in table[keys].itertuples(index=False)
+        ]
+    )
+    matrix = t.pivot_table(index="_g", columns="family", values=value, sort=False).reindex(order)
+    matrix.index.name = None
+    matrix.columns.name = None
+    title = "Word families per 1,000 words" if value == "per_1000" else f"Word families ({value})"
+    return heatmap(matrix, title=title, cmap="Oranges", fmt="{:.1f}")
+
+
+def plot_overlap(table: pd.DataFrame, *, measure: str = "jaccard"):
+    """Heatmap of :func:`overlap` (``measure``: jaccard or cosine)."""
+    from .plots import heatmap
+
+    return heatmap(
+        overlap_matrix(table, measure=measure), title=f"Vocabulary overlap ({measure}, content lemmas)", fmt="{:.2f}"
+    )
+
+
+# --------------------------------------------------------------------------- report
+def _with_speakers(func, tokens: pd.DataFrame, **kwargs) -> pd.DataFrame:
+    """``func`` per document (speaker empty) and per document × speaker, stacked."""
+    docs = func(tokens, by="doc_id", **kwargs)
+    docs.insert(1, "speaker", None)
+    speakers = (
+        func(tokens[tokens["speaker"].notna()], by=["doc_id", "speaker"], **kwargs)
+        if tokens["speaker"].notna().any()
+        else None
+    )
+    frames = [docs] if speakers is None or speakers.empty else [docs, speakers]
+    out = pd.concat(frames, ignore_index=True)
+    out["speaker"] = out["speaker"].astype(object).where(out["speaker"].notna(), None)
+    return (
+        out.assign(_s=out["speaker"].fillna(""))
+        .sort_values(["doc_id", "_s"], kind="mergesort")
+        .drop(columns="_s")
+        .reset_index(drop=True)
+    )
+
+
+def report_tables(
+    corpus,
+    tokens: pd.DataFrame,
+    *,
+    themes_path: str | os.PathLike[str] | None = None,
+    references_path: str | os.PathLike[str] | None = None,
+) -> dict[str, pd.DataFrame]:
+    """The vocabulary tables of the report (CSV names without ``.csv``):
+
+    * ``frequencies`` — top 50 content lemmas per document (:func:`frequencies`);
+    * ``ngrams`` — top 30 content-word bigrams per document seen at least twice;
+    * ``diversity`` / ``readability`` — per document (``speaker`` empty) and per speaker;
+    * ``keyness`` — :func:`analysis.keyness.keyness_table`, words with p < 0.05, at most 100
+      rows per comparison and target;
+    * ``compound_families`` — by head and by modifier per document;
+    * ``word_families`` — the Dialog/Gespräch and Marketing/Werbung families per document and
+      per speaker; ``overlap`` — Jaccard/cosine of every document pair; ``collocations`` — top 50
+      corpus-wide collocations (G²);
+    * ``reference_overlap`` — only when ``references_path`` is an existing file.
+
+    ``themes_path`` is accepted for the common report interface and not used here.
+    """
+    del themes_path
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        readability_table = _with_speakers(readability, tokens)
+    keyness = keyness_table(tokens)
+    keyness = keyness[keyness["p_value"] < 0.05]
+    keyness = keyness.groupby(["comparison", "target"], sort=False, dropna=False).head(100).reset_index(drop=True)
+    compounds = pd.concat(
+        [compound_families(tokens, role="head"), compound_families(tokens, role="modifier")], ignore_index=True
+    ).sort_values(["doc_id", "role", "n", "family"], ascending=[True, True, False, True], kind="mergesort")
+    tables = {
+        "frequencies": frequencies(tokens, top=50),
+        "ngrams": ngrams(tokens, content_only=True, min_count=2, top=30),
+        "diversity": _with_speakers(diversity, tokens),
+        "readability": readability_table,
+        "keyness": keyness,
+        "compound_families": compounds.reset_index(drop=True),
+        "word_families": _with_speakers(word_families, tokens),
+        "overlap": overlap(tokens),
+        "collocations": collocations(tokens, top=50),
+    }
+    if references_path is not None and Path(references_path).is_file():
+        tables["reference_overlap"] = reference_overlap(tokens, reference_tokens(references_path))
+    return tables
+
+
+def report_figures(
+    corpus,
+    tokens: pd.DataFrame,
+    *,
+    themes_path: str | os.PathLike[str] | None = None,
+    references_path: str | os.PathLike[str] | None = None,
+) -> dict:
+    """Key figures of the report: ``keyness`` (keyword bars per document), ``profile`` (MTLD and
+    Flesch-Amstad per document and speaker), ``word_families`` (family heatmap)."""
+    del themes_path, references_path
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        read = _with_speakers(readability, tokens)
+    return {
+        "keyness": plot_keyness(keyness_table(tokens)),
+        "profile": plot_profile(_with_speakers(diversity, tokens), read),
+        "word_families": plot_families(_with_speakers(word_families, tokens)),
+    }
