@@ -64,7 +64,7 @@ def read_text_file(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> TextFil
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
     text = text.replace("\u2028", "\n").replace("\u2029", "\n\n")
     if not text.strip():
-        raise ReadError("is empty" if not raw.strip() else "contains no text (only whitespace)")
+        raise ReadError("is empty" if not raw else "contains no text (only whitespace)")
     return TextFile(text=text, encoding=encoding, n_bytes=size)
 
 

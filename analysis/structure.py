@@ -185,6 +185,7 @@ _COMMENT_HEADER_RE = regex.compile(
     r"(?:\s+(?:auf|zu|zum|zur|on|to)\b.*)?:?$",
     regex.IGNORECASE,
 )
+_COUNTED_RE = regex.compile(r"^(?:\d+|Ein|Eine|Zwei|Drei|Vier|Fünf|Sechs|Sieben|Acht|Neun|Zehn)\s", regex.IGNORECASE)
 _COMMENT_FORM_RE = regex.compile(
     r"Schreibe(?:n Sie)? einen Kommentar|Kommentar (?:verfassen|schreiben|abschicken|absenden)"
     r"|Antworten abbrechen|Antwort abbrechen|E-Mail-Adresse wird nicht veröffentlicht"
@@ -356,7 +357,7 @@ def _classify(doc: _Doc) -> None:
         elif _COMMENT_FORM_RE.search(t) and nw <= 40:
             kind = "comment_form"
             in_comments = True
-        elif late and nw <= 25 and _COMMENT_HEADER_RE.match(t):
+        elif nw <= 25 and (late or (i >= 2 and _COUNTED_RE.match(t))) and _COMMENT_HEADER_RE.match(t):
             kind = "comment_header"
             in_comments = True
         elif _PINGBACK_RE.search(t):
@@ -440,7 +441,7 @@ def _detect_mode(doc: _Doc) -> str:
     labels = [p for p in doc.paragraphs if p.kind == "speaker_label"]
     if len(doc.speakers) >= 2 and labels:
         return "dialogue"
-    inline = sum(1 for p in doc.paragraphs if (m := _INLINE_LABEL_RE.match(p.text)) and m["label"].isupper())
+    inline = sum(1 for p in doc.paragraphs if p.label and p.label.isupper())
     body = [p for p in doc.paragraphs if p.kind == "body"]
     qa = 0
     for a, b in zip(body, body[1:]):

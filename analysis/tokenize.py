@@ -90,7 +90,12 @@ def _tokenize_chunk(chunk: str) -> tuple[Token, ...]:
         if start < consumed:  # the full stop already taken by an abbreviation
             continue
         surface = m.group()
-        if kind == "word" and end < len(chunk) and chunk[end] == "." and (surface + ".") in abbrevs:
+        if (
+            kind == "word"
+            and end < len(chunk)
+            and chunk[end] == "."
+            and (surface.rsplit("-", 1)[-1] + ".") in abbrevs  # "bspw.", "Max-Planck-Str."
+        ):
             end += 1
             surface += "."
         consumed = end

@@ -1,0 +1,111 @@
+"""annotate(): token table consistency, German features, cache behaviour."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from analysis import annotate, load_corpus
+from analysis.annotate import TOKEN_COLUMNS, annotate_text, stopwords
+from analysis.structure import split_paragraphs
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def corpus():
+    return load_corpus(ROOT / "data" / "texts", quiet=True)
+
+
+@pytest.fixture(scope="module")
+def tokens(corpus):
+    return annotate(corpus, cache=False, boilerplate=True)
+
+
+def one(text: str) -> pd.DataFrame:
+    return annotate_text(text, split_paragraphs(text))
+
+
+def test_columns_and_ids(tokens):
+    assert list(tokens.columns[: len(TOKEN_COLUMNS)]) == list(TOKEN_COLUMNS)
+    assert {"kind", "speaker", "is_boilerplate"} <= set(tokens.columns)
+    for _, doc in tokens.groupby("doc_id"):
+        assert doc["token_id"].tolist() == list(range(len(doc)))
+        assert doc["sent_id"].is_monotonic_increasing and doc["para_id"].is_monotonic_increasing
+        # a sentence never spans two paragraphs
+        assert (doc.groupby("sent_id")["para_id"].nunique() == 1).all()
+
+
+def test_offsets_point_into_document_text(corpus, tokens):
+    texts = corpus.documents.set_index("doc_id")["text"]
+    for row in tokens.sample(500, random_state=0).itertuples():
+        assert texts[row.doc_id][row.start : row.end] == row.token
+
+
+def test_boilerplate_is_excluded_by_default(corpus, tokens):
+    default = annotate(corpus, cache=False)
+    assert not default["is_boilerplate"].any()
+    assert len(default) < len(tokens)
+    assert "Antworten" not in set(default[default.doc_id == "dialog-vs-marketing"]["token"])  # comment form
+
+
+def test_lemmas_and_norms():
+    df = one("Die Märkte waren Gespräche, und die Empfänger:innen twitterten #Dialogmarketing.")
+    lemma = dict(zip(df["token"], df["lemma"]))
+    assert lemma["Märkte"] == "Markt"
+    assert lemma["Gespräche"] == "Gespräch"
+    assert lemma["waren"] == "sein"
+    assert lemma["Empfänger:innen"] == "Empfänger:in"
+    assert lemma["#Dialogmarketing"] == "Dialogmarketing"
+    norm = dict(zip(df["token"], df["norm"]))
+    assert norm["Märkte"] == "märkte"
+
+
+def test_negations_are_not_stop_words_but_flagged():
+    df = one("Das ist nicht gut und keine Lösung, ohne Zweifel.").set_index("token")
+    for word in ("nicht", "keine", "ohne"):
+        assert not df.loc[word, "is_stop"] and df.loc[word, "is_negation"] and not df.loc[word, "is_content"]
+    assert df.loc["ist", "is_stop"] and not df.loc["Lösung", "is_stop"]
+    assert not {"nicht", "kein", "keine", "nichts", "niemand", "ohne", "nie"} & stopwords()
+
+
+def test_punct_and_content_flags():
+    df = one("Kommunikation ist wichtig! 2024 :-)").set_index("token")
+    assert df.loc["!", "is_punct"] and not df.loc["!", "is_content"]
+    assert df.loc["Kommunikation", "is_content"]
+    assert not df.loc["2024", "is_content"]
+    assert not df.loc[":-)", "is_content"]
+
+
+def test_compound_columns():
+    df = one("Das Dialogmarketing und das Social-Media-Team lieben Content-Marketing.").set_index("token")
+    assert df.loc["Dialogmarketing", "compound"] == "Dialog|Marketing"
+    assert df.loc["Dialogmarketing", "compound_head"] == "Marketing"
+    assert df.loc["Dialogmarketing", "compound_modifier"] == "Dialog"
+    assert df.loc["Social-Media-Team", "compound"] == "Social|Media|Team"
+    assert df.loc["Content-Marketing", "compound_head"] == "Marketing"
+    assert df.loc["Das", "compound"] == ""
+
+
+def test_cache_returns_identical_tables_and_is_keyed_by_content(tmp_path, corpus):
+    first = annotate(corpus, cache=tmp_path)
+    files = sorted(tmp_path.glob("*.parquet"))
+    assert len(files) == len(corpus)
+    second = annotate(corpus, cache=tmp_path)
+    pd.testing.assert_frame_equal(first, second)
+    pd.testing.assert_frame_equal(first, annotate(corpus, cache=False))
+
+
+def test_unwritable_cache_warns_and_continues(tmp_path, corpus):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    with pytest.warns(UserWarning, match="not writable"):
+        out = annotate(corpus.subset(["heinemann-interview"]), cache=blocker / "sub")
+    assert len(out) > 0
+
+
+def test_empty_paragraph_list():
+    df = annotate_text("", [])
+    assert df.empty and list(df.columns) == list(TOKEN_COLUMNS[1:])

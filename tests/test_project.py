@@ -1,0 +1,44 @@
+"""Project hygiene: dependency lists agree, README documents the commands, data has a licence note."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _name(spec: str) -> str:
+    return re.split(r"[<>=!~ \[]", spec.strip(), maxsplit=1)[0].lower().replace("_", "-")
+
+
+def test_environment_yml_lists_the_same_packages_as_pyproject():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    wanted = {_name(d) for d in project["dependencies"]} | {_name(d) for d in project["optional-dependencies"]["test"]}
+    import yaml  # PyYAML comes with jupyter; safe_load never builds objects
+
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    conda = [d for d in env["dependencies"] if isinstance(d, str)]
+    pip = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
+    listed = {_name(d) for d in conda + pip} - {"python", "pip"}
+    assert wanted == listed
+
+
+def test_required_packages_are_dependencies():
+    deps = {_name(d) for d in tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]}
+    assert {"pandas", "matplotlib", "scikit-learn", "nltk", "jupyterlab", "nbval"} <= deps
+
+
+def test_readme_test_command_is_what_ci_runs():
+    readme = (ROOT / "README.md").read_text()
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert "make test" in readme and "make test" in ci
+    assert "make run" in readme
+
+
+def test_every_module_has_a_test_module():
+    modules = {p.stem for p in (ROOT / "analysis").glob("*.py") if not p.stem.startswith("_")}
+    tests = {p.stem.removeprefix("test_") for p in (ROOT / "tests").glob("test_*.py")}
+    untested = modules - tests - {"plots"}
+    assert not untested, f"modules without a test module: {sorted(untested)}"
