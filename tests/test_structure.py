@@ -184,7 +184,7 @@ def test_quote_styles_and_attribution_with_pronoun_resolution():
     text = (
         "Anna Beispiel spricht über Medien.\n\n"
         "„Wir leben in einer vernetzten Zeit.“ so Anna Beispiel. "
-        "“Das war zu optimistisch.”, resümiert sie. »Kurz und gut.« Und \"Ein Satz ohne Sprecher.\""
+        '“Das war zu optimistisch.”, resümiert sie. »Kurz und gut.« Und "Ein Satz ohne Sprecher."'
     )
     _, quotes = segment(text, speakers=["Anna Beispiel"])
     got = [(q.text, q.speaker, q.cue) for q in quotes]
