@@ -1,0 +1,896 @@
+"""German sentiment: SentiWS lexicon + rules → sentence, paragraph, document, speaker and theme scores.
+
+Explainable by construction: every score is the sum of the contributions of single tokens, and
+:func:`token_contributions` lists each of them with the rule that shaped it.
+
+* Lexicon: SentiWS v2.0 (Remus, Quasthoff & Heyer 2010; CC BY-NC-SA 3.0), loaded at run time from
+  the installed ``gersent`` package (the lists are never copied into this repository), plus a small
+  hand-made list of colloquial/web words (``resources/sentiment_lexicon_de.txt``) and emoticon/emoji
+  weights (``resources/sentiment_emoticons.txt``). A token is looked up by its surface form, its
+  lower-cased form and its lemma. SentiWS gives words whose weight it did not estimate a
+  placeholder (+0.004 / −0.0048); those count with ``rules.placeholder_weight`` and their sign.
+* Rules (``resources/sentiment_*_de.txt``), each limited to the clause (clauses end at , ; : – ( )
+  and at subordinating conjunctions):
+
+  - negation (nicht, kein-, nie, niemand, nichts, ohne …) flips the nearest sentiment word after
+    it in the clause, else the nearest one before it ("das gefällt mir nicht"), by
+    ``rules.negation``; a negator with no sentiment word in its clause adds ``rules.bare_negation``
+    (negation is itself more frequent in negative texts: Potts 2011, "On the negativity of negation");
+  - intensifiers and diminishers (sehr, extrem, kaum, wenig …) multiply the next sentiment word
+    within two tokens;
+  - contrast: after "aber"/"jedoch" … the rest of the sentence counts ``rules.contrast_after``, what
+    came before ``rules.contrast_before``; a clause opened by "obwohl"/"zwar" counts
+    ``rules.contrast_before``;
+  - emphasis: each "!" in the sentence (up to three) multiplies it by ``1 + rules.exclamation``; an
+    all-caps word in a sentence that is not all caps by ``rules.caps``.
+
+* Sentence score: ``raw / sqrt(raw² + 1)`` (the VADER normalisation, Hutto & Gilbert 2014) of the
+  summed contributions, in (−1, 1); label by the neutral band ``rules.neutral``. Paragraphs,
+  documents, speakers and texts: the mean sentence score (``rules.aggregate == "mean"``) or the
+  normalised sum of all contributions (``"sum"``).
+
+Measured on GermEval 2017 (dev, relevant rows) and SB10k with ``benchmarks/bench_sentiment.py``.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import json
+import math
+import os
+import warnings
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+__all__ = [
+    "DEFAULT_RULES",
+    "LABELS",
+    "NAIVE_RULES",
+    "SentimentRules",
+    "aggregate_scores",
+    "label_scores",
+    "lexicon",
+    "normalize",
+    "plot_documents",
+    "plot_themes",
+    "plot_trajectory",
+    "report_figures",
+    "report_tables",
+    "score_csv",
+    "score_sentences",
+    "score_texts",
+    "score_themes",
+    "text_tokens",
+    "token_contributions",
+    "trajectory",
+]
+
+LABELS = ("negative", "neutral", "positive")
+_PLACEHOLDERS = (0.004, -0.0048)
+_CLAUSE_PUNCT = frozenset(",;:–—()[]{}/…") | {"-", "--", "...", "“", "„", '"', "»", "«"}
+_EMOJI_IGNORE = dict.fromkeys(map(ord, "\ufe0f\ufe0e\u200d\U0001f3fb\U0001f3fc\U0001f3fd\U0001f3fe\U0001f3ff"))
+
+
+@dataclass(frozen=True)
+class SentimentRules:
+    """Switches and weights of the scorer. ``DEFAULT_RULES`` were chosen on GermEval 2017 dev only.
+
+    ``rules=False`` gives the naive baseline: SentiWS word weights summed, nothing else.
+    """
+
+    rules: bool = True
+    extra_lexicon: bool = True  # resources/sentiment_lexicon_de.txt and the emoticon list
+    placeholder_weight: float = 0.05  # |weight| given to SentiWS placeholders (±0.004); 0 keeps them as they are
+    negation: float = -0.5  # factor for a negated sentiment word
+    bare_negation: float = -0.1  # contribution of a negator with no sentiment word in its clause
+    contrast_before: float = 0.5
+    contrast_after: float = 1.5
+    exclamation: float = 0.15
+    caps: float = 1.3
+    neutral: float = 0.15  # |score| below this is neutral
+    aggregate: str = "sum"  # "sum": normalised sum of contributions; "mean": mean of sentence scores
+
+
+DEFAULT_RULES = SentimentRules()
+NAIVE_RULES = SentimentRules(
+    rules=False, extra_lexicon=False, placeholder_weight=0.0, bare_negation=0.0, neutral=0.1, aggregate="sum"
+)
+
+
+# ---------------------------------------------------------------- resources
+
+
+def _resource_lines(name: str) -> list[list[str]]:
+    text = resources.files("analysis.resources").joinpath(name).read_text("utf-8")
+    return [line.rstrip("\n").split("\t") for line in text.splitlines() if line.strip() and not line.startswith("#")]
+
+
+@lru_cache(maxsize=1)
+def _sentiws() -> tuple[dict[str, float], dict[str, float]]:
+    """SentiWS v2.0 from the installed ``gersent`` package: (exact form → weight, lower-case → weight)."""
+    try:
+        pkg = resources.files("gersent").joinpath("wordlists", "de")
+        pos = json.loads(pkg.joinpath("positive.json").read_text("utf-8"))
+        neg = json.loads(pkg.joinpath("negative.json").read_text("utf-8"))
+    except (ModuleNotFoundError, FileNotFoundError) as exc:  # pragma: no cover - dependency missing
+        raise RuntimeError("the SentiWS word lists come from the `gersent` package: pip install gersent") from exc
+    exact: dict[str, list[float]] = {}
+    for table in (pos, neg):
+        for word, weight in table.items():
+            exact.setdefault(word, []).append(float(weight))
+    lower: dict[str, list[float]] = {}
+    for word, weights in exact.items():
+        lower.setdefault(word.lower(), []).extend(weights)
+    # a form listed with several weights (e.g. "Sorge" noun and "sorge" verb) gets their mean
+    return ({w: float(np.mean(v)) for w, v in exact.items()}, {w: float(np.mean(v)) for w, v in lower.items()})
+
+
+@lru_cache(maxsize=1)
+def _extra() -> dict[str, float]:
+    return {row[0].lower(): float(row[1]) for row in _resource_lines("sentiment_lexicon_de.txt")}
+
+
+@lru_cache(maxsize=1)
+def _emoticons() -> dict[str, float]:
+    return {row[0].translate(_EMOJI_IGNORE): float(row[1]) for row in _resource_lines("sentiment_emoticons.txt")}
+
+
+@lru_cache(maxsize=1)
+def _negators() -> frozenset[str]:
+    return frozenset(row[0].lower() for row in _resource_lines("sentiment_negators_de.txt"))
+
+
+@lru_cache(maxsize=1)
+def _intensifiers() -> dict[str, float]:
+    return {row[0].lower(): float(row[1]) for row in _resource_lines("sentiment_intensifiers_de.txt")}
+
+
+@lru_cache(maxsize=1)
+def _connectives() -> dict[str, str]:
+    return {row[0].lower(): row[1] for row in _resource_lines("sentiment_contrast_de.txt")}
+
+
+def lexicon(*, rules: SentimentRules = DEFAULT_RULES) -> pd.DataFrame:
+    """The polarity lexicon as used by ``rules``: ``word, weight, source`` (sentiws | extra | emoticon).
+
+    SentiWS words are lower-cased (weights of forms that differ only in case are averaged here;
+    the scorer tries the exact form first). Sorted by word and source.
+    """
+    rows = [(w, _placeholder(v, rules), "sentiws") for w, v in _sentiws()[1].items()]
+    if rules.extra_lexicon:
+        rows += [(w, v, "extra") for w, v in _extra().items()]
+        rows += [(w, v, "emoticon") for w, v in _emoticons().items()]
+    return pd.DataFrame(rows, columns=["word", "weight", "source"]).sort_values(["word", "source"], ignore_index=True)
+
+
+def _placeholder(weight: float, rules: SentimentRules) -> float:
+    if rules.placeholder_weight and any(abs(weight - p) < 1e-9 for p in _PLACEHOLDERS):
+        return math.copysign(rules.placeholder_weight, weight)
+    return weight
+
+
+def _lookup(token: str, norm: str, lemma: str, token_type: str, rules: SentimentRules) -> tuple[float, str, str]:
+    """(weight, matched key, source) of one token, or (0.0, "", "")."""
+    if token_type in ("emoticon", "emoji"):
+        if rules.extra_lexicon:
+            key = token.translate(_EMOJI_IGNORE)
+            emo = _emoticons()
+            if key in emo:
+                return emo[key], key, "emoticon"
+            if key.lower() in emo:
+                return emo[key.lower()], key.lower(), "emoticon"
+        return 0.0, "", ""
+    if token_type not in ("word", "hashtag"):
+        return 0.0, "", ""
+    word = token.lstrip("#")
+    norm = norm.lstrip("#")
+    lemma_l = lemma.lower()
+    if rules.extra_lexicon:
+        extra = _extra()
+        for key in (norm, lemma_l):
+            if key in extra:
+                return extra[key], key, "extra"
+    exact = _sentiws()[0]
+    for key in _case_candidates(word, lemma):
+        if key in exact:
+            return _placeholder(exact[key], rules), key, "sentiws"
+    return 0.0, "", ""
+
+
+def _case_candidates(word: str, lemma: str) -> list[str]:
+    """Spellings to look up in SentiWS, which is case-sensitive for good reason ("gefahren" ≠ "Gefahren").
+
+    A capitalised word may be a sentence-initial adjective ("Schlecht"), so its lower-case form is
+    tried; a lower-case word is tried as a noun only when its lemma is a noun ("probleme" in a
+    lower-case tweet → "Probleme"); all-caps words are tried both ways; then the lemma.
+    """
+    out = [word]
+    if len(word) > 1 and word.isupper():
+        out += [word.lower(), word.capitalize()]
+    elif word[:1].isupper():
+        out.append(word.lower())
+    elif lemma[:1].isupper():
+        out.append(word.capitalize())
+    if lemma and lemma not in out:
+        out.append(lemma)
+    return out
+
+
+# ---------------------------------------------------------------- the scorer
+
+_CONTRIB_COLUMNS = [
+    "doc_id",
+    "para_id",
+    "sent_id",
+    "token_id",
+    "token",
+    "lemma",
+    "match",
+    "source",
+    "weight",
+    "modifier",
+    "negated",
+    "contrast",
+    "emphasis",
+    "contribution",
+    "rule",
+]
+
+
+def token_contributions(tokens: pd.DataFrame, *, rules: SentimentRules = DEFAULT_RULES) -> pd.DataFrame:
+    """One row per token that moved a sentence score: the explanation table.
+
+    ``contribution = weight × modifier × (negation if negated) × contrast × emphasis``; the sum of
+    a sentence's contributions is its ``raw`` score in :func:`score_sentences`. Negators without a
+    sentiment word in their clause appear with ``source == "negation"``. ``rule`` says in words what
+    happened ("sehr ×1.5; negated by 'nicht'; after 'aber' ×1.5"). Sorted by doc_id, token_id.
+    """
+    _require(tokens, ("doc_id", "sent_id", "token_id", "token", "token_type", "norm", "lemma"))
+    rows: list[dict] = []
+    if len(tokens):
+        t = tokens.sort_values(["doc_id", "token_id"], kind="stable")
+        para = t["para_id"].tolist() if "para_id" in t else [0] * len(t)
+        cols = zip(
+            t["doc_id"].tolist(),
+            t["sent_id"].tolist(),
+            para,
+            t["token_id"].tolist(),
+            t["token"].tolist(),
+            t["token_type"].tolist(),
+            t["norm"].tolist(),
+            t["lemma"].tolist(),
+        )
+        sentence: list[tuple] = []
+        key = None
+        for row in cols:
+            if (row[0], row[1]) != key and sentence:
+                rows.extend(_score_sentence(sentence, rules))
+                sentence = []
+            key = (row[0], row[1])
+            sentence.append(row)
+        if sentence:
+            rows.extend(_score_sentence(sentence, rules))
+    out = pd.DataFrame(rows, columns=_CONTRIB_COLUMNS)
+    return out.sort_values(["doc_id", "token_id"], ignore_index=True)
+
+
+def _score_sentence(sent: list[tuple], rules: SentimentRules) -> list[dict]:
+    """Contributions of one sentence; ``sent`` rows: doc_id, sent_id, para_id, token_id, token, type, norm, lemma."""
+    n = len(sent)
+    tokens = [str(r[4]) for r in sent]
+    types = [str(r[5]) for r in sent]
+    norms = [str(r[6]).lower().lstrip("#") for r in sent]
+    lemmas = [str(r[7]) for r in sent]
+    weights: list[float] = [0.0] * n
+    matches: list[tuple[str, str]] = [("", "")] * n
+    negators = _negators() if rules.rules else frozenset()
+    intens = _intensifiers() if rules.rules else {}
+    conn = _connectives() if rules.rules else {}
+    for i in range(n):
+        if norms[i] in negators:
+            continue
+        w, key, source = _lookup(tokens[i], norms[i], lemmas[i], types[i], rules)
+        if w:
+            weights[i] = w
+            matches[i] = (key, source)
+    if not rules.rules:
+        return [
+            _row(sent[i], matches[i], weights[i], 1.0, False, 1.0, 1.0, weights[i], "") for i in range(n) if weights[i]
+        ]
+
+    # clauses: punctuation and subordinating/contrast connectives open a new clause
+    clause = [0] * n
+    opens = [True] + [False] * (n - 1)
+    c = 0
+    for i in range(n):
+        if types[i] in ("punct", "symbol") and (tokens[i] in _CLAUSE_PUNCT or tokens[i] in ".!?"):
+            c += 1
+            clause[i] = c
+            if i + 1 < n:
+                opens[i + 1] = True
+            continue
+        if i and norms[i] in conn and not opens[i]:
+            c += 1
+        clause[i] = c
+
+    modifier = [1.0] * n
+    notes: list[list[str]] = [[] for _ in range(n)]
+    # intensifiers and diminishers: the next sentiment word within two tokens of the same clause
+    for i in range(n):
+        factor = intens.get(norms[i])
+        if factor is None:
+            continue
+        for j in range(i + 1, min(i + 3, n)):
+            if clause[j] != clause[i]:
+                break
+            if weights[j] and norms[j] not in intens:
+                modifier[j] *= factor
+                notes[j].append(f"{tokens[i]} ×{factor:g}")
+                weights[i] = 0.0  # "super schnell": super modifies, it does not also count
+                matches[i] = ("", "")
+                break
+    # negation: nearest sentiment word after the negator in its clause, else before it
+    negated = [False] * n
+    bare: list[int] = []
+    for i in range(n):
+        if norms[i] not in negators:
+            continue
+        target = next((j for j in range(i + 1, n) if clause[j] == clause[i] and weights[j]), None)
+        if target is None:
+            target = next((j for j in range(i - 1, -1, -1) if clause[j] == clause[i] and weights[j]), None)
+        if target is None or negated[target]:
+            bare.append(i)
+            continue
+        negated[target] = True
+        notes[target].append(f"negated by {tokens[i]!r}")
+    # contrast
+    contrast = [1.0] * n
+    last_after = None
+    for i in range(n):
+        kind = conn.get(norms[i])
+        if kind == "after" or (kind == "after-initial" and opens[i]):
+            last_after = i
+    if last_after is not None:
+        for j in range(n):
+            if j < last_after:
+                contrast[j] = rules.contrast_before
+            elif j > last_after:
+                contrast[j] = rules.contrast_after
+    for i in range(n):
+        if conn.get(norms[i]) == "concessive":
+            for j in range(i + 1, n):
+                if clause[j] != clause[i] and not (norms[i] == "zwar"):
+                    break
+                if norms[i] == "zwar" and last_after is not None and j >= last_after:
+                    break
+                contrast[j] = min(contrast[j], rules.contrast_before)
+            if norms[i] == "trotz":  # "trotz der Verspätung": the conceded noun phrase
+                pass
+    concessive_words = {norms[i] for i in range(n) if conn.get(norms[i]) == "concessive"}
+    # emphasis
+    n_excl = min(sum(tok.count("!") for tok, ty in zip(tokens, types) if ty == "punct"), 3)
+    sent_factor = 1.0 + rules.exclamation * n_excl
+    letters = [tok for tok, ty in zip(tokens, types) if ty == "word" and any(ch.isalpha() for ch in tok)]
+    all_caps_sentence = bool(letters) and all(tok.isupper() for tok in letters)
+
+    out = []
+    for i in range(n):
+        w = weights[i]
+        if not w:
+            continue
+        emphasis = sent_factor
+        if rules.caps != 1 and not all_caps_sentence and len(tokens[i]) >= 3 and tokens[i].isupper():
+            emphasis *= rules.caps
+            notes[i].append(f"caps ×{rules.caps:g}")
+        if n_excl:
+            notes[i].append(f"{'!' * n_excl} ×{sent_factor:g}")
+        if contrast[i] != 1.0:
+            if last_after is not None and i > last_after and contrast[i] == rules.contrast_after:
+                notes[i].append(f"after {tokens[last_after]!r} ×{contrast[i]:g}")
+            elif concessive_words and contrast[i] == rules.contrast_before and (last_after is None or i > last_after):
+                notes[i].append(f"conceded ({'/'.join(sorted(concessive_words))}) ×{contrast[i]:g}")
+            else:
+                notes[i].append(f"before {tokens[last_after]!r} ×{contrast[i]:g}")
+        value = w * modifier[i] * (rules.negation if negated[i] else 1.0) * contrast[i] * emphasis
+        out.append(
+            _row(sent[i], matches[i], w, modifier[i], negated[i], contrast[i], emphasis, value, "; ".join(notes[i]))
+        )
+    for i in bare:
+        if rules.bare_negation:
+            value = rules.bare_negation * contrast[i] * sent_factor
+            out.append(
+                _row(
+                    sent[i],
+                    (norms[i], "negation"),
+                    rules.bare_negation,
+                    1.0,
+                    False,
+                    contrast[i],
+                    sent_factor,
+                    value,
+                    "negation without a sentiment word",
+                )
+            )
+    return out
+
+
+def _row(r: tuple, match: tuple[str, str], weight, modifier, negated, contrast, emphasis, value, rule) -> dict:
+    return {
+        "doc_id": r[0],
+        "para_id": int(r[2]),
+        "sent_id": int(r[1]),
+        "token_id": int(r[3]),
+        "token": r[4],
+        "lemma": r[7],
+        "match": match[0],
+        "source": match[1],
+        "weight": float(weight),
+        "modifier": float(modifier),
+        "negated": bool(negated),
+        "contrast": float(contrast),
+        "emphasis": float(emphasis),
+        "contribution": float(value),
+        "rule": rule,
+    }
+
+
+def normalize(raw: pd.Series | np.ndarray | float) -> pd.Series | np.ndarray | float:
+    """``raw / sqrt(raw² + 1)``: a sum of contributions → (−1, 1) (VADER's normalisation)."""
+    return raw / np.sqrt(np.square(raw) + 1.0)
+
+
+def label_scores(scores: pd.Series, *, neutral: float = DEFAULT_RULES.neutral) -> pd.Series:
+    """positive (> neutral), negative (< −neutral) or neutral."""
+    s = pd.Series(scores, dtype=float)
+    return pd.Series(
+        np.where(s > neutral, "positive", np.where(s < -neutral, "negative", "neutral")), index=s.index, dtype=object
+    )
+
+
+def score_sentences(
+    tokens: pd.DataFrame,
+    *,
+    rules: SentimentRules = DEFAULT_RULES,
+    contributions: pd.DataFrame | None = None,
+    documents: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """One row per sentence: ``doc_id, sent_id, para_id, speaker, n_words, positive, negative, raw,
+    score, label, text``.
+
+    ``positive``/``negative`` are the sums of positive/negative contributions, ``raw`` their sum,
+    ``score = normalize(raw)``. ``text`` is cut from ``documents`` (a Corpus' documents table, with
+    ``doc_id`` and ``text``) when given, else the tokens joined by spaces. Pass ``contributions``
+    from :func:`token_contributions` to avoid computing them twice. Sorted by doc_id, sent_id.
+    """
+    _require(tokens, ("doc_id", "sent_id", "token_id", "token", "token_type"))
+    if contributions is None:
+        contributions = token_contributions(tokens, rules=rules)
+    t = tokens
+    if "para_id" not in t:
+        t = t.assign(para_id=0)
+    if "speaker" not in t:
+        t = t.assign(speaker=None)
+    words = t["token_type"].isin(["word", "hashtag"])
+    grouped = t.assign(_w=words.astype(int)).groupby(["doc_id", "sent_id"], sort=True)
+    sents = grouped.agg(
+        para_id=("para_id", "first"),
+        speaker=("speaker", "first"),
+        n_words=("_w", "sum"),
+        start=("start", "min") if "start" in t else ("token_id", "min"),
+        end=("end", "max") if "end" in t else ("token_id", "max"),
+    ).reset_index()
+    c = contributions
+    pos = c[c["contribution"] > 0].groupby(["doc_id", "sent_id"])["contribution"].sum().rename("positive")
+    neg = c[c["contribution"] < 0].groupby(["doc_id", "sent_id"])["contribution"].sum().rename("negative")
+    sents = sents.merge(pos, on=["doc_id", "sent_id"], how="left").merge(neg, on=["doc_id", "sent_id"], how="left")
+    sents[["positive", "negative"]] = sents[["positive", "negative"]].fillna(0.0)
+    sents["raw"] = sents["positive"] + sents["negative"]
+    sents["score"] = normalize(sents["raw"].to_numpy())
+    sents["label"] = label_scores(sents["score"], neutral=rules.neutral)
+    sents["speaker"] = sents["speaker"].astype(object).where(sents["speaker"].notna(), None)
+    if documents is not None and "start" in t:
+        texts = dict(zip(documents["doc_id"], documents["text"]))
+        sents["text"] = [
+            " ".join(texts[d][a:b].split()) if d in texts else ""
+            for d, a, b in zip(sents["doc_id"], sents["start"], sents["end"])
+        ]
+    else:
+        joined = t.sort_values(["doc_id", "token_id"]).groupby(["doc_id", "sent_id"])["token"].agg(" ".join)
+        sents = sents.merge(joined.rename("text"), on=["doc_id", "sent_id"], how="left")
+    sents["n_words"] = sents["n_words"].astype("int64")
+    cols = [
+        "doc_id",
+        "sent_id",
+        "para_id",
+        "speaker",
+        "n_words",
+        "positive",
+        "negative",
+        "raw",
+        "score",
+        "label",
+        "text",
+    ]
+    return sents[cols].sort_values(["doc_id", "sent_id"], ignore_index=True)
+
+
+def aggregate_scores(
+    sentences: pd.DataFrame,
+    *,
+    by: Sequence[str] = ("doc_id",),
+    rules: SentimentRules = DEFAULT_RULES,
+) -> pd.DataFrame:
+    """Scores of groups of sentences (documents, paragraphs, speakers …).
+
+    Returns ``*by, n_sentences, n_words, share_positive, share_negative, positive, negative, raw,
+    score, label``: ``score`` is the mean sentence score (``rules.aggregate == "mean"``) or the
+    normalised sum of all contributions (``"sum"``); the shares count sentences by label. Rows with
+    a missing key (e.g. no speaker) are left out. Sorted by ``by``.
+    """
+    by = list(by)
+    _require(sentences, (*by, "score", "raw", "label", "positive", "negative", "n_words"))
+    s = sentences.dropna(subset=by)
+    cols = [
+        *by,
+        "n_sentences",
+        "n_words",
+        "share_positive",
+        "share_negative",
+        "positive",
+        "negative",
+        "raw",
+        "score",
+        "label",
+    ]
+    if s.empty:
+        return pd.DataFrame(columns=cols)
+    g = s.assign(_pos=(s["label"] == "positive").astype(float), _neg=(s["label"] == "negative").astype(float)).groupby(
+        by, sort=True
+    )
+    out = g.agg(
+        n_sentences=("score", "size"),
+        n_words=("n_words", "sum"),
+        share_positive=("_pos", "mean"),
+        share_negative=("_neg", "mean"),
+        positive=("positive", "sum"),
+        negative=("negative", "sum"),
+        raw=("raw", "sum"),
+        mean_score=("score", "mean"),
+    ).reset_index()
+    out["score"] = out["mean_score"] if rules.aggregate == "mean" else normalize(out["raw"].to_numpy())
+    out["label"] = label_scores(out["score"], neutral=rules.neutral)
+    out["n_sentences"] = out["n_sentences"].astype("int64")
+    out["n_words"] = out["n_words"].astype("int64")
+    return out[cols].sort_values(by, ignore_index=True)
+
+
+# ---------------------------------------------------------------- raw texts and CSV files
+
+
+def text_tokens(texts: Iterable[str], *, ids: Sequence | None = None) -> pd.DataFrame:
+    """Tokens of raw texts (the project's tokenizer, sentence splitter and lemmas, no corpus needed).
+
+    HTML entities are decoded first (``&lt;3`` → ``<3``; tweets and scraped CSVs carry them). Each
+    text is one document (``doc_id`` = its position, or ``ids``) and one paragraph.
+    """
+    from .annotate import annotate_text
+
+    texts = list(texts)
+    ids = list(range(len(texts))) if ids is None else list(ids)
+    if len(ids) != len(texts):
+        raise ValueError(f"{len(ids)} ids for {len(texts)} texts")
+    frames = []
+    for doc_id, text in zip(ids, texts):
+        text = "" if text is None or (isinstance(text, float) and math.isnan(text)) else html.unescape(str(text))
+        df = annotate_text(text, [(0, len(text))] if text.strip() else [])
+        df.insert(0, "doc_id", doc_id)
+        frames.append(df)
+    if not frames:
+        return annotate_text("", []).assign(doc_id=pd.Series(dtype=object))
+    return pd.concat(frames, ignore_index=True)
+
+
+def score_texts(
+    texts: Iterable[str], *, rules: SentimentRules = DEFAULT_RULES, ids: Sequence | None = None
+) -> pd.DataFrame:
+    """Score raw texts: ``doc_id, n_sentences, n_words, positive, negative, raw, score, label`` in input order.
+
+    Texts without any token get score 0 and label neutral.
+    """
+    texts = list(texts)
+    ids = list(range(len(texts))) if ids is None else list(ids)
+    tokens = text_tokens(texts, ids=ids)
+    sents = score_sentences(tokens, rules=rules)
+    docs = aggregate_scores(sents, by=["doc_id"], rules=rules)
+    base = pd.DataFrame({"doc_id": ids})
+    out = base.merge(docs.drop(columns=["share_positive", "share_negative"]), on="doc_id", how="left")
+    out[["positive", "negative", "raw", "score"]] = out[["positive", "negative", "raw", "score"]].fillna(0.0)
+    out[["n_sentences", "n_words"]] = out[["n_sentences", "n_words"]].fillna(0).astype("int64")
+    out["label"] = out["label"].fillna("neutral")
+    return out[["doc_id", "n_sentences", "n_words", "positive", "negative", "raw", "score", "label"]]
+
+
+def score_csv(
+    input_path: str | os.PathLike[str],
+    out_path: str | os.PathLike[str],
+    *,
+    text_column: str = "text",
+    rules: SentimentRules = DEFAULT_RULES,
+) -> pd.DataFrame:
+    """Read a CSV, score ``text_column``, write the input rows plus ``score`` and ``label``.
+
+    Raises ``ValueError`` with a one-line message naming the file for a missing file, an empty or
+    undecodable file, something that is not a CSV table, or a missing column. Returns the table.
+    """
+    path = Path(input_path)
+    if not path.is_file():
+        raise ValueError(f"{path}: file not found" if not path.exists() else f"{path}: not a file")
+    raw = path.read_bytes()
+    if not raw.strip():
+        raise ValueError(f"{path}: the file is empty")
+    if b"\x00" in raw[:8192]:
+        raise ValueError(f"{path}: not a CSV file (binary content)")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            text = raw.decode("cp1252")
+        except UnicodeDecodeError:
+            raise ValueError(f"{path}: cannot be decoded as UTF-8 or Windows-1252 text") from None
+    try:
+        dialect = csv.Sniffer().sniff(text[:20000], delimiters=",;\t")
+        sep = dialect.delimiter
+    except csv.Error:
+        sep = ","
+    import io
+
+    try:
+        table = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, csv.Error) as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise ValueError(f"{path}: not a readable CSV table ({first})") from None
+    if text_column not in table.columns:
+        cols = ", ".join(map(str, table.columns[:8])) + (" …" if len(table.columns) > 8 else "")
+        raise ValueError(f"{path}: no column {text_column!r} (columns: {cols}); use --text-column")
+    if table.empty:
+        raise ValueError(f"{path}: the CSV has a header but no rows")
+    _warn_language(table[text_column].head(200).str.cat(sep=" "), str(path))
+    scores = score_texts(table[text_column].tolist(), rules=rules)
+    out = table.copy()
+    out["score"] = scores["score"].round(4).to_numpy()
+    out["label"] = scores["label"].to_numpy()
+    out_path = Path(out_path)
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    out.to_csv(out_path, index=False)
+    return out
+
+
+def _warn_language(text: str, where: str) -> None:
+    from .language import detect_language
+
+    code, share = detect_language(text)
+    if code not in ("de", "unknown"):
+        warnings.warn(
+            f"{where}: the texts look {code!r}, not German; the German lexicon will miss most words", stacklevel=3
+        )
+
+
+# ---------------------------------------------------------------- themes, trajectories
+
+
+def score_themes(
+    sentences: pd.DataFrame,
+    matches: pd.DataFrame,
+    contributions: pd.DataFrame | None = None,
+    *,
+    rules: SentimentRules = DEFAULT_RULES,
+) -> pd.DataFrame:
+    """How each document speaks *of* each theme: the sentences that mention a theme's terms.
+
+    ``matches`` has ``doc_id, sent_id, token_id, theme`` (e.g. :func:`analysis.themes.match_themes`).
+    When ``contributions`` are given, the theme terms' own contributions are taken out of the
+    sentence ("Problem" in a theme about problems does not make every mention negative).
+    Returns ``doc_id, theme, n_sentences, n_mentions, share_positive, share_negative, score, label``
+    (``score`` is the mean score of those sentences). Sorted by doc_id, theme.
+    """
+    cols = ["doc_id", "theme", "n_sentences", "n_mentions", "share_positive", "share_negative", "score", "label"]
+    if matches is None or matches.empty or sentences.empty:
+        return pd.DataFrame(columns=cols)
+    _require(matches, ("doc_id", "sent_id", "token_id", "theme"))
+    m = matches[["doc_id", "sent_id", "token_id", "theme"]].drop_duplicates()
+    mentions = m.groupby(["doc_id", "sent_id", "theme"]).size().rename("n_mentions").reset_index()
+    s = mentions.merge(sentences[["doc_id", "sent_id", "raw"]], on=["doc_id", "sent_id"], how="inner")
+    if contributions is not None and not contributions.empty:
+        own = m.merge(contributions[["doc_id", "token_id", "contribution"]], on=["doc_id", "token_id"], how="inner")
+        own = own.groupby(["doc_id", "sent_id", "theme"])["contribution"].sum().rename("_own").reset_index()
+        s = s.merge(own, on=["doc_id", "sent_id", "theme"], how="left")
+        s["raw"] = s["raw"] - s["_own"].fillna(0.0)
+    s["score"] = normalize(s["raw"].to_numpy())
+    s["label"] = label_scores(s["score"], neutral=rules.neutral)
+    g = s.assign(_pos=(s["label"] == "positive").astype(float), _neg=(s["label"] == "negative").astype(float))
+    out = (
+        g.groupby(["doc_id", "theme"], sort=True)
+        .agg(
+            n_sentences=("sent_id", "nunique"),
+            n_mentions=("n_mentions", "sum"),
+            share_positive=("_pos", "mean"),
+            share_negative=("_neg", "mean"),
+            score=("score", "mean"),
+        )
+        .reset_index()
+    )
+    out["label"] = label_scores(out["score"], neutral=rules.neutral)
+    out[["n_sentences", "n_mentions"]] = out[["n_sentences", "n_mentions"]].astype("int64")
+    return out[cols].sort_values(["doc_id", "theme"], ignore_index=True)
+
+
+def trajectory(sentences: pd.DataFrame, *, window: int | None = None) -> pd.DataFrame:
+    """How the tone moves through each text: ``doc_id, sent_id, position, score, smoothed``.
+
+    ``position`` runs from 0 (first sentence) to 1 (last); ``smoothed`` is a centred rolling mean
+    over ``window`` sentences (default: a tenth of the document, at least 3, odd).
+    """
+    cols = ["doc_id", "sent_id", "position", "score", "smoothed"]
+    if sentences.empty:
+        return pd.DataFrame(columns=cols)
+    frames = []
+    for doc_id, s in sentences.sort_values(["doc_id", "sent_id"]).groupby("doc_id", sort=True):
+        n = len(s)
+        w = window or max(3, (n // 10) | 1)
+        frames.append(
+            pd.DataFrame(
+                {
+                    "doc_id": doc_id,
+                    "sent_id": s["sent_id"].to_numpy(),
+                    "position": np.arange(n) / max(n - 1, 1),
+                    "score": s["score"].to_numpy(),
+                    "smoothed": s["score"].rolling(w, center=True, min_periods=1).mean().to_numpy(),
+                }
+            )
+        )
+    return pd.concat(frames, ignore_index=True)[cols]
+
+
+# ---------------------------------------------------------------- figures
+
+
+def plot_documents(scores: pd.DataFrame, *, key: str = "doc_id", title: str = "Sentiment by document"):
+    """Diverging bars of mean sentence score per group (documents, speakers)."""
+    from . import plots
+
+    plots.style()
+    values = scores.set_index(key)["score"].sort_values(ascending=False) if len(scores) else pd.Series(dtype=float)
+    colors = [plots.PALETTE[2] if v > 0 else plots.PALETTE[3] for v in values.iloc[::-1]]
+    fig = plots.barh(values, title=title, xlabel="score (−1 negative … +1 positive)", color=colors or None)
+    fig.axes[0].axvline(0, color="#444", linewidth=0.8)
+    return fig
+
+
+def plot_trajectory(traj: pd.DataFrame, *, title: str = "Tone through each text"):
+    """One line per document: smoothed sentence score against relative position."""
+    import matplotlib.pyplot as plt
+
+    from . import plots
+
+    plots.style()
+    fig, ax = plt.subplots(figsize=(7, 3.6))
+    for i, (doc_id, d) in enumerate(traj.groupby("doc_id", sort=True)):
+        ax.plot(
+            d["position"], d["smoothed"], label=plots.wrap_label(doc_id), color=plots.PALETTE[i % len(plots.PALETTE)]
+        )
+    ax.axhline(0, color="#444", linewidth=0.8)
+    ax.set_xlabel("position in the text (0 = start, 1 = end)")
+    ax.set_ylabel("sentence score (smoothed)")
+    ax.set_title(title)
+    if len(traj):
+        ax.legend(fontsize=8, frameon=False, loc="best")
+    fig.tight_layout()
+    return fig
+
+
+def plot_themes(themes: pd.DataFrame, *, title: str = "How each text speaks of each theme"):
+    """Heatmap documents × themes of the mean score of the sentences that mention the theme."""
+    from . import plots
+
+    table = themes.pivot(index="doc_id", columns="theme", values="score") if len(themes) else pd.DataFrame()
+    if table.empty:
+        table = pd.DataFrame([[np.nan]], index=["(no theme mentions)"], columns=["-"])
+    return plots.heatmap(table, title=title, cmap="RdBu", center=0.0, colorbar_label="mean sentence score")
+
+
+# ---------------------------------------------------------------- report
+
+
+def _theme_matches(tokens: pd.DataFrame, themes_path) -> pd.DataFrame | None:
+    try:
+        from .themes import load_themes, match_themes
+    except ImportError:
+        return None
+    themes = load_themes(themes_path) if themes_path is not None else load_themes()
+    return match_themes(tokens, themes)
+
+
+def _analyse(corpus, tokens, *, themes_path=None, rules: SentimentRules = DEFAULT_RULES) -> dict[str, pd.DataFrame]:
+    for doc in corpus.documents.itertuples(index=False):
+        if getattr(doc, "language", "de") not in ("de",):
+            warnings.warn(
+                f"{doc.doc_id}: looks {doc.language!r}, not German; sentiment scores will be unreliable", stacklevel=3
+            )
+    contrib = token_contributions(tokens, rules=rules)
+    sents = score_sentences(tokens, rules=rules, contributions=contrib, documents=corpus.documents)
+    docs = aggregate_scores(sents, by=["doc_id"], rules=rules)
+    matches = _theme_matches(tokens, themes_path)
+    return {
+        "contributions": contrib,
+        "sentences": sents,
+        "documents": docs,
+        "paragraphs": aggregate_scores(sents, by=["doc_id", "para_id"], rules=rules),
+        "speakers": aggregate_scores(sents, by=["doc_id", "speaker"], rules=rules),
+        "themes": score_themes(sents, matches, contrib, rules=rules)
+        if matches is not None
+        else score_themes(sents, None),
+        "trajectory": trajectory(sents),
+    }
+
+
+def report_tables(
+    corpus, tokens: pd.DataFrame, *, themes_path=None, references_path=None, rules: SentimentRules = DEFAULT_RULES
+) -> dict[str, pd.DataFrame]:
+    """CSV tables for ``python -m analysis run`` (``references_path`` is not used here).
+
+    sentiment_documents, sentiment_paragraphs, sentiment_speakers, sentiment_sentences,
+    sentiment_themes, sentiment_contributions, sentiment_trajectory. Scores rounded to 4 decimals.
+    """
+    a = _analyse(corpus, tokens, themes_path=themes_path, rules=rules)
+    docs = a["documents"].merge(corpus.documents[["doc_id", "title", "language"]], on="doc_id", how="left")
+    tables = {
+        "sentiment_documents": docs[["doc_id", "title", "language", *a["documents"].columns[1:]]],
+        "sentiment_paragraphs": a["paragraphs"],
+        "sentiment_speakers": a["speakers"],
+        "sentiment_sentences": a["sentences"][
+            ["doc_id", "sent_id", "para_id", "speaker", "n_words", "positive", "negative", "score", "label", "text"]
+        ],
+        "sentiment_themes": a["themes"],
+        "sentiment_contributions": a["contributions"],
+        "sentiment_trajectory": a["trajectory"],
+    }
+    return {name: _round(t) for name, t in sorted(tables.items())}
+
+
+def report_figures(corpus, tokens: pd.DataFrame, *, themes_path=None, references_path=None) -> dict[str, object]:
+    """Key figures: ``sentiment_documents`` (bars), ``sentiment_trajectory`` (lines), ``sentiment_themes`` (heatmap)."""
+    a = _analyse(corpus, tokens, themes_path=themes_path)
+    return {
+        "sentiment_documents": plot_documents(a["documents"]),
+        "sentiment_themes": plot_themes(a["themes"]),
+        "sentiment_trajectory": plot_trajectory(a["trajectory"]),
+    }
+
+
+def _round(df: pd.DataFrame, digits: int = 4) -> pd.DataFrame:
+    out = df.copy()
+    for col in out.columns:
+        if pd.api.types.is_float_dtype(out[col]):
+            out[col] = out[col].round(digits)
+    return out.reset_index(drop=True)
+
+
+def _require(df: pd.DataFrame, columns: Iterable[str]) -> None:
+    missing = [c for c in columns if c not in df.columns]
+    if missing:
+        raise ValueError(f"the table lacks the column(s) {', '.join(missing)} (pass the output of annotate())")
+
+
+def with_rules(**changes) -> SentimentRules:
+    """``DEFAULT_RULES`` with some fields changed (for experiments and the benchmark)."""
+    return replace(DEFAULT_RULES, **changes)
+
+
+_ = Mapping  # re-exported typing helper (keeps the import list stable for readers)
