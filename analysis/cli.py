@@ -46,6 +46,7 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--references", type=Path, help="reference statements, one per line (e.g. Cluetrain theses)")
     run.add_argument("--max-mb", type=float, default=20.0, help="refuse files larger than this many MB (default 20)")
     run.add_argument("--no-notebooks", action="store_true", help="write the tables only, do not execute notebooks")
+    run.add_argument("--quiet", action="store_true", help="no progress output (warnings are still in the report)")
 
     sent = sub.add_parser(
         "sentiment",
@@ -68,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "run":
             from .report import run_report
 
-            run_report(
+            failures = run_report(
                 corpus=args.corpus,
                 out=args.out,
                 metadata=args.metadata,
@@ -76,7 +77,11 @@ def main(argv: list[str] | None = None) -> int:
                 references=args.references,
                 max_bytes=int(args.max_mb * 1_000_000),
                 notebooks=not args.no_notebooks,
+                quiet=args.quiet,
             )
+            if failures:
+                print(f"error: {failures} section(s) failed; the report lists them", file=sys.stderr)
+                return 3
         elif args.command == "sentiment":
             from .sentiment import score_csv
 
@@ -86,8 +91,9 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except Exception as exc:  # one line for the user; the class name helps bug reports
         from .corpus import CorpusError
+        from .report import ReportError
 
-        if isinstance(exc, (CorpusError, UsageError, ValueError, OSError)):
+        if isinstance(exc, (CorpusError, ReportError, UsageError, ValueError, OSError)):
             print(f"error: {exc}", file=sys.stderr)
             return 1
         raise

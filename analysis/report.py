@@ -1,0 +1,351 @@
+"""``python -m analysis run``: the whole analysis of a corpus as an HTML report with CSV tables.
+
+Steps: load and validate the corpus, annotate it (progress bar), compute the result tables of
+every analysis module (``report_tables``) and their key figures (``report_figures``), execute
+every notebook in ``notebooks/`` against the corpus (papermill, through the ``parameters``
+cells) and convert it to HTML, then write ``OUT/index.html``.
+
+The report is built in a temporary folder beside ``OUT`` and moved into place at the end, so an
+existing report is replaced as a whole and never mixed with old results; a folder that is not a
+previous report is refused. Everything the user supplied is escaped in the HTML page, which
+carries a Content-Security-Policy that forbids scripts.
+"""
+
+from __future__ import annotations
+
+import html
+import importlib
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from .annotate import annotate
+from .corpus import Corpus, load_corpus
+
+__all__ = ["MARKER", "REQUIRED_TABLES", "SECTIONS", "ReportError", "run_report"]
+
+MARKER = ".german-discourse-report"
+NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
+DEFAULT_THEMES = Path(__file__).resolve().parent.parent / "data" / "themes.toml"
+# analysis modules that contribute tables and figures: (title, module)
+SECTIONS = (("Vocabulary", "vocabulary"), ("Topics and themes", "topics"), ("Sentiment", "sentiment"))
+REQUIRED_TABLES = (
+    "documents",
+    "paragraphs",
+    "keyness",
+    "topics",
+    "themes",
+    "sentiment_documents",
+    "sentiment_sentences",
+)
+
+
+class ReportError(Exception):
+    """The report cannot be written (one line for the user)."""
+
+
+@dataclass
+class _Log:
+    quiet: bool = False
+    problems: list[dict[str, str]] = field(default_factory=list)
+    timings: list[tuple[str, float]] = field(default_factory=list)
+
+    def say(self, message: str) -> None:
+        if not self.quiet:
+            print(message, file=sys.stderr, flush=True)
+
+    def problem(self, level: str, where: str, message: str) -> None:
+        self.problems.append({"file": where, "level": level, "message": message})
+        self.say(f"{level}: {where}: {message}")
+
+    def timed(self, label: str, fn: Callable[[], object]) -> object:
+        t0 = time.perf_counter()
+        result = fn()
+        self.timings.append((label, time.perf_counter() - t0))
+        return result
+
+
+def run_report(
+    *,
+    corpus: Path,
+    out: Path,
+    metadata: Path | None = None,
+    themes: Path | None = None,
+    references: Path | None = None,
+    max_bytes: int = 20_000_000,
+    notebooks: bool = True,
+    quiet: bool = False,
+) -> int:
+    """Write the report for ``corpus`` to ``out``; return the number of sections that failed.
+
+    Raises :class:`~analysis.corpus.CorpusError` when no text is usable and :class:`ReportError`
+    when ``out`` cannot be used.
+    """
+    log = _Log(quiet=quiet)
+    out = Path(out).absolute()
+    corpus_dir = Path(corpus).absolute()
+    _check_out(out, corpus_dir)
+    themes = Path(themes).absolute() if themes else (DEFAULT_THEMES if DEFAULT_THEMES.is_file() else None)
+    if themes is not None and not themes.is_file():
+        raise ReportError(f"{themes}: themes file not found")
+    if references is not None:
+        references = Path(references).absolute()
+        if not references.is_file():
+            raise ReportError(f"{references}: references file not found")
+    metadata = Path(metadata).absolute() if metadata else None
+
+    log.say(f"loading {corpus_dir}")
+    loaded: Corpus = log.timed(
+        "load", lambda: load_corpus(corpus_dir, metadata=metadata, max_bytes=max_bytes, quiet=True)
+    )
+    for row in loaded.problems.itertuples(index=False):
+        log.problem(row.level, row.file, row.message)
+    tokens = log.timed("annotate", lambda: annotate(loaded, progress=not quiet))
+
+    out.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    failures = 0
+    try:
+        (work / MARKER).write_text("German discourse analysis report folder; safe to replace with a new report.\n")
+        tables_dir, fig_dir = work / "tables", work / "figures"
+        tables_dir.mkdir()
+        fig_dir.mkdir()
+        tables = _spine_tables(loaded, tokens)
+        figures: dict[str, str] = {}
+        from . import overview, plots
+
+        figures["structure"] = _save_fig(overview.plot_structure(loaded), fig_dir / "structure.png", plots)
+        kwargs = {"themes_path": themes, "references_path": references}
+        for title, module_name in SECTIONS:
+            try:
+                module = importlib.import_module(f"analysis.{module_name}")
+                new = log.timed(f"tables: {module_name}", lambda m=module: m.report_tables(loaded, tokens, **kwargs))
+                tables.update(new)
+                figs = log.timed(f"figures: {module_name}", lambda m=module: m.report_figures(loaded, tokens, **kwargs))
+                for name, fig in figs.items():
+                    figures[f"{module_name}_{name}"] = _save_fig(fig, fig_dir / f"{module_name}_{name}.png", plots)
+            except Exception as exc:  # one failing analysis must not cost the user the rest of the report
+                failures += 1
+                log.problem("error", f"section {title}", f"failed: {exc.__class__.__name__}: {exc}")
+        for name in REQUIRED_TABLES:
+            if name not in tables:
+                log.problem("error", f"table {name}.csv", "was not produced")
+        tables["problems"] = pd.DataFrame(log.problems, columns=["file", "level", "message"])
+        for name, df in sorted(tables.items()):
+            _write_csv(df, tables_dir / f"{name}.csv")
+
+        nb_links: list[tuple[str, str, str]] = []
+        if notebooks:
+            failures += _run_notebooks(
+                work / "notebooks",
+                log,
+                nb_links,
+                {
+                    "corpus_dir": str(corpus_dir),
+                    "metadata_path": str(metadata) if metadata else None,
+                    "themes_path": str(themes) if themes else None,
+                    "references_path": str(references) if references else None,
+                },
+            )
+        (work / "index.html").write_text(
+            _index_html(loaded, tables, figures, nb_links, log, corpus_dir), encoding="utf-8"
+        )
+        _replace(work, out)
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+    log.say(f"report: {out / 'index.html'}")
+    return failures
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def _check_out(out: Path, corpus_dir: Path) -> None:
+    if out.exists() and not out.is_dir():
+        raise ReportError(f"{out}: exists and is not a folder")
+    if out.is_dir() and any(out.iterdir()) and not (out / MARKER).is_file():
+        raise ReportError(f"{out}: folder is not empty and holds no previous report; choose an empty or new folder")
+    if out == corpus_dir or corpus_dir in out.parents or out in corpus_dir.parents:
+        raise ReportError(f"{out}: the output folder must not contain or be inside the corpus folder")
+
+
+def _replace(work: Path, out: Path) -> None:
+    old = None
+    if out.exists():
+        old = out.with_name(f".{out.name}.old")
+        shutil.rmtree(old, ignore_errors=True)
+        out.rename(old)
+    work.rename(out)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _spine_tables(corpus: Corpus, tokens: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    from .overview import document_summary
+
+    docs = corpus.documents.drop(columns=["text"])
+    summary = document_summary(corpus, tokens)
+    docs = docs.merge(
+        summary[
+            [
+                "doc_id",
+                "words_total",
+                "boilerplate_share",
+                "sentences",
+                "tokens",
+                "content_tokens",
+                "compounds",
+                "quotes",
+            ]
+        ],
+        on="doc_id",
+        how="left",
+    )
+    return {
+        "documents": docs.sort_values("doc_id").reset_index(drop=True),
+        "paragraphs": corpus.paragraphs.sort_values(["doc_id", "para_id"]).reset_index(drop=True),
+        "quotes": corpus.quotes.sort_values(["doc_id", "quote_id"]).reset_index(drop=True),
+    }
+
+
+def _write_csv(df: pd.DataFrame, path: Path) -> None:
+    df.to_csv(path, index=False, lineterminator="\n", float_format="%.6g")
+
+
+def _save_fig(fig, path: Path, plots) -> str:
+    import matplotlib.pyplot as plt
+
+    plots.save(fig, path)
+    plt.close(fig)
+    return f"figures/{path.name}"
+
+
+def _run_notebooks(dest: Path, log: _Log, links: list[tuple[str, str, str]], params: dict) -> int:
+    if not NOTEBOOKS.is_dir():
+        log.problem("warning", "notebooks", f"{NOTEBOOKS} not found (installed without the notebooks); skipped")
+        return 0
+    import nbformat
+    import papermill as pm
+    from nbconvert import HTMLExporter
+
+    dest.mkdir()
+    failures = 0
+    exporter = HTMLExporter(template_name="lab")
+    exporter.exclude_input_prompt = True
+    exporter.exclude_output_prompt = True
+    for nb_path in sorted(NOTEBOOKS.glob("[0-9]*.ipynb")):
+        target = dest / nb_path.name
+        log.say(f"executing notebook {nb_path.name}")
+        t0 = time.perf_counter()
+        try:
+            pm.execute_notebook(
+                str(nb_path),
+                str(target),
+                parameters=params,
+                kernel_name="python3",
+                cwd=str(NOTEBOOKS),
+                progress_bar=False,
+                log_output=False,
+                report_mode=False,
+            )
+            status = "ok"
+        except Exception as exc:
+            failures += 1
+            status = "failed"
+            first = str(exc).strip().splitlines()[-1] if str(exc).strip() else exc.__class__.__name__
+            log.problem("error", f"notebooks/{nb_path.name}", f"execution failed: {first[:300]}")
+        log.timings.append((f"notebook: {nb_path.stem}", time.perf_counter() - t0))
+        if target.is_file():
+            nb = nbformat.read(str(target), as_version=4)
+            body, _ = exporter.from_notebook_node(nb)
+            target.with_suffix(".html").write_text(body, encoding="utf-8")
+            links.append((nb_path.stem, f"notebooks/{target.with_suffix('.html').name}", status))
+    return failures
+
+
+_CSS = """
+body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222;line-height:1.45}
+h1{font-size:1.6em}h2{border-bottom:1px solid #ddd;padding-bottom:.2em;margin-top:2em}
+table{border-collapse:collapse;font-size:.85em;margin:.5em 0}th,td{border:1px solid #ddd;padding:.25em .5em;text-align:left;vertical-align:top}
+th{background:#f3f3f3}img{max-width:100%;border:1px solid #eee;margin:.5em 0}
+.warning{color:#8a5300}.error{color:#b00020}.muted{color:#666;font-size:.9em}code{background:#f5f5f5;padding:0 .2em}
+"""
+_KEY_TABLES = (
+    ("themes", "Dominant theme per document", 20),
+    ("sentiment_documents", "Sentiment per document", 20),
+    ("keyness", "Most distinctive words (keyness, top rows)", 30),
+)
+
+
+def _table_html(df: pd.DataFrame, max_rows: int) -> str:
+    shown = df.head(max_rows)
+    note = f"<p class='muted'>first {max_rows} of {len(df)} rows</p>" if len(df) > max_rows else ""
+    return shown.to_html(index=False, escape=True, float_format=lambda v: f"{v:.3f}", na_rep="", border=0) + note
+
+
+def _index_html(
+    corpus: Corpus,
+    tables: dict[str, pd.DataFrame],
+    figures: dict[str, str],
+    notebooks: list[tuple[str, str, str]],
+    log: _Log,
+    corpus_dir: Path,
+) -> str:
+    e = html.escape
+    docs = tables["documents"]
+    cols = [
+        c
+        for c in ("doc_id", "title", "genre", "year", "language", "words_total", "sentences", "boilerplate_share")
+        if c in docs
+    ]
+    parts = [
+        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>",
+        "<meta http-equiv='Content-Security-Policy' content=\"default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'\">",
+        "<meta name='viewport' content='width=device-width, initial-scale=1'>",
+        f"<title>German discourse analysis — {e(corpus_dir.name)}</title><style>{_CSS}</style></head><body>",
+        "<h1>German discourse analysis report</h1>",
+        f"<p>Corpus folder <code>{e(str(corpus_dir))}</code>: {len(corpus)} documents, "
+        f"{int(docs['words_total'].sum()) if 'words_total' in docs else 0} words, "
+        f"{len(corpus.paragraphs)} paragraphs ({int(corpus.paragraphs['is_boilerplate'].sum())} boilerplate).</p>",
+        "<h2>Documents</h2>",
+        _table_html(docs[cols], 200),
+    ]
+    parts.append("<h2>Warnings and problems</h2>")
+    if log.problems:
+        parts.append("<ul>")
+        for p in log.problems:
+            parts.append(f"<li class='{e(p['level'])}'><b>{e(p['level'])}</b>: {e(p['file'])}: {e(p['message'])}</li>")
+        parts.append("</ul>")
+    else:
+        parts.append("<p>None: every file was read and every section ran.</p>")
+    parts.append("<h2>Notebooks</h2>")
+    if notebooks:
+        parts.append("<ul>")
+        for name, href, status in notebooks:
+            parts.append(f"<li><a href='{e(href)}'>{e(name)}</a> ({e(status)})</li>")
+        parts.append("</ul>")
+    else:
+        parts.append("<p class='muted'>Notebooks were not executed (--no-notebooks).</p>")
+    parts.append("<h2>Key figures</h2>")
+    for name, src in figures.items():
+        parts.append(
+            f"<figure><img src='{e(src)}' alt='{e(name)}'><figcaption class='muted'>{e(name)}</figcaption></figure>"
+        )
+    for key, title, rows in _KEY_TABLES:
+        if key in tables:
+            parts.append(f"<h2>{e(title)}</h2>")
+            parts.append(_table_html(tables[key], rows))
+    parts.append("<h2>Tables</h2><ul>")
+    for name in sorted(tables):
+        parts.append(f"<li><a href='tables/{e(name)}.csv'>{e(name)}.csv</a> ({len(tables[name])} rows)</li>")
+    parts.append("</ul>")
+    parts.append("<p class='muted'>Column descriptions: see the project README, section “Result tables”.</p>")
+    parts.append("</body></html>")
+    return "\n".join(parts) + "\n"
