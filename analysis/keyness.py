@@ -26,6 +26,7 @@ barely depends on the exact size (doubling it changes G² by well under 1 %).
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from functools import lru_cache
 
@@ -210,6 +211,29 @@ def keyness_speakers(
 
 @lru_cache(maxsize=2)
 def _general_lemmas(min_frequency: float) -> pd.Series:
+    from importlib.metadata import version
+
+    from .annotate import default_cache_dir
+
+    tag = f"wordfreq-{version('wordfreq')}-simplemma-{version('simplemma')}-{min_frequency:g}-v1"
+    path = default_cache_dir() / f"general-german-lemmas-{tag}.parquet"
+    if path.is_file():
+        try:
+            return pd.read_parquet(path)["f"].rename(None)
+        except Exception:  # a truncated or foreign file: recompute
+            pass
+    series = _lemmatise_wordfreq(min_frequency)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        series.rename("f").to_frame().to_parquet(tmp)
+        os.replace(tmp, path)
+    except OSError:
+        pass  # no cache: the next process lemmatises again
+    return series
+
+
+def _lemmatise_wordfreq(min_frequency: float) -> pd.Series:
     import simplemma
     import wordfreq
 
@@ -218,8 +242,14 @@ def _general_lemmas(min_frequency: float) -> pd.Series:
     for word, f in freqs.items():
         if f < min_frequency or not word.isalpha():
             continue
-        keys.append(simplemma.lemmatize(word, lang="de").casefold())
-        values.append(f)
+        # wordfreq forms are lower case: "markt" could be the noun Markt or a form of "marken";
+        # credit the frequency to both readings (lemmatised as written and capitalised)
+        for key in {
+            simplemma.lemmatize(word, lang="de").casefold(),
+            simplemma.lemmatize(word.capitalize(), lang="de").casefold(),
+        }:
+            keys.append(key)
+            values.append(f)
     return pd.Series(values, index=keys, dtype=float).groupby(level=0).sum().sort_index()
 
 
@@ -228,8 +258,12 @@ def general_german(*, unit: str = "lemma", min_frequency: float = 1e-7) -> pd.Se
 
     ``unit="norm"``: the word forms as wordfreq lists them (lower case). ``unit="lemma"``: forms
     with a relative frequency of at least ``min_frequency`` (default 10⁻⁷, Zipf ≥ 2: about 170,000
-    forms) lemmatised with simplemma and summed per lemma; this takes about 3 s once per process.
-    Rarer lemmas are looked up form by form in :func:`keyness_general`.
+    forms) lemmatised with simplemma and summed per lemma. wordfreq's forms are lower case, so each
+    form is lemmatised as written and capitalised, and its frequency credited to both readings
+    (``markt`` → *Markt* and *marken*): ambiguous forms over- rather than under-estimate the
+    reference. This takes about 6 s and is cached on disk next to the annotation cache
+    (:func:`analysis.annotate.default_cache_dir`). Rarer lemmas are looked up form by form in
+    :func:`keyness_general`.
     """
     if unit == "lemma":
         return _general_lemmas(min_frequency).copy()
@@ -281,9 +315,12 @@ def keyness_general(
     (default 10⁹; see the module docstring). Words are compared case-folded (``Unternehmen`` and
     ``unternehmen`` are one word, shown in its most frequent spelling); lemmas missing from the
     reference are looked up by their word forms with ``wordfreq.word_frequency``, which also
-    estimates hyphenated forms (``Online-Marketing``) from their parts.
+    estimates hyphenated forms (``Online-Marketing``) from their parts. wordfreq's frequencies are
+    shares of all word tokens, so the target's size is the number of all its words (stop words
+    included) even when only content words are scored.
     """
     words = _words(tokens, content_only=content_only)
+    all_words = _words(tokens, content_only=False)
     if reference is None:
         reference = general_german(unit=unit)
     groups: list[tuple[str | None, str, pd.DataFrame]] = [(None, "corpus_vs_general", words)]
@@ -305,7 +342,11 @@ def keyness_general(
             .set_index("_key")[unit]
         )
         ref_counts = _reference_counts(group, unit, reference, reference_size)
-        k = keyness(target, ref_counts, total_reference=reference_size, min_freq=min_freq, name=unit)
+        # wordfreq's frequencies are shares of all word tokens: the target size is all its words
+        n_all = int(all_words.shape[0] if doc_id is None else (all_words["doc_id"] == doc_id).sum())
+        k = keyness(
+            target, ref_counts, total_target=n_all, total_reference=reference_size, min_freq=min_freq, name=unit
+        )
         k[unit] = k[unit].map(display)
         rows.append(
             k.assign(doc_id=doc_id, comparison=comparison, target=doc_id or "corpus", reference=GENERAL_REFERENCE)

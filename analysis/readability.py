@@ -14,8 +14,8 @@ titles, headings and speaker labels are left out by default (they are not senten
 
 Syllables: :func:`count_syllables` counts German vowel groups (``ei``, ``ie``, ``au``, ``eu``,
 ``äu``, ``ai``, ``ey``, ``ay``, ``oi``, ``ou``, ``eau`` and double vowels are one syllable; the
-``u`` of ``qu`` is not a vowel), with a small exception list for English loanwords and Latinate
-``-ie``/``-eu`` words (``resources/syllables_de.txt``). ``syllables="pyphen"`` instead counts the
+``u`` of ``qu`` is not a vowel), word-final ``-ien`` after another vowel is two syllables (``Me-di-en``), and a small exception
+list covers English loanwords and a few Latinate words (``resources/syllables_de.txt``). ``syllables="pyphen"`` instead counts the
 hyphenation points of the LibreOffice German dictionary shipped with ``pyphen`` plus one — what
 ``textstat`` does; hyphenation never splits off a single letter, so it under-counts (``Abend``,
 ``Idee``, ``Oper``). The formulas are German: a text that does not look German gets a warning and
@@ -71,6 +71,9 @@ def _rule_count(word: str) -> int:
                 break
         else:
             i += 1
+        count += 1
+    # Latinate plurals in -ien are -i-en (Me-di-en, Stu-di-en, Ka-te-go-ri-en), unlike schien, Wien
+    if word.endswith("ien") and len(word) > 3 and word[-4] not in _VOWELS and count >= 2:
         count += 1
     return count
 
