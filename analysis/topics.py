@@ -1,0 +1,635 @@
+"""Bottom-up topic structure: units → TF-IDF → NMF / LDA topics, clusters, a 2-D map.
+
+    >>> units = topic_units(tokens)                         # paragraphs (or sentence windows)
+    >>> selection = select_k(units, ks=range(2, 9))         # NPMI coherence + seed stability per k
+    >>> model = TopicModel(k, method="nmf").fit(units)
+    >>> model.top_terms()                                   # topic_id, model, rank, term, weight
+    >>> model.transform(units)                              # unit_id, topic_id, weight
+
+* **Units** are paragraphs (boilerplate already left out by :func:`analysis.annotate`) or fixed
+  windows of ``window`` sentences; features are the content lemmas (lower-cased), plus the parts of
+  compounds (``Dialogmarketing`` → also ``dialog`` and ``marketing``) when ``compounds=True``.
+* **NMF** runs on TF-IDF (Frobenius loss, NNDSVD initialisation); **LDA** on raw counts. Both take
+  ``random_state``; reruns are identical.
+* **Coherence**: NPMI of the top terms' co-occurrence in units (Bouma 2009; Röder, Both & Hinneburg
+  2015, C_NPMI with boolean-document windows), averaged over term pairs and topics.
+* **Stability**: topics of runs with different seeds are matched one-to-one (Hungarian algorithm)
+  by the Jaccard overlap of their top terms; the mean matched overlap against the first run is the
+  stability (Greene, O'Callaghan & Cunningham 2014, "How many topics? Stability analysis").
+* **k** is chosen where the mean of (NPMI + 1) / 2 and stability is highest (smaller k on ties).
+
+``report_tables`` / ``report_figures`` at the end assemble topics, themes (:mod:`analysis.themes`)
+and reference echoes (:mod:`analysis.references`) for ``python -m analysis run``.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+
+__all__ = [
+    "TopicModel",
+    "cluster_units",
+    "document_topics",
+    "npmi_coherence",
+    "report_figures",
+    "report_tables",
+    "select_k",
+    "stability",
+    "topic_themes",
+    "topic_units",
+    "unit_map",
+]
+
+UNIT_COLUMNS = ("unit_id", "doc_id", "para_id", "sent_id", "speaker", "n_content", "features", "text")
+_WORDLIKE = ("word", "hashtag")
+
+
+def topic_units(
+    tokens: pd.DataFrame,
+    *,
+    unit: str = "paragraph",
+    window: int = 3,
+    compounds: bool = True,
+    min_features: int = 3,
+    max_zipf: float | None = 5.5,
+) -> pd.DataFrame:
+    """One row per unit: ``unit_id, doc_id, para_id, sent_id`` (first of the unit), ``speaker``,
+    ``n_content``, ``features`` (space-joined feature words) and ``text`` (the unit's tokens).
+
+    ``unit`` is ``"paragraph"`` or ``"sentences"`` (windows of ``window`` sentences within a
+    document). Words more frequent in general German than ``max_zipf`` on wordfreq's Zipf scale
+    (5.5: "mehr", "gehen", "gut", "schon"; ``None`` keeps all) are left out as too generic to
+    name a topic. Units with fewer than ``min_features`` features (headings, one-liners) are left out.
+    """
+    if unit not in ("paragraph", "sentences"):
+        raise ValueError("unit must be 'paragraph' or 'sentences'")
+    empty = pd.DataFrame(
+        {
+            c: pd.Series(dtype="int64" if c in ("unit_id", "para_id", "sent_id", "n_content") else object)
+            for c in UNIT_COLUMNS
+        }
+    )
+    if tokens.empty:
+        return empty
+    t = tokens.sort_values(["doc_id", "token_id"], kind="stable")
+    if unit == "paragraph":
+        key = t["para_id"].to_numpy()
+    else:
+        first_sent = t.groupby("doc_id")["sent_id"].transform("min")
+        key = ((t["sent_id"] - first_sent) // max(1, window)).to_numpy()
+    t = t.assign(_unit=key)
+    content = (
+        t["is_content"]
+        & t["token_type"].isin(_WORDLIKE)
+        & t["lemma"].astype(str).str.contains(r"[^\W\d_]{2}", regex=True)
+    )
+    if max_zipf is not None:
+        lemmas = t["lemma"].astype(str).str.lower()
+        content &= ~lemmas.map(lambda w: _zipf(w) > max_zipf)
+    feats = t["lemma"].astype(str).str.lower().where(content, "")
+    if compounds:
+        parts = t["compound"].fillna("").astype(str).str.lower().str.replace("|", " ", regex=False)
+        feats = (feats + " " + parts.where(content, "")).str.strip()
+    t = t.assign(_feat=feats)
+    speaker = t["speaker"].astype(object).where(t["speaker"].notna(), None)
+    t = t.assign(_speaker=speaker)
+    g = t.groupby(["doc_id", "_unit"], sort=True)
+    out = g.agg(
+        para_id=("para_id", "first"),
+        sent_id=("sent_id", "first"),
+        speaker=("_speaker", lambda s: next((x for x in s if x), None)),
+        n_content=("is_content", "sum"),
+        features=("_feat", lambda s: " ".join(x for x in s if x)),
+        text=("token", " ".join),
+    ).reset_index()
+    out = out[out["features"].str.split().str.len().fillna(0) >= min_features].reset_index(drop=True)
+    if out.empty:
+        return empty
+    out.insert(0, "unit_id", np.arange(len(out), dtype="int64"))
+    for c in ("para_id", "sent_id", "n_content"):
+        out[c] = out[c].astype("int64")
+    return out[list(UNIT_COLUMNS)]
+
+
+@lru_cache(maxsize=200_000)
+def _zipf(word: str) -> float:
+    import wordfreq
+
+    return wordfreq.zipf_frequency(word, "de")
+
+
+def _vectorizer(*, tfidf: bool, min_df: int | float, max_df: float):
+    from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
+
+    cls = TfidfVectorizer if tfidf else CountVectorizer
+    kwargs = {"sublinear_tf": True} if tfidf else {}
+    return cls(analyzer=str.split, min_df=min_df, max_df=max_df, **kwargs)
+
+
+def _fit_matrix(units: pd.DataFrame, *, tfidf: bool, min_df, max_df):
+    """Document-term matrix; relaxes min_df/max_df for tiny corpora instead of failing."""
+    for mdf, xdf in ((min_df, max_df), (1, max_df), (1, 1.0)):
+        vec = _vectorizer(tfidf=tfidf, min_df=mdf, max_df=xdf)
+        try:
+            X = vec.fit_transform(units["features"])
+        except ValueError:  # empty vocabulary after pruning
+            continue
+        if X.shape[1] >= 2:
+            return vec, X
+    raise ValueError("too few distinct words in the units for a topic model")
+
+
+@dataclass
+class TopicModel:
+    """NMF (on TF-IDF) or LDA (on counts) with scikit-learn's estimators; ``fit`` / ``transform``.
+
+    After :meth:`fit`: ``terms_`` (vocabulary), ``components_`` (topics × terms, rows sum to 1),
+    ``names_`` (topic name = top three terms).
+    """
+
+    k: int
+    method: str = "nmf"
+    random_state: int = 0
+    min_df: int | float = 2
+    max_df: float = 0.9
+    max_iter: int = 400
+    terms_: np.ndarray = field(init=False, repr=False, default=None)
+    components_: np.ndarray = field(init=False, repr=False, default=None)
+    names_: list[str] = field(init=False, repr=False, default_factory=list)
+
+    def fit(self, units: pd.DataFrame) -> TopicModel:
+        if self.method not in ("nmf", "lda"):
+            raise ValueError("method must be 'nmf' or 'lda'")
+        if self.k < 1:
+            raise ValueError("k must be at least 1")
+        self._vec, X = _fit_matrix(units, tfidf=self.method == "nmf", min_df=self.min_df, max_df=self.max_df)
+        if self.method == "nmf":
+            from sklearn.decomposition import NMF
+
+            init = "nndsvda" if self.k <= min(X.shape) else "random"
+            self._est = NMF(
+                n_components=self.k, init=init, random_state=self.random_state, max_iter=self.max_iter, tol=1e-3
+            )
+            self._est.fit(X)
+        else:
+            from sklearn.decomposition import LatentDirichletAllocation
+
+            self._est = LatentDirichletAllocation(
+                n_components=self.k, learning_method="batch", max_iter=20, random_state=self.random_state
+            )
+            self._est.fit(X)
+        comp = np.asarray(self._est.components_, dtype=float)
+        sums = comp.sum(axis=1, keepdims=True)
+        self.components_ = np.divide(comp, sums, out=np.zeros_like(comp), where=sums > 0)
+        self.terms_ = self._vec.get_feature_names_out()
+        self.names_ = [" · ".join(self.terms_[np.argsort(-row, kind="stable")[:3]]) for row in self.components_]
+        return self
+
+    def _check(self) -> None:
+        if self.components_ is None:
+            raise RuntimeError("call fit() first")
+
+    def top_terms(self, n: int = 10) -> pd.DataFrame:
+        """``topic_id, model, rank, term, weight`` (weight: share of the topic's term mass)."""
+        self._check()
+        rows = []
+        for topic_id, row in enumerate(self.components_):
+            order = np.argsort(-row, kind="stable")[:n]
+            for rank, j in enumerate(order, start=1):
+                if row[j] > 0:
+                    rows.append((topic_id, self.method, rank, str(self.terms_[j]), float(row[j])))
+        return pd.DataFrame(rows, columns=["topic_id", "model", "rank", "term", "weight"])
+
+    def transform(self, units: pd.DataFrame) -> pd.DataFrame:
+        """``unit_id, topic_id, weight`` with each unit's weights summing to 1 (0 for empty units)."""
+        self._check()
+        W = np.asarray(self._est.transform(self._vec.transform(units["features"])), dtype=float)
+        sums = W.sum(axis=1, keepdims=True)
+        W = np.divide(W, sums, out=np.zeros_like(W), where=sums > 0)
+        return pd.DataFrame(
+            {
+                "unit_id": np.repeat(units["unit_id"].to_numpy(), self.k),
+                "topic_id": np.tile(np.arange(self.k), len(units)),
+                "weight": W.ravel(),
+            }
+        )
+
+
+def npmi_coherence(top_terms: pd.DataFrame, units: pd.DataFrame, *, n: int = 10) -> pd.DataFrame:
+    """NPMI coherence per topic: ``topic_id, coherence``.
+
+    For each pair of a topic's top ``n`` terms, NPMI = log(p(a,b) / (p(a) p(b))) / −log p(a,b),
+    with probabilities the share of units containing the words; −1 when the pair never co-occurs,
+    pairs with an unseen word are skipped. The topic's coherence is the mean over pairs.
+    """
+    docs = [frozenset(f.split()) for f in units["features"]]
+    N = len(docs)
+    rows = []
+    for topic_id, grp in top_terms.sort_values(["topic_id", "rank"]).groupby("topic_id", sort=True):
+        words = list(grp["term"])[:n]
+        sets = {w: {i for i, d in enumerate(docs) if w in d} for w in words}
+        vals = []
+        for a, b in itertools.combinations(words, 2):
+            pa, pb = len(sets[a]) / N, len(sets[b]) / N
+            if pa == 0 or pb == 0:
+                continue
+            pab = len(sets[a] & sets[b]) / N
+            if pab == 0:
+                vals.append(-1.0)
+            elif pab == 1.0:
+                vals.append(1.0)
+            else:
+                vals.append(np.log(pab / (pa * pb)) / -np.log(pab))
+        rows.append((topic_id, float(np.mean(vals)) if vals else np.nan))
+    return pd.DataFrame(rows, columns=["topic_id", "coherence"])
+
+
+def _jaccard(a: Iterable[str], b: Iterable[str]) -> float:
+    a, b = set(a), set(b)
+    return len(a & b) / len(a | b) if a | b else 0.0
+
+
+def stability(
+    units: pd.DataFrame,
+    k: int,
+    *,
+    method: str = "nmf",
+    seeds: Iterable[int] = range(1, 5),
+    n: int = 10,
+    sample: float = 0.8,
+    reference: TopicModel | None = None,
+    random_state: int = 0,
+) -> float:
+    """Mean one-to-one matched Jaccard overlap of top-``n`` terms between the model fitted on all
+    units (``reference``, fitted here when not given) and models fitted on random ``sample``
+    shares of the units, one per seed (the seed also seeds the model). 1 = the same topics every
+    time; topics that depend on chance or on a few units score low (Greene et al. 2014)."""
+    from scipy.optimize import linear_sum_assignment
+
+    ref_model = reference or TopicModel(k, method=method, random_state=random_state).fit(units)
+    ref = [list(g["term"]) for _, g in ref_model.top_terms(n).groupby("topic_id", sort=True)]
+    scores = []
+    for seed in seeds:
+        rng = np.random.default_rng(seed)
+        size = max(k + 1, int(round(sample * len(units))))
+        if size >= len(units):
+            sub = units
+        else:
+            sub = units.iloc[np.sort(rng.choice(len(units), size=size, replace=False))]
+        try:
+            run = TopicModel(k, method=method, random_state=seed).fit(sub).top_terms(n)
+        except ValueError:
+            continue
+        other = [list(g["term"]) for _, g in run.groupby("topic_id", sort=True)]
+        sim = np.array([[_jaccard(a, b) for b in other] for a in ref])
+        r, c = linear_sum_assignment(-sim)
+        scores.append(sim[r, c].sum() / max(len(ref), len(other)))
+    return float(np.mean(scores)) if scores else float("nan")
+
+
+def select_k(
+    units: pd.DataFrame,
+    *,
+    ks: Iterable[int] = range(2, 9),
+    methods: Iterable[str] = ("nmf",),
+    seeds: Iterable[int] = range(1, 5),
+    n: int = 10,
+    random_state: int = 0,
+) -> pd.DataFrame:
+    """``model, k, coherence, stability, combined, chosen`` for each method and feasible k
+    (2 ≤ k < number of units). Coherence is the mean NPMI of the model fitted on all units;
+    stability compares it with fits on 80 % subsamples (:func:`stability`). ``combined`` = mean of
+    (coherence + 1) / 2 and stability; the highest per method is ``chosen`` (smaller k on ties).
+    Empty table when there are fewer than 3 units."""
+    cols = ["model", "k", "coherence", "stability", "combined", "chosen"]
+    seeds = [random_state + s for s in seeds]
+    rows = []
+    for method in methods:
+        for k in ks:
+            if k < 2 or k >= len(units):
+                continue
+            try:
+                model = TopicModel(k, method=method, random_state=random_state).fit(units)
+            except ValueError:
+                continue
+            if k > len(model.terms_):
+                continue
+            coh = npmi_coherence(model.top_terms(n), units, n=n)["coherence"].mean()
+            stab = stability(units, k, method=method, seeds=seeds, n=n, reference=model)
+            rows.append((method, k, float(coh), stab))
+    out = pd.DataFrame(rows, columns=cols[:4])
+    if out.empty:
+        return pd.DataFrame({c: pd.Series(dtype=t) for c, t in zip(cols, (object, "int64", float, float, float, bool))})
+    out["combined"] = ((out["coherence"].fillna(-1) + 1) / 2 + out["stability"]) / 2
+    out["chosen"] = False
+    for _, grp in out.groupby("model", sort=False):
+        best = grp.sort_values(["combined", "k"], ascending=[False, True], kind="stable").index[0]
+        out.loc[best, "chosen"] = True
+    return out.sort_values(["model", "k"], kind="stable").reset_index(drop=True)
+
+
+def document_topics(unit_topics: pd.DataFrame, units: pd.DataFrame, *, by: str | list[str] = "doc_id") -> pd.DataFrame:
+    """Topic shares per document (or per ``by``, e.g. ``["doc_id", "speaker"]``): the units'
+    topic weights averaged with their content-word counts as weights; ``<by>, topic_id, weight``."""
+    keys = [by] if isinstance(by, str) else list(by)
+    m = unit_topics.merge(units[["unit_id", "n_content", *keys]], on="unit_id")
+    m = m.dropna(subset=keys)
+    m = m.assign(_w=m["weight"] * m["n_content"])
+    agg = m.groupby([*keys, "topic_id"], sort=True)["_w"].sum()
+    tot = agg.groupby(level=keys).transform("sum")
+    out = (agg / tot.where(tot > 0, 1)).rename("weight").reset_index()
+    return out.sort_values([*keys, "topic_id"], kind="stable").reset_index(drop=True)
+
+
+def cluster_units(units: pd.DataFrame, *, n_clusters: int, min_df: int | float = 1) -> pd.DataFrame:
+    """Agglomerative clustering (average linkage, cosine distance) of the units' TF-IDF vectors:
+    ``unit_id, cluster`` (clusters numbered by size, largest 0)."""
+    from sklearn.cluster import AgglomerativeClustering
+
+    if len(units) < 2:
+        return pd.DataFrame({"unit_id": units["unit_id"].to_numpy(), "cluster": np.zeros(len(units), dtype="int64")})
+    _, X = _fit_matrix(units, tfidf=True, min_df=min_df, max_df=1.0)
+    n_clusters = max(1, min(n_clusters, len(units)))
+    labels = AgglomerativeClustering(n_clusters=n_clusters, metric="cosine", linkage="average").fit_predict(X.toarray())
+    sizes = pd.Series(labels).value_counts()
+    order = sorted(sizes.index, key=lambda c: (-sizes[c], int(np.min(np.nonzero(labels == c)[0]))))
+    relabel = {c: i for i, c in enumerate(order)}
+    return pd.DataFrame(
+        {"unit_id": units["unit_id"].to_numpy(), "cluster": np.array([relabel[c] for c in labels], dtype="int64")}
+    )
+
+
+def unit_map(units: pd.DataFrame, *, random_state: int = 0) -> pd.DataFrame:
+    """2-D coordinates of the units (truncated SVD of L2-normalised TF-IDF, i.e. LSA):
+    ``unit_id, x, y``; signs fixed so that reruns give the same picture."""
+    from sklearn.decomposition import TruncatedSVD
+
+    if len(units) < 3:
+        return pd.DataFrame(
+            {"unit_id": units["unit_id"].to_numpy(), "x": np.zeros(len(units)), "y": np.zeros(len(units))}
+        )
+    _, X = _fit_matrix(units, tfidf=True, min_df=1, max_df=1.0)
+    n_comp = min(2, X.shape[1] - 1, X.shape[0] - 1)
+    Z = TruncatedSVD(n_components=max(1, n_comp), algorithm="arpack", random_state=random_state).fit_transform(X)
+    if Z.shape[1] < 2:
+        Z = np.column_stack([Z, np.zeros(len(Z))])
+    for j in range(2):  # deterministic orientation: the largest |value| is positive
+        if Z[np.argmax(np.abs(Z[:, j])), j] < 0:
+            Z[:, j] = -Z[:, j]
+    return pd.DataFrame({"unit_id": units["unit_id"].to_numpy(), "x": Z[:, 0], "y": Z[:, 1]})
+
+
+def topic_themes(model: TopicModel, themes: dict, *, n: int = 20, min_share: float = 0.1) -> pd.DataFrame:
+    """Which topic is which theme: for each topic, the share of its top-``n`` term weight that
+    falls on each theme's words (terms, group terms and heads; one-word entries). ``model,
+    topic_id, topic_name, theme`` (best theme, ``"none"`` below ``min_share``: what the themes
+    miss), ``share`` and one ``share_<theme>`` column per theme."""
+    tt = model.top_terms(n)
+    vocab = {}
+    for name, theme in themes.items():
+        words = set(theme.terms) | set(theme.heads)
+        for g in theme.groups:
+            words |= set(g.terms) | set(g.heads)
+        vocab[name] = {w for w in words if " " not in w}
+    rows = []
+    for topic_id, grp in tt.groupby("topic_id", sort=True):
+        total = grp["weight"].sum() or 1.0
+        shares = {
+            name: float(grp.loc[grp["term"].isin(words), "weight"].sum() / total) for name, words in vocab.items()
+        }
+        best = max(shares, key=lambda k: (shares[k], -list(shares).index(k))) if shares else "none"
+        share = shares.get(best, 0.0)
+        row = {
+            "model": model.method,
+            "topic_id": int(topic_id),
+            "topic_name": model.names_[int(topic_id)],
+            "theme": best if share >= min_share else "none",
+            "share": share,
+        }
+        row.update({f"share_{k}": v for k, v in shares.items()})
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+# --------------------------------------------------------------------------------------------
+# report (python -m analysis run)
+
+
+_CACHE: dict = {}
+
+
+def _analyse(corpus, tokens, *, themes_path=None, references_path=None, ks=range(2, 9), random_state: int = 0) -> dict:
+    """All tables and models of the report (memoised for the last corpus, so that report_tables
+    and report_figures do not fit everything twice)."""
+    key = (
+        tuple(corpus.documents["sha256"]),
+        len(tokens),
+        int(tokens["token_id"].sum()) if len(tokens) else 0,
+        str(themes_path),
+        str(references_path),
+        tuple(ks),
+        random_state,
+    )
+    if key not in _CACHE:
+        _CACHE.clear()
+        _CACHE[key] = _analyse_uncached(
+            corpus, tokens, themes_path=themes_path, references_path=references_path, ks=ks, random_state=random_state
+        )
+    return _CACHE[key]
+
+
+def _analyse_uncached(corpus, tokens, *, themes_path, references_path, ks, random_state: int) -> dict:
+    from .references import find_echoes, load_references
+    from .themes import document_themes, load_dominant_rules, load_themes, match_themes, speaker_themes, unit_themes
+
+    themes = load_themes(themes_path)
+    rules = load_dominant_rules(themes_path, themes=themes)
+    matches = match_themes(tokens, themes)
+    res: dict = {"themes_obj": themes}
+    docs = document_themes(tokens, themes, rules=rules, matches=matches)
+    # every document of the corpus gets a row, also one with no words left after boilerplate
+    all_docs = pd.DataFrame({"doc_id": sorted(corpus.documents["doc_id"])})
+    docs = all_docs.merge(docs, on="doc_id", how="left")
+    docs["theme"] = docs["theme"].fillna("none")
+    score_cols = [c for c in docs.columns if c.startswith("score_") or c in ("theme_strength", "n_content")]
+    docs[score_cols] = docs[score_cols].fillna(0.0)
+    docs["n_content"] = docs["n_content"].astype("int64")
+    res["themes"] = docs
+    res["paragraph_themes"] = unit_themes(tokens, themes, rules=rules, matches=matches)
+    res["speaker_themes"] = speaker_themes(tokens, themes, rules=rules, matches=matches)
+    res["theme_matches"] = matches
+
+    units = topic_units(tokens)
+    res["units"] = units
+    selection = select_k(units, ks=ks, random_state=random_state)
+    res["topic_selection"] = selection
+    topics, doc_topics, mapping, unit_rows = [], [], [], units[["unit_id", "doc_id", "para_id", "speaker"]].copy()
+    if not selection.empty:
+        k = int(selection.loc[selection["chosen"] & (selection["model"] == "nmf"), "k"].iloc[0])
+        res["k"] = k
+        for method in ("nmf", "lda"):
+            model = TopicModel(k, method=method, random_state=random_state).fit(units)
+            res[f"model_{method}"] = model
+            if method == "lda":  # LDA at the k chosen for NMF, for comparison
+                coh = float(npmi_coherence(model.top_terms(10), units)["coherence"].mean())
+                stab = stability(units, k, method="lda", reference=model, random_state=random_state)
+                combined = ((coh + 1) / 2 + stab) / 2
+                lda_row = pd.DataFrame(
+                    [
+                        {
+                            "model": "lda",
+                            "k": k,
+                            "coherence": coh,
+                            "stability": stab,
+                            "combined": combined,
+                            "chosen": True,
+                        }
+                    ]
+                )
+                res["topic_selection"] = pd.concat([selection, lda_row], ignore_index=True)
+            tt = model.top_terms(10)
+            topics.append(tt)
+            ut = model.transform(units)
+            dt = document_topics(ut, units).assign(model=method)
+            dt["topic_name"] = [model.names_[i] for i in dt["topic_id"]]
+            doc_topics.append(dt)
+            mapping.append(topic_themes(model, themes))
+            dom = ut.sort_values(["unit_id", "weight", "topic_id"], ascending=[True, False, True]).drop_duplicates(
+                "unit_id"
+            )
+            unit_rows = unit_rows.merge(
+                dom[["unit_id", "topic_id"]].rename(columns={"topic_id": f"topic_{method}"}), on="unit_id"
+            )
+        unit_rows = unit_rows.merge(cluster_units(units, n_clusters=k), on="unit_id")
+        unit_rows = unit_rows.merge(unit_map(units, random_state=random_state), on="unit_id")
+    res["topics"] = (
+        pd.concat(topics, ignore_index=True)
+        if topics
+        else pd.DataFrame(
+            {
+                c: pd.Series(dtype=t)
+                for c, t in zip(
+                    ["topic_id", "model", "rank", "term", "weight"], ("int64", object, "int64", object, float)
+                )
+            }
+        )
+    )
+    res["document_topics"] = (
+        pd.concat(doc_topics, ignore_index=True)[["doc_id", "model", "topic_id", "topic_name", "weight"]]
+        if doc_topics
+        else pd.DataFrame(
+            {
+                c: pd.Series(dtype=t)
+                for c, t in zip(
+                    ["doc_id", "model", "topic_id", "topic_name", "weight"], (object, object, "int64", object, float)
+                )
+            }
+        )
+    )
+    res["topic_themes"] = (
+        pd.concat(mapping, ignore_index=True)
+        if mapping
+        else pd.DataFrame(columns=["model", "topic_id", "topic_name", "theme", "share"])
+    )
+    res["unit_topics"] = unit_rows.sort_values("unit_id").reset_index(drop=True)
+
+    if references_path is not None and os.path.isfile(references_path):
+        refs = load_references(references_path)
+        res["reference_echoes"] = find_echoes(tokens, refs, corpus=corpus)
+    return res
+
+
+_TABLES = (
+    "themes",
+    "paragraph_themes",
+    "speaker_themes",
+    "topic_selection",
+    "topics",
+    "document_topics",
+    "topic_themes",
+    "unit_topics",
+    "reference_echoes",
+)
+
+
+def report_tables(corpus, tokens: pd.DataFrame, *, themes_path=None, references_path=None) -> dict[str, pd.DataFrame]:
+    """CSV tables for the report: ``themes`` (one row per document: doc_id, theme, score_<theme>,
+    dialogue_marketing_axis, theme_strength, n_content), ``paragraph_themes``, ``speaker_themes``,
+    ``topic_selection`` (model, k, coherence, stability, combined, chosen), ``topics`` (topic_id,
+    model, rank, term, weight), ``document_topics`` (doc_id, model, topic_id, topic_name, weight),
+    ``topic_themes``, ``unit_topics`` (unit_id, doc_id, para_id, speaker, topic_nmf, topic_lda,
+    cluster, x, y) and, when ``references_path`` exists, ``reference_echoes``. Floats rounded to 6."""
+    res = _analyse(corpus, tokens, themes_path=themes_path, references_path=references_path)
+    out = {}
+    for name in _TABLES:
+        if name in res:
+            df = res[name].copy()
+            num = df.select_dtypes("float").columns
+            df[num] = df[num].round(6)
+            out[name] = df.reset_index(drop=True)
+    return out
+
+
+def report_figures(corpus, tokens: pd.DataFrame, *, themes_path=None, references_path=None) -> dict:
+    """Key figures: ``themes`` (document × theme scores), ``document_topics`` (document × NMF topic
+    heatmap) and ``unit_map`` (units on a 2-D map coloured by document and by cluster); the topic
+    figures are left out when the corpus is too small for a topic model."""
+    res = _analyse(corpus, tokens, themes_path=themes_path, references_path=references_path)
+    figs = {"themes": plot_theme_scores(res["themes"], res["themes_obj"])}
+    if "k" in res:
+        figs["document_topics"] = plot_document_topics(res["document_topics"], model="nmf")
+        figs["unit_map"] = plot_unit_map(res["unit_topics"])
+    return figs
+
+
+# --------------------------------------------------------------------------------------------
+# figures
+
+
+def plot_theme_scores(doc_themes: pd.DataFrame, themes: dict):
+    """Heatmap of documents × theme scores (matched words per 1,000 content words)."""
+    from .plots import heatmap
+
+    cols = [f"score_{t}" for t in themes]
+    table = doc_themes.set_index("doc_id")[cols]
+    table.columns = [themes[t].label for t in themes]
+    table.index = [f"{d} → {th}" for d, th in zip(doc_themes["doc_id"], doc_themes["theme"])]
+    return heatmap(
+        table, title="Theme scores per document (per 1,000 content words)", fmt="{:.0f}", colorbar_label="score"
+    )
+
+
+def plot_document_topics(doc_topics: pd.DataFrame, *, model: str = "nmf"):
+    """Heatmap of documents × topics (topic shares) for one model."""
+    from .plots import heatmap
+
+    d = doc_topics[doc_topics["model"] == model]
+    table = d.pivot_table(index="doc_id", columns=["topic_id", "topic_name"], values="weight", fill_value=0.0)
+    table.columns = [f"{i}: {name}" for i, name in table.columns]
+    return heatmap(table, title=f"Topic shares per document ({model.upper()})", colorbar_label="share")
+
+
+def plot_unit_map(unit_topics: pd.DataFrame):
+    """Two scatter panels of the units' 2-D map: coloured by document and by cluster."""
+    import matplotlib.pyplot as plt
+
+    from .plots import PALETTE, style, wrap_label
+
+    style()
+    fig, axes = plt.subplots(1, 2, figsize=(11, 4.8), sharex=True, sharey=True)
+    for ax, col, title in ((axes[0], "doc_id", "Units by document"), (axes[1], "cluster", "Units by cluster")):
+        for i, (key, grp) in enumerate(unit_topics.groupby(col, sort=True)):
+            ax.scatter(grp["x"], grp["y"], s=22, color=PALETTE[i % len(PALETTE)], label=wrap_label(key, 24), alpha=0.85)
+        ax.set_title(title)
+        ax.set_xlabel("LSA dimension 1")
+        ax.legend(fontsize=7, loc="best", frameon=False)
+    axes[0].set_ylabel("LSA dimension 2")
+    fig.tight_layout()
+    return fig
