@@ -43,7 +43,7 @@ format: install
 
 lab: install
 	$(BIN)/python -m ipykernel install --user --name german-discourse --display-name "German discourse (project)"
-	cd notebooks && ../$(BIN)/jupyter lab
+	cd notebooks && ../$(BIN)/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 bench: install
 	$(BIN)/python -m pip install --quiet -e '.[bench]'
