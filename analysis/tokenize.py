@@ -74,7 +74,7 @@ _TOKEN_PATTERN = rf"""
 |(?P<symbol>\S)
 """
 _TOKEN_RE = regex.compile(_TOKEN_PATTERN, regex.VERBOSE | regex.V0)
-_CHUNK_RE = regex.compile(r"\S+")
+_CHUNK_RE = regex.compile(r"[^\s\p{Cc}]+")  # control characters separate like spaces
 _CACHE_LIMIT = 1_000_000
 _chunk_cache: dict[str, tuple[tuple[int, int, str, str], ...]] = {}
 
