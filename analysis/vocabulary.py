@@ -53,6 +53,7 @@ __all__ = [
     "ngrams",
     "overlap",
     "overlap_matrix",
+    "per_document_and_speaker",
     "plot_families",
     "plot_keyness",
     "plot_overlap",
@@ -66,6 +67,7 @@ __all__ = [
 ]
 
 By = str | Sequence[str] | None
+_FAMILY_COLUMNS = ("family", "n", "n_lemma", "n_head", "n_modifier", "n_words", "per_1000", "lean", "members")
 _WORD_TYPES = ("word", "hashtag")
 
 
@@ -527,19 +529,20 @@ def word_families(
 
 
 def family_leaning(table: pd.DataFrame) -> pd.DataFrame:
-    """Per group of a :func:`word_families` table, the family it leans towards most:
-    ``*by, leaning, lean`` (the family with the largest ``lean``; ``""`` when no family occurs;
-    ties go to the family named first alphabetically)."""
-    by = [
-        c
-        for c in table.columns
-        if c not in ("family", "n", "n_lemma", "n_head", "n_modifier", "n_words", "per_1000", "lean", "members")
-    ]
+    """Per row group of a :func:`word_families` table (documents, and speakers when present), the
+    family it leans towards most: ``*by, leaning, lean`` (the family with the largest ``lean``;
+    ``""`` when no family occurs; ties go to the family named first alphabetically). Groups keep
+    the order of ``table``."""
+    by = [c for c in table.columns if c not in _FAMILY_COLUMNS]
     rows = []
-    for key, group in _groups(table, by):
+    for key, group in table.groupby(by, sort=False, dropna=False) if by else [((), table)]:
+        key = key if isinstance(key, tuple) else (key,)
         g = group[group["n"] > 0].sort_values(["lean", "family"], ascending=[False, True], kind="mergesort")
         rows.append((*key, g["family"].iloc[0] if len(g) else "", float(g["lean"].iloc[0]) if len(g) else np.nan))
-    return pd.DataFrame(rows, columns=[*by, "leaning", "lean"])
+    out = pd.DataFrame(rows, columns=[*by, "leaning", "lean"])
+    for c in by:
+        out[c] = out[c].astype(object).where(out[c].notna(), None)
+    return out
 
 
 # --------------------------------------------------------------------------- KWIC and collocations
@@ -822,8 +825,10 @@ def plot_overlap(table: pd.DataFrame, *, measure: str = "jaccard"):
 
 
 # --------------------------------------------------------------------------- report
-def _with_speakers(func, tokens: pd.DataFrame, **kwargs) -> pd.DataFrame:
-    """``func`` per document (speaker empty) and per document × speaker, stacked."""
+def per_document_and_speaker(func, tokens: pd.DataFrame, **kwargs) -> pd.DataFrame:
+    """``func(tokens, by=...)`` per document (``speaker`` empty) and per document × speaker, stacked:
+    each document's row followed by its speakers' rows. ``func`` is e.g. :func:`diversity`,
+    :func:`word_families` or :func:`analysis.readability.readability`."""
     docs = func(tokens, by="doc_id", **kwargs)
     docs.insert(1, "speaker", None)
     speakers = (
@@ -867,7 +872,7 @@ def report_tables(
     del themes_path
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
-        readability_table = _with_speakers(readability, tokens)
+        readability_table = per_document_and_speaker(readability, tokens)
     keyness = keyness_table(tokens)
     keyness = keyness[keyness["p_value"] < 0.05]
     keyness = keyness.groupby(["comparison", "target"], sort=False, dropna=False).head(100).reset_index(drop=True)
@@ -877,11 +882,11 @@ def report_tables(
     tables = {
         "frequencies": frequencies(tokens, top=50),
         "ngrams": ngrams(tokens, content_only=True, min_count=2, top=30),
-        "diversity": _with_speakers(diversity, tokens),
+        "diversity": per_document_and_speaker(diversity, tokens),
         "readability": readability_table,
         "keyness": keyness,
         "compound_families": compounds.reset_index(drop=True),
-        "word_families": _with_speakers(word_families, tokens),
+        "word_families": per_document_and_speaker(word_families, tokens),
         "overlap": overlap(tokens),
         "collocations": collocations(tokens, top=50),
     }
@@ -902,9 +907,9 @@ def report_figures(
     del themes_path, references_path
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
-        read = _with_speakers(readability, tokens)
+        read = per_document_and_speaker(readability, tokens)
     return {
         "keyness": plot_keyness(keyness_table(tokens)),
-        "profile": plot_profile(_with_speakers(diversity, tokens), read),
-        "word_families": plot_families(_with_speakers(word_families, tokens)),
+        "profile": plot_profile(per_document_and_speaker(diversity, tokens), read),
+        "word_families": plot_families(per_document_and_speaker(word_families, tokens)),
     }
