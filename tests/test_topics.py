@@ -1,0 +1,191 @@
+"""Tests for analysis.topics: units, NMF/LDA topics, NPMI coherence, stability, clusters, report."""
+
+from __future__ import annotations
+
+import math
+import random
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis import annotate, load_corpus
+from analysis.topics import (
+    TopicModel,
+    cluster_units,
+    document_topics,
+    npmi_coherence,
+    report_figures,
+    report_tables,
+    select_k,
+    stability,
+    topic_themes,
+    topic_units,
+    unit_map,
+)
+
+REPO = Path(__file__).resolve().parents[1]
+
+FOOTBALL = [
+    "Stürmer",
+    "Torwart",
+    "Elfmeter",
+    "Schiedsrichter",
+    "Abwehr",
+    "Mannschaft",
+    "Stadion",
+    "Trainer",
+    "Flanke",
+    "Abseits",
+]
+BAKING = ["Teig", "Zucker", "Butter", "Mehl", "Backofen", "Streusel", "Sahne", "Kuchen", "Rezept", "Zimt"]
+
+
+def _paragraph(rng: random.Random, pool: list[str]) -> str:
+    words = rng.sample(pool, 6)
+    return (
+        f"Der {words[0]} und die {words[1]} waren wichtig. Danach kamen {words[2]} und {words[3]}. "
+        f"Am Ende zählten {words[4]} sowie {words[5]}."
+    )
+
+
+@pytest.fixture(scope="module")
+def two_topics(tmp_path_factory):
+    rng = random.Random(7)
+    folder = tmp_path_factory.mktemp("topics")
+    for i in range(3):
+        (folder / f"fussball-{i}.txt").write_text(
+            "\n\n".join(_paragraph(rng, FOOTBALL) for _ in range(6)), encoding="utf-8"
+        )
+        (folder / f"backen-{i}.txt").write_text(
+            "\n\n".join(_paragraph(rng, BAKING) for _ in range(6)), encoding="utf-8"
+        )
+    corpus = load_corpus(folder, quiet=True)
+    tokens = annotate(corpus, cache=False)
+    return corpus, tokens, topic_units(tokens, max_zipf=None, compounds=False)
+
+
+def test_units(two_topics):
+    _, tokens, units = two_topics
+    assert list(units.columns[:6]) == ["unit_id", "doc_id", "para_id", "sent_id", "speaker", "n_content"]
+    assert len(units) == 36  # 6 documents × 6 paragraphs
+    assert units["unit_id"].tolist() == list(range(36))
+    windows = topic_units(tokens, unit="sentences", window=2, max_zipf=None)
+    assert len(windows) == 6 * math.ceil(18 / 2)
+    with pytest.raises(ValueError):
+        topic_units(tokens, unit="chapter")
+
+
+def test_compound_parts_are_features(tmp_path):
+    (tmp_path / "a.txt").write_text(
+        "Das Dialogmarketing der Firma wächst seit Jahren kräftig weiter.", encoding="utf-8"
+    )
+    tokens = annotate(load_corpus(tmp_path, quiet=True), cache=False)
+    feats = topic_units(tokens, min_features=1)["features"].item().split()
+    assert {"dialogmarketing", "dialog", "marketing"} <= set(feats)
+    assert "dialog" not in topic_units(tokens, min_features=1, compounds=False)["features"].item().split()
+
+
+def test_npmi_worked_example():
+    units = pd.DataFrame({"unit_id": range(4), "features": ["a b", "a b", "a c", "d"]})
+    top = pd.DataFrame({"topic_id": [0, 0, 0], "rank": [1, 2, 3], "term": ["a", "b", "c"]})
+    # by hand: NPMI(a,b) = ln(.5/(.75*.5)) / -ln(.5); NPMI(a,c) = ln(.25/(.75*.25)) / -ln(.25); NPMI(b,c) = -1
+    expected = (math.log(0.5 / 0.375) / math.log(2) + math.log(0.25 / 0.1875) / math.log(4) - 1) / 3
+    got = npmi_coherence(top, units)["coherence"].item()
+    assert got == pytest.approx(expected)
+    assert got == pytest.approx(-0.125815, abs=1e-6)
+
+
+@pytest.mark.parametrize("method", ["nmf", "lda"])
+def test_model_separates_topics_and_is_deterministic(two_topics, method):
+    _, _, units = two_topics
+    m1 = TopicModel(2, method=method, random_state=3).fit(units)
+    m2 = TopicModel(2, method=method, random_state=3).fit(units)
+    pd.testing.assert_frame_equal(m1.top_terms(), m2.top_terms())
+    ut = m1.transform(units)
+    assert np.allclose(ut.groupby("unit_id")["weight"].sum(), 1.0)
+    dt = document_topics(ut, units)
+    best = dt.sort_values("weight", ascending=False).drop_duplicates("doc_id").set_index("doc_id")["topic_id"]
+    football = {best[d] for d in best.index if d.startswith("fussball")}
+    baking = {best[d] for d in best.index if d.startswith("backen")}
+    assert len(football) == 1 and len(baking) == 1 and football != baking
+    top5 = {t: set(g.head(5)["term"]) for t, g in m1.top_terms().groupby("topic_id")}
+    assert any(s <= {w.lower() for w in FOOTBALL} for s in top5.values())
+
+
+def test_stability_and_selection(two_topics):
+    _, _, units = two_topics
+    assert stability(units, 2, method="nmf") >= 0.9  # the same two topics from every 80 % subsample
+    assert stability(units, 5, method="nmf") < stability(units, 2, method="nmf")
+    sel = select_k(units, ks=range(2, 6))
+    assert list(sel.columns) == ["model", "k", "coherence", "stability", "combined", "chosen"]
+    assert sel.loc[sel["chosen"], "k"].tolist() == [2]
+    assert select_k(units.head(2)).empty
+
+
+def test_clusters_and_map(two_topics):
+    _, _, units = two_topics
+    cl = cluster_units(units, n_clusters=2).merge(units[["unit_id", "doc_id"]])
+    by_doc = cl.groupby(cl["doc_id"].str.split("-").str[0])["cluster"].agg(set)
+    assert len(by_doc["fussball"]) == 1 and len(by_doc["backen"]) == 1 and by_doc["fussball"] != by_doc["backen"]
+    xy = unit_map(units)
+    pd.testing.assert_frame_equal(xy, unit_map(units))
+    assert list(xy.columns) == ["unit_id", "x", "y"]
+
+
+def test_topic_themes_mapping(tmp_path):
+    from analysis.themes import load_themes
+
+    units = pd.DataFrame(
+        {
+            "unit_id": range(6),
+            "features": ["dialog gespräch zuhören austausch"] * 3 + ["torwart stürmer elfmeter abseits"] * 3,
+        }
+    )
+    model = TopicModel(2, method="nmf", min_df=1).fit(units)
+    mapping = topic_themes(model, load_themes()).set_index("topic_name")
+    themes_found = set(mapping["theme"])
+    assert themes_found == {"dialogue", "none"}
+
+
+@pytest.fixture(scope="module")
+def seed_pair():
+    corpus = load_corpus(REPO / "data" / "texts", quiet=True).subset(
+        ["heinemann-interview", "stamer-wer-nicht-twittert"]
+    )
+    return corpus, annotate(corpus, cache=False)
+
+
+def test_report_tables_seed(seed_pair):
+    corpus, tokens = seed_pair
+    tabs = report_tables(corpus, tokens)
+    assert {"themes", "topics", "document_topics", "topic_selection", "topic_themes", "unit_topics"} <= set(tabs)
+    assert list(tabs["topics"].columns) == ["topic_id", "model", "rank", "term", "weight"]
+    themes = tabs["themes"]
+    for col in (
+        "doc_id",
+        "theme",
+        "score_dialogue",
+        "score_marketing",
+        "score_ceo_tweeting",
+        "score_cluetrain",
+        "dialogue_marketing_axis",
+    ):
+        assert col in themes.columns
+    assert themes["theme"].tolist() == ["ceo_tweeting", "ceo_tweeting"]
+    assert "reference_echoes" not in tabs
+    figs = report_figures(corpus, tokens)
+    assert "themes" in figs
+
+
+def test_report_one_document_and_no_theme(tmp_path):
+    (tmp_path / "rezept.txt").write_text(
+        "Apfelkuchen\n\nMehl, Butter und Zucker verkneten.\n\nÄpfel schälen und schneiden.\n\nBei 180 Grad backen.",
+        encoding="utf-8",
+    )
+    corpus = load_corpus(tmp_path, quiet=True)
+    tabs = report_tables(corpus, annotate(corpus, cache=False), references_path=str(tmp_path / "absent.txt"))
+    assert tabs["themes"]["theme"].tolist() == ["none"]
+    assert "reference_echoes" not in tabs
+    assert tabs["topics"].empty or set(tabs["topics"]["model"]) <= {"nmf", "lda"}
