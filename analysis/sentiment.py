@@ -40,7 +40,7 @@ import json
 import math
 import os
 import warnings
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
@@ -48,11 +48,13 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from sklearn.base import BaseEstimator, ClassifierMixin
 
 __all__ = [
     "DEFAULT_RULES",
     "LABELS",
     "NAIVE_RULES",
+    "SentimentClassifier",
     "SentimentRules",
     "aggregate_scores",
     "label_scores",
@@ -86,7 +88,7 @@ class SentimentRules:
     """
 
     rules: bool = True
-    extra_lexicon: bool = True  # resources/sentiment_lexicon_de.txt and the emoticon list
+    extra_lexicon: bool = True  # resources/sentiment_lexicon_de.txt, the emoticon list and the ignore list
     placeholder_weight: float = 0.05  # |weight| given to SentiWS placeholders (±0.004); 0 keeps them as they are
     negation: float = -0.5  # factor for a negated sentiment word
     bare_negation: float = -0.1  # contribution of a negator with no sentiment word in its clause
@@ -94,8 +96,8 @@ class SentimentRules:
     contrast_after: float = 1.5
     exclamation: float = 0.15
     caps: float = 1.3
-    neutral: float = 0.15  # |score| below this is neutral
-    aggregate: str = "sum"  # "sum": normalised sum of contributions; "mean": mean of sentence scores
+    neutral: float = 0.1  # |score| below this is neutral
+    aggregate: str = "mean"  # "sum": normalised sum of contributions; "mean": mean of sentence scores
 
 
 DEFAULT_RULES = SentimentRules()
@@ -140,6 +142,11 @@ def _extra() -> dict[str, float]:
 @lru_cache(maxsize=1)
 def _emoticons() -> dict[str, float]:
     return {row[0].translate(_EMOJI_IGNORE): float(row[1]) for row in _resource_lines("sentiment_emoticons.txt")}
+
+
+@lru_cache(maxsize=1)
+def _ignored() -> frozenset[str]:
+    return frozenset(row[0].lower() for row in _resource_lines("sentiment_ignore_de.txt"))
 
 
 @lru_cache(maxsize=1)
@@ -188,6 +195,8 @@ def _lookup(token: str, norm: str, lemma: str, token_type: str, rules: Sentiment
                 return emo[key.lower()], key.lower(), "emoticon"
         return 0.0, "", ""
     if token_type not in ("word", "hashtag"):
+        return 0.0, "", ""
+    if rules.extra_lexicon and norm in _ignored():
         return 0.0, "", ""
     word = token.lstrip("#")
     norm = norm.lstrip("#")
@@ -278,6 +287,10 @@ def token_contributions(tokens: pd.DataFrame, *, rules: SentimentRules = DEFAULT
         if sentence:
             rows.extend(_score_sentence(sentence, rules))
     out = pd.DataFrame(rows, columns=_CONTRIB_COLUMNS)
+    if not rows:
+        floats = ("weight", "modifier", "contrast", "emphasis", "contribution")
+        out = out.astype({c: float for c in floats} | {"negated": bool, "para_id": "int64", "sent_id": "int64"})
+        out = out.astype({"token_id": "int64"})
     return out.sort_values(["doc_id", "token_id"], ignore_index=True)
 
 
@@ -363,16 +376,16 @@ def _score_sentence(sent: list[tuple], rules: SentimentRules) -> list[dict]:
                 contrast[j] = rules.contrast_before
             elif j > last_after:
                 contrast[j] = rules.contrast_after
-    for i in range(n):
-        if conn.get(norms[i]) == "concessive":
-            for j in range(i + 1, n):
-                if clause[j] != clause[i] and not (norms[i] == "zwar"):
+    for i in range(n):  # "obwohl …, ": to the end of its clause; "zwar … aber": up to the "aber"
+        if conn.get(norms[i]) != "concessive":
+            continue
+        for j in range(i + 1, n):
+            if norms[i] == "zwar":
+                if last_after is not None and j >= last_after:
                     break
-                if norms[i] == "zwar" and last_after is not None and j >= last_after:
-                    break
-                contrast[j] = min(contrast[j], rules.contrast_before)
-            if norms[i] == "trotz":  # "trotz der Verspätung": the conceded noun phrase
-                pass
+            elif clause[j] != clause[i]:
+                break
+            contrast[j] = min(contrast[j], rules.contrast_before)
     concessive_words = {norms[i] for i in range(n) if conn.get(norms[i]) == "concessive"}
     # emphasis
     n_excl = min(sum(tok.count("!") for tok, ty in zip(tokens, types) if ty == "punct"), 3)
@@ -490,7 +503,7 @@ def score_sentences(
     pos = c[c["contribution"] > 0].groupby(["doc_id", "sent_id"])["contribution"].sum().rename("positive")
     neg = c[c["contribution"] < 0].groupby(["doc_id", "sent_id"])["contribution"].sum().rename("negative")
     sents = sents.merge(pos, on=["doc_id", "sent_id"], how="left").merge(neg, on=["doc_id", "sent_id"], how="left")
-    sents[["positive", "negative"]] = sents[["positive", "negative"]].fillna(0.0)
+    sents[["positive", "negative"]] = sents[["positive", "negative"]].astype(float).fillna(0.0)
     sents["raw"] = sents["positive"] + sents["negative"]
     sents["score"] = normalize(sents["raw"].to_numpy())
     sents["label"] = label_scores(sents["score"], neutral=rules.neutral)
@@ -682,6 +695,58 @@ def _warn_language(text: str, where: str) -> None:
         )
 
 
+# ---------------------------------------------------------------- optional: a model trained on your labels
+
+
+class SentimentClassifier(ClassifierMixin, BaseEstimator):
+    """A second, independent method for users with their own labelled texts (scikit-learn).
+
+    TF-IDF of words (1–2-grams) and character 2–5-grams within words, plus the rule-based lexicon
+    scores (positive, negative, raw, score) as four extra features, into a class-balanced logistic
+    regression. ``fit(texts, labels)`` / ``predict(texts)`` / ``predict_proba(texts)``; any label
+    set works. It only knows what its training data shows: measure it on held-out data of your
+    own domain (``benchmarks/bench_sentiment.py --supervised`` does so with 5-fold CV).
+    """
+
+    def __init__(self, *, C: float = 2.0, lexicon_features: bool = True, random_state: int = 0) -> None:
+        self.C = C
+        self.lexicon_features = lexicon_features
+        self.random_state = random_state
+
+    def _features(self, texts, fit: bool):
+        from scipy.sparse import csr_matrix, hstack
+
+        texts = [html.unescape(str(t)) for t in texts]
+        if fit:
+            from sklearn.feature_extraction.text import TfidfVectorizer
+
+            self.words_ = TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True, lowercase=True)
+            self.chars_ = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), min_df=2, sublinear_tf=True)
+            parts = [self.words_.fit_transform(texts), self.chars_.fit_transform(texts)]
+        else:
+            parts = [self.words_.transform(texts), self.chars_.transform(texts)]
+        if self.lexicon_features:
+            lex = score_texts(texts)[["positive", "negative", "raw", "score"]].to_numpy(dtype=float)
+            parts.append(csr_matrix(np.tanh(lex)))
+        return hstack(parts).tocsr()
+
+    def fit(self, texts, labels) -> SentimentClassifier:
+        from sklearn.linear_model import LogisticRegression
+
+        X = self._features(list(texts), fit=True)
+        self.model_ = LogisticRegression(
+            C=self.C, class_weight="balanced", max_iter=2000, random_state=self.random_state
+        ).fit(X, list(labels))
+        self.classes_ = self.model_.classes_
+        return self
+
+    def predict(self, texts) -> np.ndarray:
+        return self.model_.predict(self._features(list(texts), fit=False))
+
+    def predict_proba(self, texts) -> np.ndarray:
+        return self.model_.predict_proba(self._features(list(texts), fit=False))
+
+
 # ---------------------------------------------------------------- themes, trajectories
 
 
@@ -809,12 +874,9 @@ def plot_themes(themes: pd.DataFrame, *, title: str = "How each text speaks of e
 
 
 def _theme_matches(tokens: pd.DataFrame, themes_path) -> pd.DataFrame | None:
-    try:
-        from .themes import load_themes, match_themes
-    except ImportError:
-        return None
-    themes = load_themes(themes_path) if themes_path is not None else load_themes()
-    return match_themes(tokens, themes)
+    from .themes import load_themes, match_themes
+
+    return match_themes(tokens, load_themes(themes_path))
 
 
 def _analyse(corpus, tokens, *, themes_path=None, rules: SentimentRules = DEFAULT_RULES) -> dict[str, pd.DataFrame]:
@@ -891,6 +953,3 @@ def _require(df: pd.DataFrame, columns: Iterable[str]) -> None:
 def with_rules(**changes) -> SentimentRules:
     """``DEFAULT_RULES`` with some fields changed (for experiments and the benchmark)."""
     return replace(DEFAULT_RULES, **changes)
-
-
-_ = Mapping  # re-exported typing helper (keeps the import list stable for readers)
