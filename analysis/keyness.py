@@ -89,7 +89,7 @@ def log_likelihood(
     g2 = np.zeros(a.shape)
     for o, e in zip(observed, expected):
         with np.errstate(divide="ignore", invalid="ignore"):
-            g2 = g2 + np.where(o > 0, xlogy(o, o) - xlogy(o, e), 0.0)
+            g2 = g2 + np.where(o > 0, xlogy(o, np.where(o > 0, o, 1.0) / np.where(e > 0, e, 1.0)), 0.0)
     g2 = np.maximum(2.0 * g2, 0.0)  # rounding can give -1e-15
     p = chi2.sf(g2, 1)
     a_adj = np.where(a > 0, a, 0.5)
