@@ -279,10 +279,9 @@ def stability(
     for seed in seeds:
         rng = np.random.default_rng(seed)
         size = max(k + 1, int(round(sample * len(units))))
-        if size >= len(units):
-            sub = units
-        else:
-            sub = units.iloc[np.sort(rng.choice(len(units), size=size, replace=False))]
+        if size >= len(units):  # too few units to subsample: stability cannot be measured
+            return float("nan")
+        sub = units.iloc[np.sort(rng.choice(len(units), size=size, replace=False))]
         try:
             run = TopicModel(k, method=method, random_state=seed).fit(sub).top_terms(n)
         except ValueError:
@@ -304,16 +303,16 @@ def select_k(
     random_state: int = 0,
 ) -> pd.DataFrame:
     """``model, k, coherence, stability, combined, chosen`` for each method and feasible k
-    (2 ≤ k < number of units). Coherence is the mean NPMI of the model fitted on all units;
+    (2 ≤ k ≤ number of units / 3; a topic needs several units). Coherence is the mean NPMI of the model fitted on all units;
     stability compares it with fits on 80 % subsamples (:func:`stability`). ``combined`` = mean of
     (coherence + 1) / 2 and stability; the highest per method is ``chosen`` (smaller k on ties).
-    Empty table when there are fewer than 3 units."""
+    Empty table when there are fewer than 6 units."""
     cols = ["model", "k", "coherence", "stability", "combined", "chosen"]
     seeds = [random_state + s for s in seeds]
     rows = []
     for method in methods:
         for k in ks:
-            if k < 2 or k >= len(units):
+            if k < 2 or k > len(units) // 3:
                 continue
             try:
                 model = TopicModel(k, method=method, random_state=random_state).fit(units)
@@ -327,7 +326,7 @@ def select_k(
     out = pd.DataFrame(rows, columns=cols[:4])
     if out.empty:
         return pd.DataFrame({c: pd.Series(dtype=t) for c, t in zip(cols, (object, "int64", float, float, float, bool))})
-    out["combined"] = ((out["coherence"].fillna(-1) + 1) / 2 + out["stability"]) / 2
+    out["combined"] = ((out["coherence"].fillna(-1) + 1) / 2 + out["stability"].fillna(0.0)) / 2
     out["chosen"] = False
     for _, grp in out.groupby("model", sort=False):
         best = grp.sort_values(["combined", "k"], ascending=[False, True], kind="stable").index[0]

@@ -121,7 +121,8 @@ def test_stability_and_selection(two_topics):
     sel = select_k(units, ks=range(2, 6))
     assert list(sel.columns) == ["model", "k", "coherence", "stability", "combined", "chosen"]
     assert sel.loc[sel["chosen"], "k"].tolist() == [2]
-    assert select_k(units.head(2)).empty
+    assert select_k(units.head(5)).empty
+    assert select_k(units.head(9))["k"].max() == 3  # at most one topic per three units
 
 
 def test_clusters_and_map(two_topics):
