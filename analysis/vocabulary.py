@@ -578,32 +578,39 @@ def kwic(
             elif key in {m.casefold() for m in modifiers} | {p.casefold() for p in compound.split("|")[:-1]}:
                 matches.append((i, "modifier"))
     texts = dict(zip(corpus.documents["doc_id"], corpus.documents["text"])) if corpus is not None else {}
-    has_speaker = "speaker" in t.columns
+    docs = t["doc_id"].to_numpy()
+    paras = t["para_id"].to_numpy()
+    starts = t["start"].to_numpy()
+    ends = t["end"].to_numpy()
+    surfaces = t["token"].astype(str).to_numpy()
+    speakers = t["speaker"].to_numpy() if "speaker" in t.columns else np.full(len(t), None)
     rows = []
     for i, how in matches:
-        row = t.loc[i]
-        same = (t["doc_id"] == row["doc_id"]) & (t["para_id"] == row["para_id"])
-        lo = max(i - window, 0)
-        hi = min(i + window, len(t) - 1)
-        left_idx = [j for j in range(lo, i) if same.iloc[j]]
-        right_idx = [j for j in range(i + 1, hi + 1) if same.iloc[j]]
-        text = texts.get(row["doc_id"])
+        same = [
+            j
+            for j in range(max(i - window, 0), min(i + window, len(t) - 1) + 1)
+            if docs[j] == docs[i] and paras[j] == paras[i]
+        ]
+        left_idx = [j for j in same if j < i]
+        right_idx = [j for j in same if j > i]
+        text = texts.get(docs[i])
         if text is not None:
-            left = text[t.at[left_idx[0], "start"] : row["start"]] if left_idx else ""
-            right = text[row["end"] : t.at[right_idx[-1], "end"]] if right_idx else ""
+            left = text[starts[left_idx[0]] : starts[i]] if left_idx else ""
+            right = text[ends[i] : ends[right_idx[-1]]] if right_idx else ""
             left, right = " ".join(left.split()), " ".join(right.split())
         else:
-            left = " ".join(t.loc[left_idx, "token"])
-            right = " ".join(t.loc[right_idx, "token"])
+            left = " ".join(surfaces[left_idx])
+            right = " ".join(surfaces[right_idx])
+        speaker = speakers[i] if isinstance(speakers[i], str) else None
         rows.append(
             (
-                row["doc_id"],
-                int(row["para_id"]),
-                int(row["sent_id"]),
-                int(row["token_id"]),
-                row["speaker"] if has_speaker and isinstance(row["speaker"], str) else None,
+                docs[i],
+                int(paras[i]),
+                int(t.at[i, "sent_id"]),
+                int(t.at[i, "token_id"]),
+                speaker,
                 left,
-                row["token"],
+                surfaces[i],
                 right,
                 how,
             )
