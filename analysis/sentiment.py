@@ -57,6 +57,7 @@ __all__ = [
     "SentimentClassifier",
     "SentimentRules",
     "aggregate_scores",
+    "analyse",
     "label_scores",
     "lexicon",
     "normalize",
@@ -71,6 +72,7 @@ __all__ = [
     "score_themes",
     "text_tokens",
     "token_contributions",
+    "top_words",
     "trajectory",
 ]
 
@@ -879,7 +881,11 @@ def _theme_matches(tokens: pd.DataFrame, themes_path) -> pd.DataFrame | None:
     return match_themes(tokens, load_themes(themes_path))
 
 
-def _analyse(corpus, tokens, *, themes_path=None, rules: SentimentRules = DEFAULT_RULES) -> dict[str, pd.DataFrame]:
+def analyse(
+    corpus, tokens: pd.DataFrame, *, themes_path=None, rules: SentimentRules = DEFAULT_RULES
+) -> dict[str, pd.DataFrame]:
+    """Every level at once: ``contributions, sentences, documents, paragraphs, speakers, themes,
+    trajectory`` (what the notebook and the report use). Warns for documents that are not German."""
     for doc in corpus.documents.itertuples(index=False):
         if getattr(doc, "language", "de") not in ("de",):
             warnings.warn(
@@ -910,7 +916,7 @@ def report_tables(
     sentiment_documents, sentiment_paragraphs, sentiment_speakers, sentiment_sentences,
     sentiment_themes, sentiment_contributions, sentiment_trajectory. Scores rounded to 4 decimals.
     """
-    a = _analyse(corpus, tokens, themes_path=themes_path, rules=rules)
+    a = analyse(corpus, tokens, themes_path=themes_path, rules=rules)
     docs = a["documents"].merge(corpus.documents[["doc_id", "title", "language"]], on="doc_id", how="left")
     tables = {
         "sentiment_documents": docs[["doc_id", "title", "language", *a["documents"].columns[1:]]],
@@ -928,12 +934,30 @@ def report_tables(
 
 def report_figures(corpus, tokens: pd.DataFrame, *, themes_path=None, references_path=None) -> dict[str, object]:
     """Key figures: ``sentiment_documents`` (bars), ``sentiment_trajectory`` (lines), ``sentiment_themes`` (heatmap)."""
-    a = _analyse(corpus, tokens, themes_path=themes_path)
+    a = analyse(corpus, tokens, themes_path=themes_path)
     return {
         "sentiment_documents": plot_documents(a["documents"]),
         "sentiment_themes": plot_themes(a["themes"]),
         "sentiment_trajectory": plot_trajectory(a["trajectory"]),
     }
+
+
+def top_words(contributions: pd.DataFrame, *, by: Sequence[str] = ("doc_id",), n: int = 5) -> pd.DataFrame:
+    """The words behind the scores: per group, the ``n`` lexicon entries with the largest summed
+    positive and negative contributions. Returns ``*by, direction, match, n_tokens, contribution``
+    sorted by group, direction (negative first) and |contribution| (largest first)."""
+    by = list(by)
+    cols = [*by, "direction", "match", "n_tokens", "contribution"]
+    c = contributions[contributions["contribution"] != 0]
+    if c.empty:
+        return pd.DataFrame(columns=cols)
+    c = c.assign(direction=np.where(c["contribution"] > 0, "positive", "negative"))
+    g = c.groupby([*by, "direction", "match"], sort=True).agg(
+        n_tokens=("contribution", "size"), contribution=("contribution", "sum")
+    )
+    g = g.reset_index().assign(_abs=lambda d: -d["contribution"].abs())
+    g = g.sort_values([*by, "direction", "_abs", "match"], kind="stable").groupby([*by, "direction"]).head(n)
+    return g[cols].reset_index(drop=True)
 
 
 def _round(df: pd.DataFrame, digits: int = 4) -> pd.DataFrame:
