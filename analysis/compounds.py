@@ -42,7 +42,7 @@ def _function_words() -> frozenset[str]:
 # derivational suffixes and inflection endings that are also (rare or foreign) words in the list
 _NOT_PARTS = frozenset(
     "heit keit ung ungen schaft schaften nis nisse tum lich ling chen lein ten men ern tion "
-    "tionen ität ismus isch ende enden ter tern ler lern ner nern rung gen ens "
+    "tionen ität ismus isch ende enden ter tern ler lern ner nern rung gen ens erin erinnen "
     # bound Greek/Latin prefixes: Monolog, Interaktion, Manifest are not compounds of free words
     "mono inter multi mani poly hyper trans anti meta para".split()
 )
@@ -50,6 +50,14 @@ _VOWELS = frozenset("aeiouäöüy")
 # a split must beat the whole word's Zipf frequency by this much: frequent, lexicalised words
 # (Geschäftsführer, Manifest) stay whole, rare compounds (Kundenbindung) are split
 _MARGIN = 0.5
+
+
+@lru_cache(maxsize=100_000)
+def _known_head(part: str) -> bool:
+    """A head must be a German word simplemma knows (rules out names such as ``Erin``)."""
+    import simplemma
+
+    return simplemma.is_known(part[:1].upper() + part[1:], lang="de") or simplemma.is_known(part, lang="de")
 
 
 def _part_ok(part: str, zipf: dict[str, float]) -> float | None:
@@ -74,7 +82,7 @@ def _split_closed(word: str) -> tuple[str, ...]:
     for i in range(_MIN_PART, len(word) - _MIN_PART + 1):
         left, right = word[:i], word[i:]
         z_right = _part_ok(right, zipf)
-        if z_right is None:
+        if z_right is None or not _known_head(right):
             continue
         for link in _LINKS:
             if link and not left.endswith(link):

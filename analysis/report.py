@@ -62,7 +62,7 @@ class _Log:
 
     def problem(self, level: str, where: str, message: str) -> None:
         self.problems.append({"file": where, "level": level, "message": message})
-        self.say(f"{level}: {where}: {message}")
+        print(f"{level}: {where}: {message}", file=sys.stderr, flush=True)  # shown even with --quiet
 
     def timed(self, label: str, fn: Callable[[], object]) -> object:
         t0 = time.perf_counter()
@@ -92,8 +92,13 @@ def run_report(
     corpus_dir = Path(corpus).absolute()
     _check_out(out, corpus_dir)
     themes = Path(themes).absolute() if themes else (DEFAULT_THEMES if DEFAULT_THEMES.is_file() else None)
-    if themes is not None and not themes.is_file():
-        raise ReportError(f"{themes}: themes file not found")
+    if themes is not None:
+        from .themes import load_dominant_rules, load_themes
+
+        try:  # a broken themes file is the user's to fix: say so before any work is done
+            load_dominant_rules(themes, themes=load_themes(themes))
+        except (OSError, ValueError) as exc:
+            raise ReportError(str(exc).splitlines()[0]) from None
     if references is not None:
         references = Path(references).absolute()
         if not references.is_file():

@@ -582,11 +582,9 @@ def _assign_interview(doc: _Doc) -> None:
             seen_question = True
         elif seen_question:
             p.kind = "answer" if p.kind == "body" else p.kind
-            p.speaker = (
-                _canonical(p.label, doc.speakers)
-                if p.label and label_role == "answer" and p.label not in ("Antwort", "A")
-                else default
-            )
+            if p.label and label_role == "answer" and p.label not in ("Antwort", "A"):
+                default = _canonical(p.label, doc.speakers)  # later unlabelled answers: the same person
+            p.speaker = default
 
 
 # ---------------------------------------------------------------------------------------------

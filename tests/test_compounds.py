@@ -53,3 +53,7 @@ def test_short_and_non_alphabetic_words():
     assert split_compound("Tag") == ()
     assert split_compound("") == ()
     assert split_compound("24/7") == ()
+
+
+def test_names_and_suffixes_are_not_heads():
+    assert split_compound("Entscheiderin") == ()  # -erin is a suffix, "Erin" a name

@@ -292,3 +292,12 @@ def test_seed_quotes_attributed_to_the_podcast_guest():
         ("Das war vielleicht z", "Sören Stamer", "resümiert"),
         ("Das war eine schwere", "Sören Stamer", "erzählt"),
     ]
+
+
+def test_interview_without_metadata_keeps_the_labelled_name_for_later_answers():
+    text = (
+        "Wie geht es weiter?\n\nMAX MÜLLER: Wir wachsen weiter, und zwar deutlich.\n\n"
+        "Und im Ausland?\n\nDort auch, vor allem in Asien."
+    )
+    paras, _ = segment(text)
+    assert [p.speaker for p in paras] == ["Interviewer", "Max Müller", "Interviewer", "Max Müller"]
