@@ -24,7 +24,7 @@ small pseudo-count of content words added to the denominator (``prior``, default
 two-line paragraph with one hit does not outscore a whole article. A document's dominant theme
 (:func:`document_themes`) is the label of ``[dominant.*]`` in the TOML with the highest
 score / threshold, or ``"none"`` when no label reaches its threshold. The thresholds were set
-from off-topic real German text (UD German GSD news/web sentences, SB10k tweets) and texts
+from off-topic real German text (UD German GSD news/web sentences, GermEval 2017 web texts) and texts
 written for the purpose, not from the seed corpus alone; see ``benchmarks/bench_themes.py``.
 """
 

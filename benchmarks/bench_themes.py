@@ -1,8 +1,8 @@
 """Off-topic controls for the theme thresholds and the echo threshold, on real German text.
 
 Reads ../shared/eval (skips cleanly when absent): UD German GSD test sentences cut into ~250-word
-pseudo-documents, GermEval 2017 dev texts of 150+ words (web news, press releases, forum posts)
-and SB10k tweets joined into ~250-word chunks. None of them is about dialogue/marketing, CEOs on
+pseudo-documents and GermEval 2017 dev texts of 150+ words (web news, press releases, forum posts).
+SB10k is the project's final sentiment test set and is deliberately not read here. None of them is about dialogue/marketing, CEOs on
 social media or the Cluetrain Manifesto, so nearly all must come out ``none`` and echo no thesis.
 
     .venv/bin/python benchmarks/bench_themes.py
@@ -33,7 +33,6 @@ def _chunks(texts, words=250, sep=" "):
 def _sets() -> dict[str, list[str]]:
     gsd = EVAL / "ud-german-gsd" / "de_gsd-ud-test.conllu"
     ge = EVAL / "sentiment" / "germeval2017" / "germeval2017_dev_v1.4.csv"
-    sb = EVAL / "sentiment" / "sb10k" / "sb10k_sample3000.csv"
     out = {}
     if gsd.is_file():
         sents = [ln[9:].strip() for ln in gsd.read_text("utf-8").splitlines() if ln.startswith("# text = ")]
@@ -43,9 +42,6 @@ def _sets() -> dict[str, list[str]]:
             out["GermEval 2017 dev (150+ words)"] = [
                 r["text"] for r in csv.DictReader(f) if len(r["text"].split()) >= 150
             ]
-    if sb.is_file():
-        with sb.open(encoding="utf-8") as f:
-            out["SB10k tweets (250-word chunks)"] = list(_chunks((r["text"] for r in csv.DictReader(f)), sep="\n\n"))
     return out
 
 
