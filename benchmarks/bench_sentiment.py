@@ -9,7 +9,7 @@ Printed side by side in one run: the naive SentiWS baseline (word weights summed
 additions, neutral band ±0.1) and the rule-based scorer with ``DEFAULT_RULES``; macro-F1, F1 per
 class and accuracy. ``--tune`` runs the grid search on GermEval that chose ``DEFAULT_RULES``
 (SB10k is not read in that mode). ``--supervised`` adds the optional scikit-learn classifier
-(5-fold cross-validation within each data set; transfer GermEval → SB10k).
+(5-fold cross-validation within GermEval; trained on GermEval, tested once on SB10k).
 
     .venv/bin/python benchmarks/bench_sentiment.py            # GermEval + SB10k report
     .venv/bin/python benchmarks/bench_sentiment.py --tune     # GermEval only: grid search
@@ -127,7 +127,8 @@ def supervised(germeval: pd.DataFrame, sb10k: pd.DataFrame | None) -> None:
 
     print("\n## optional: SentimentClassifier (TF-IDF words + char n-grams + lexicon features, logistic regression)")
     rows = []
-    for name, data in (("germeval2017 relevant", germeval), ("sb10k", sb10k)):
+    # SB10k is the final test set: never a training set, not even inside cross-validation
+    for name, data in (("germeval2017 relevant", germeval),):
         if data is None:
             continue
         cv = StratifiedKFold(n_splits=5, shuffle=True, random_state=0)
