@@ -201,30 +201,59 @@ def annotate(
     boilerplate: bool = False,
     cache: bool | str | os.PathLike[str] = True,
     progress: bool = False,
+    engine: str = "local",
+    workers: int | None = None,
+    scheduler: str | None = None,
 ) -> pd.DataFrame:
     """One row per token for every document of ``corpus``.
 
     Boilerplate paragraphs (bylines, comments, share buttons …) are left out unless
     ``boilerplate=True``; the ``is_boilerplate`` column says which rows they are. ``cache`` is
-    ``True`` (default folder, see :func:`default_cache_dir`), a folder, or ``False``.
+    ``True`` (default folder, see :func:`default_cache_dir`), a folder, or ``False``. Documents not
+    in the cache are annotated by :func:`analysis.engine.map_documents` (``engine="local"`` with
+    ``workers`` processes, or ``engine="dask"`` on a local or remote ``scheduler``); the result is
+    the same whichever engine runs.
     """
+    from .engine import map_documents
+
     cache_dir = None if cache is False else (default_cache_dir() if cache is True else Path(cache))
     paragraphs = corpus.paragraphs
-    frames = []
+    spans_by_doc = {
+        doc_id: list(zip(g["start"].tolist(), g["end"].tolist()))
+        for doc_id, g in paragraphs.groupby("doc_id", sort=False)
+    }
     docs = corpus.documents
-    iterator = docs.itertuples(index=False)
-    if progress:
-        from tqdm.auto import tqdm
+    frames: dict[str, pd.DataFrame] = {}
+    todo: list[tuple[str, str, list[tuple[int, int]]]] = []
+    for doc_id, text in zip(docs["doc_id"], docs["text"]):
+        spans = spans_by_doc.get(doc_id, [])
+        cached = _read_cache(cache_dir, text, spans)
+        if cached is not None:
+            frames[doc_id] = cached
+        else:
+            todo.append((doc_id, text, spans))
+    if todo:
+        items = [(text, spans) for _, text, spans in todo]
+        if engine == "local" and (not workers or workers <= 1):
+            iterator = items
+            if progress:
+                from tqdm.auto import tqdm
 
-        iterator = tqdm(iterator, total=len(docs), desc="annotate", unit="doc", file=sys.stderr)
-    for doc in iterator:
-        paras = paragraphs[paragraphs["doc_id"] == doc.doc_id]
-        spans = list(zip(paras["start"].tolist(), paras["end"].tolist()))
-        df = _cached(doc.text, spans, cache_dir)
-        df.insert(0, "doc_id", doc.doc_id)
-        frames.append(df)
-    if frames:
-        tokens = pd.concat(frames, ignore_index=True)
+                iterator = tqdm(items, desc="annotate", unit="doc", file=sys.stderr)
+            results = [_annotate_item(item) for item in iterator]
+        else:
+            if progress:
+                print(f"annotating {len(items)} documents ({engine} engine)", file=sys.stderr, flush=True)
+            results = map_documents(_annotate_item, items, engine=engine, workers=workers, scheduler=scheduler)
+        for (doc_id, text, spans), df in zip(todo, results):
+            _write_cache(cache_dir, text, spans, df)
+            frames[doc_id] = df
+    ordered = []
+    for doc_id in docs["doc_id"]:
+        df = frames[doc_id]
+        ordered.append(df.assign(doc_id=doc_id)[["doc_id", *df.columns]])
+    if ordered:
+        tokens = pd.concat(ordered, ignore_index=True)
     else:
         tokens = annotate_text("", []).assign(doc_id=pd.Series(dtype=str))[list(TOKEN_COLUMNS)]
     meta = paragraphs[["doc_id", "para_id", "kind", "speaker", "is_boilerplate"]]
@@ -234,16 +263,27 @@ def annotate(
     return tokens
 
 
-def _cached(text: str, spans: list[tuple[int, int]], cache_dir: Path | None) -> pd.DataFrame:
+def _annotate_item(item: tuple[str, list[tuple[int, int]]]) -> pd.DataFrame:
+    text, spans = item
+    return annotate_text(text, spans)
+
+
+def _read_cache(cache_dir: Path | None, text: str, spans: list[tuple[int, int]]) -> pd.DataFrame | None:
     if cache_dir is None:
-        return annotate_text(text, spans)
+        return None
     path = cache_dir / f"{_cache_key(text, spans)}.parquet"
     if path.is_file():
         try:
             return pd.read_parquet(path)
         except Exception:  # a truncated or foreign file: recompute and overwrite
-            pass
-    df = annotate_text(text, spans)
+            return None
+    return None
+
+
+def _write_cache(cache_dir: Path | None, text: str, spans: list[tuple[int, int]], df: pd.DataFrame) -> None:
+    if cache_dir is None:
+        return
+    path = cache_dir / f"{_cache_key(text, spans)}.parquet"
     try:
         cache_dir.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
@@ -251,6 +291,5 @@ def _cached(text: str, spans: list[tuple[int, int]], cache_dir: Path | None) -> 
         os.replace(tmp, path)
     except OSError as exc:
         warnings.warn(
-            f"annotation cache {cache_dir} is not writable ({exc.strerror}); continuing without it", stacklevel=2
+            f"annotation cache {cache_dir} is not writable ({exc.strerror}); continuing without it", stacklevel=3
         )
-    return df

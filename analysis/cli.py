@@ -46,7 +46,15 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--references", type=Path, help="reference statements, one per line (e.g. Cluetrain theses)")
     run.add_argument("--max-mb", type=float, default=20.0, help="refuse files larger than this many MB (default 20)")
     run.add_argument("--no-notebooks", action="store_true", help="write the tables only, do not execute notebooks")
-    run.add_argument("--quiet", action="store_true", help="no progress output (warnings are still in the report)")
+    run.add_argument("--quiet", action="store_true", help="no progress output (warnings are still printed)")
+    run.add_argument(
+        "--engine",
+        choices=("local", "dask"),
+        default="local",
+        help="where per-document annotation runs: this machine (default) or a Dask cluster",
+    )
+    run.add_argument("--workers", type=int, help="worker processes (local: default 1; dask: default all cores)")
+    run.add_argument("--scheduler", help="address of a running dask.distributed scheduler, e.g. tcp://10.0.0.5:8786")
 
     sent = sub.add_parser(
         "sentiment",
@@ -78,6 +86,9 @@ def main(argv: list[str] | None = None) -> int:
                 max_bytes=int(args.max_mb * 1_000_000),
                 notebooks=not args.no_notebooks,
                 quiet=args.quiet,
+                engine=args.engine,
+                workers=args.workers,
+                scheduler=args.scheduler,
             )
             if failures:
                 print(f"error: {failures} section(s) failed; the report lists them", file=sys.stderr)

@@ -81,6 +81,9 @@ def run_report(
     max_bytes: int = 20_000_000,
     notebooks: bool = True,
     quiet: bool = False,
+    engine: str = "local",
+    workers: int | None = None,
+    scheduler: str | None = None,
 ) -> int:
     """Write the report for ``corpus`` to ``out``; return the number of sections that failed.
 
@@ -111,7 +114,10 @@ def run_report(
     )
     for row in loaded.problems.itertuples(index=False):
         log.problem(row.level, row.file, row.message)
-    tokens = log.timed("annotate", lambda: annotate(loaded, progress=not quiet))
+    tokens = log.timed(
+        "annotate",
+        lambda: annotate(loaded, progress=not quiet, engine=engine, workers=workers, scheduler=scheduler),
+    )
 
     out.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
@@ -165,6 +171,7 @@ def run_report(
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise
+    log.say("time per stage: " + ", ".join(f"{label} {seconds:.1f} s" for label, seconds in log.timings))
     log.say(f"report: {out / 'index.html'}")
     return failures
 
