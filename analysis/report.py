@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import html
 import importlib
+import os
 import shutil
 import sys
 import tempfile
@@ -122,11 +123,20 @@ def run_report(
     out.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     failures = 0
+    pool = None
     try:
         (work / MARKER).write_text("German discourse analysis report folder; safe to replace with a new report.\n")
         tables_dir, fig_dir = work / "tables", work / "figures"
         tables_dir.mkdir()
         fig_dir.mkdir()
+        nb_params = {
+            "corpus_dir": str(corpus_dir),
+            "metadata_path": str(metadata) if metadata else None,
+            "themes_path": str(themes) if themes else None,
+            "references_path": str(references) if references else None,
+        }
+        # notebooks run in their own kernels while this process computes the tables
+        pool, jobs = _start_notebooks(work / "notebooks", log, nb_params) if notebooks else (None, [])
         tables = _spine_tables(loaded, tokens)
         figures: dict[str, str] = {}
         from . import overview, plots
@@ -147,28 +157,19 @@ def run_report(
         for name in REQUIRED_TABLES:
             if name not in tables:
                 log.problem("error", f"table {name}.csv", "was not produced")
+        nb_links: list[tuple[str, str, str]] = []
+        failures += _finish_notebooks(pool, jobs, log, nb_links)
         tables["problems"] = pd.DataFrame(log.problems, columns=["file", "level", "message"])
         for name, df in sorted(tables.items()):
             _write_csv(df, tables_dir / f"{name}.csv")
 
-        nb_links: list[tuple[str, str, str]] = []
-        if notebooks:
-            failures += _run_notebooks(
-                work / "notebooks",
-                log,
-                nb_links,
-                {
-                    "corpus_dir": str(corpus_dir),
-                    "metadata_path": str(metadata) if metadata else None,
-                    "themes_path": str(themes) if themes else None,
-                    "references_path": str(references) if references else None,
-                },
-            )
         (work / "index.html").write_text(
             _index_html(loaded, tables, figures, nb_links, log, corpus_dir), encoding="utf-8"
         )
         _replace(work, out)
     except BaseException:
+        if notebooks and pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)
         shutil.rmtree(work, ignore_errors=True)
         raise
     log.say("time per stage: " + ", ".join(f"{label} {seconds:.1f} s" for label, seconds in log.timings))
@@ -239,46 +240,74 @@ def _save_fig(fig, path: Path, plots) -> str:
     return f"figures/{path.name}"
 
 
-def _run_notebooks(dest: Path, log: _Log, links: list[tuple[str, str, str]], params: dict) -> int:
+def _start_notebooks(dest: Path, log: _Log, params: dict):
+    """Start executing every notebook (papermill, two at a time) while the caller goes on.
+
+    Returns ``(pool, [(nb_path, target, future)])``; :func:`_finish_notebooks` waits and converts to HTML.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
     if not NOTEBOOKS.is_dir():
         log.problem("warning", "notebooks", f"{NOTEBOOKS} not found (installed without the notebooks); skipped")
+        return None, []
+    dest.mkdir()
+    pool = ThreadPoolExecutor(max_workers=max(1, min(2, os.cpu_count() or 1)))
+    jobs = []
+    for nb_path in sorted(NOTEBOOKS.glob("[0-9]*.ipynb")):
+        log.say(f"executing notebook {nb_path.name}")
+        target = dest / nb_path.name
+        jobs.append((nb_path, target, pool.submit(_execute_notebook, nb_path, target, params)))
+    return pool, jobs
+
+
+def _execute_notebook(nb_path: Path, target: Path, params: dict) -> tuple[str | None, float]:
+    """Run one notebook into ``target``; return (error message or None, seconds)."""
+    import papermill as pm
+
+    t0 = time.perf_counter()
+    try:
+        pm.execute_notebook(
+            str(nb_path),
+            str(target),
+            parameters=params,
+            kernel_name="python3",
+            cwd=str(NOTEBOOKS),
+            progress_bar=False,
+            log_output=False,
+            report_mode=False,
+        )
+        error = None
+    except Exception as exc:
+        text = str(exc).strip()
+        error = (text.splitlines()[-1] if text else exc.__class__.__name__)[:300]
+    return error, time.perf_counter() - t0
+
+
+def _finish_notebooks(pool, jobs, log: _Log, links: list[tuple[str, str, str]]) -> int:
+    if pool is None:
         return 0
     import nbformat
-    import papermill as pm
     from nbconvert import HTMLExporter
 
-    dest.mkdir()
-    failures = 0
     exporter = HTMLExporter(template_name="lab")
     exporter.exclude_input_prompt = True
     exporter.exclude_output_prompt = True
-    for nb_path in sorted(NOTEBOOKS.glob("[0-9]*.ipynb")):
-        target = dest / nb_path.name
-        log.say(f"executing notebook {nb_path.name}")
-        t0 = time.perf_counter()
-        try:
-            pm.execute_notebook(
-                str(nb_path),
-                str(target),
-                parameters=params,
-                kernel_name="python3",
-                cwd=str(NOTEBOOKS),
-                progress_bar=False,
-                log_output=False,
-                report_mode=False,
-            )
-            status = "ok"
-        except Exception as exc:
-            failures += 1
-            status = "failed"
-            first = str(exc).strip().splitlines()[-1] if str(exc).strip() else exc.__class__.__name__
-            log.problem("error", f"notebooks/{nb_path.name}", f"execution failed: {first[:300]}")
-        log.timings.append((f"notebook: {nb_path.stem}", time.perf_counter() - t0))
-        if target.is_file():
-            nb = nbformat.read(str(target), as_version=4)
-            body, _ = exporter.from_notebook_node(nb)
-            target.with_suffix(".html").write_text(body, encoding="utf-8")
-            links.append((nb_path.stem, f"notebooks/{target.with_suffix('.html').name}", status))
+    failures = 0
+    try:
+        for nb_path, target, future in jobs:
+            error, seconds = future.result()
+            log.timings.append((f"notebook: {nb_path.stem}", seconds))
+            if error is not None:
+                failures += 1
+                log.problem("error", f"notebooks/{nb_path.name}", f"execution failed: {error}")
+            if target.is_file():
+                body, _ = exporter.from_notebook_node(nbformat.read(str(target), as_version=4))
+                target.with_suffix(".html").write_text(body, encoding="utf-8")
+                links.append(
+                    (nb_path.stem, f"notebooks/{target.with_suffix('.html').name}", "failed" if error else "ok")
+                )
+    finally:
+        pool.shutdown(wait=True)
     return failures
 
 
