@@ -132,3 +132,32 @@ def test_seed_corpus_from_another_working_directory(tmp_path, monkeypatch):
     assert run("--corpus", "texts", "--out", "report", "--no-notebooks") == 0
     themes = pd.read_csv(tmp_path / "report" / "tables" / "themes.csv")
     assert len(themes) == 5
+
+
+def test_full_run_with_notebooks_on_the_seed_corpus(tmp_path):
+    out = tmp_path / "out"
+    assert run("--out", str(out)) == 0  # default corpus: the shipped data/texts
+    names = sorted(p.name for p in (out / "notebooks").iterdir())
+    assert names == [
+        f"{stem}.{ext}"
+        for stem in ("01_corpus", "02_vocabulary", "03_topics", "04_sentiment")
+        for ext in ("html", "ipynb")
+    ]
+    page = (out / "index.html").read_text(encoding="utf-8")
+    for stem in ("01_corpus", "02_vocabulary", "03_topics", "04_sentiment"):
+        assert f"<a href='notebooks/{stem}.html'>{stem}</a> (ok)" in page
+    assert "<img src='figures/structure.png'" in page
+
+
+def test_notebooks_run_unchanged_on_a_one_document_off_topic_corpus(tmp_path):
+    folder = tmp_path / "one"
+    folder.mkdir()
+    (folder / "rezept.txt").write_text(
+        "Apfelkuchen\n\nDie Äpfel schälen und in Spalten schneiden. Butter, Zucker und Eier schaumig rühren, "
+        "dann Mehl unterheben. Den Teig in die Form geben, die Äpfel darauf verteilen und 45 Minuten backen.",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    assert run("--corpus", str(folder), "--out", str(out)) == 0
+    page = (out / "index.html").read_text(encoding="utf-8")
+    assert page.count(" (ok)</li>") == 4
