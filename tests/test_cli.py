@@ -106,7 +106,10 @@ def test_unusable_input_exits_non_zero_with_one_line(tmp_path):
     (empty / "x.txt").write_bytes(b"")
     res = cli("run", "--corpus", str(empty), "--out", str(tmp_path / "out"))
     assert res.returncode == 1
-    assert res.stderr.strip().splitlines()[-1] == f"error: {empty}: none of the 1 files could be read (see the warnings above)"
+    assert (
+        res.stderr.strip().splitlines()[-1]
+        == f"error: {empty}: none of the 1 files could be read (see the warnings above)"
+    )
     assert "Traceback" not in res.stderr
     res = cli("run", "--corpus", str(tmp_path / "fehlt"), "--out", str(tmp_path / "out"))
     assert res.returncode == 1
