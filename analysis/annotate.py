@@ -54,17 +54,7 @@ TOKEN_COLUMNS = (
     "compound_head",
     "compound_modifier",
 )
-_FEATURES = (
-    "norm",
-    "lemma",
-    "is_stop",
-    "is_negation",
-    "is_punct",
-    "is_content",
-    "compound",
-    "compound_head",
-    "compound_modifier",
-)
+_FEATURES = TOKEN_COLUMNS[TOKEN_COLUMNS.index("norm") :]  # computed once per word type
 _WORDLIKE = frozenset({"word", "hashtag"})
 
 

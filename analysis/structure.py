@@ -56,22 +56,8 @@ PARAGRAPH_KINDS = (
     "pingback",
     "comment_form",
 )
-BOILERPLATE_KINDS = frozenset(
-    {
-        "speaker_label",
-        "byline",
-        "author_bio",
-        "view_counter",
-        "photo_caption",
-        "share_buttons",
-        "event_ad",
-        "contact",
-        "comment_header",
-        "comment",
-        "pingback",
-        "comment_form",
-    }
-)
+# everything from speaker_label on is boilerplate: flagged, kept, left out of analyses by default
+BOILERPLATE_KINDS = frozenset(PARAGRAPH_KINDS[PARAGRAPH_KINDS.index("speaker_label") :])
 
 
 @dataclass
