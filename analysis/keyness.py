@@ -71,17 +71,27 @@ def log_likelihood(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``(g2, p_value, log_ratio)`` for arrays of word frequencies in a target and a reference.
 
-    ``total_target`` and ``total_reference`` are the sizes (tokens) of the two corpora. See the
-    module docstring for the formulas.
+    ``total_target`` and ``total_reference`` are the sizes (tokens) of the two corpora, either one
+    number each or one per word (many targets scored at once). See the module docstring for the
+    formulas.
     """
     a = np.asarray(freq_target, dtype=float)
     b = np.asarray(freq_reference, dtype=float)
-    c = float(total_target)
-    d = float(total_reference)
+    if np.ndim(total_target) == 0 and np.ndim(total_reference) == 0:
+        c = float(total_target)
+        d = float(total_reference)
+        if c <= 0 or d <= 0:
+            nan = np.full(a.shape, np.nan)
+            return nan, nan, nan
+    else:  # one total per word (many targets at once): the same formulas, element by element
+        c = np.broadcast_to(np.asarray(total_target, dtype=float), a.shape)
+        d = np.broadcast_to(np.asarray(total_reference, dtype=float), a.shape)
+        bad = (c <= 0) | (d <= 0)
+        if bad.any():
+            c, d = np.where(bad, 1.0, c), np.where(bad, 1.0, d)
+            g2, p, lr = log_likelihood(a, b, c, d)
+            return np.where(bad, np.nan, g2), np.where(bad, np.nan, p), np.where(bad, np.nan, lr)
     n = c + d
-    if c <= 0 or d <= 0:
-        nan = np.full(a.shape, np.nan)
-        return nan, nan, nan
     observed = (a, c - a, b, d - b)
     row_word = a + b
     row_rest = n - row_word
@@ -173,18 +183,42 @@ def keyness_documents(
     the numbers of counted words. Empty for a one-document corpus.
     """
     words = _words(tokens, content_only=content_only)
-    docs = sorted(words["doc_id"].unique())
-    rows = []
-    if len(docs) >= 2:
-        total = _counts(words, unit)
-        for doc_id in docs:
-            target = _counts(words[words["doc_id"] == doc_id], unit)
-            reference = total.sub(target, fill_value=0)
-            k = keyness(target, reference, min_freq=min_freq, name=unit)
-            rows.append(
-                k.assign(doc_id=doc_id, comparison="document_vs_rest", target=doc_id, reference="rest of corpus")
-            )
-    return _frame(rows, unit)
+    words = words[words["doc_id"].notna() & words[unit].notna()]
+    if words["doc_id"].nunique() < 2:
+        return _frame([], unit)
+    # every document at once: counts per (document, word), the rest of the corpus by subtraction
+    counts = words.groupby(["doc_id", unit], sort=True, observed=True).size().rename("a").reset_index()
+    total_word = words[unit].value_counts()
+    doc_size = words.groupby("doc_id", sort=True).size()
+    counts["c"] = counts["doc_id"].map(doc_size).to_numpy(dtype=float)
+    counts["d"] = float(len(words)) - counts["c"]
+    counts["b"] = counts[unit].map(total_word).to_numpy(dtype=float) - counts["a"]
+    counts = counts[counts["a"] >= min_freq]
+    out = _scored(counts, unit, group="doc_id")
+    return _frame([out.assign(comparison="document_vs_rest", target=out["doc_id"], reference="rest of corpus")], unit)
+
+
+def _scored(counts: pd.DataFrame, unit: str, *, group: str) -> pd.DataFrame:
+    """G², p and log ratio for rows ``group, unit, a, b, c, d`` (word counts a, b; sizes c, d), sorted
+    per group from the most over-used word to the most under-used (as :func:`keyness`)."""
+    g2, p, lr = log_likelihood(
+        counts["a"].to_numpy(), counts["b"].to_numpy(), counts["c"].to_numpy(), counts["d"].to_numpy()
+    )
+    out = pd.DataFrame(
+        {
+            group: counts[group].to_numpy(),
+            unit: counts[unit].astype(str).to_numpy(),
+            "freq_target": counts["a"].to_numpy(dtype="int64"),
+            "freq_reference": counts["b"].to_numpy(dtype=float),
+            "g2": g2,
+            "p_value": p,
+            "log_ratio": lr,
+        }
+    )
+    key = out["g2"].to_numpy() * np.sign(out["log_ratio"].to_numpy())
+    group_code = pd.factorize(out[group], sort=True)[0]
+    order = np.lexsort((out[unit].to_numpy(), -key, group_code))
+    return out.iloc[order].reset_index(drop=True)
 
 
 def keyness_speakers(
@@ -323,35 +357,92 @@ def keyness_general(
     all_words = _words(tokens, content_only=False)
     if reference is None:
         reference = general_german(unit=unit)
-    groups: list[tuple[str | None, str, pd.DataFrame]] = [(None, "corpus_vs_general", words)]
+    parts = []
+    if len(words):
+        parts.append(_general_rows(words, all_words, None, unit, reference, reference_size, min_freq))
     if documents:
-        groups += [(d, "document_vs_general", g) for d, g in sorted(words.groupby("doc_id"), key=lambda kv: kv[0])]
-    rows = []
-    for doc_id, comparison, group in groups:
-        if group.empty:
-            continue
-        keys = group[unit].astype(str).str.casefold()
-        target = keys.value_counts().sort_index()
-        display = (
-            group.assign(_key=keys)
-            .groupby(["_key", unit])
-            .size()
-            .reset_index(name="n")
-            .sort_values(["_key", "n", unit], ascending=[True, False, True])
-            .drop_duplicates("_key")
-            .set_index("_key")[unit]
-        )
-        ref_counts = _reference_counts(group, unit, reference, reference_size)
-        # wordfreq's frequencies are shares of all word tokens: the target size is all its words
-        n_all = int(all_words.shape[0] if doc_id is None else (all_words["doc_id"] == doc_id).sum())
-        k = keyness(
-            target, ref_counts, total_target=n_all, total_reference=reference_size, min_freq=min_freq, name=unit
-        )
-        k[unit] = k[unit].map(display)
-        rows.append(
-            k.assign(doc_id=doc_id, comparison=comparison, target=doc_id or "corpus", reference=GENERAL_REFERENCE)
-        )
-    out = _frame(rows, unit)
+        parts.append(_general_rows(words, all_words, "doc_id", unit, reference, reference_size, min_freq))
+    parts = [p for p in parts if len(p)]
+    return _frame(parts, unit)
+
+
+def _general_rows(
+    words: pd.DataFrame,
+    all_words: pd.DataFrame,
+    group: str | None,
+    unit: str,
+    reference: pd.Series,
+    reference_size: float,
+    min_freq: int,
+) -> pd.DataFrame:
+    """keyness_general for every group at once (``group=None``: the corpus as one target)."""
+    w = pd.DataFrame(
+        {
+            "_g": words[group].to_numpy() if group else np.zeros(len(words), dtype=np.int64),
+            "_key": words[unit].astype(str).str.casefold().to_numpy(),
+            "_unit": words[unit].astype(str).to_numpy(),
+            "_norm": words["norm"].astype(str).to_numpy() if "norm" in words.columns else "",
+        }
+    )
+    if group:
+        w = w[pd.notna(w["_g"])]
+    counts = w.groupby(["_g", "_key"], sort=True).size().rename("a").reset_index()
+    # display: the most frequent spelling of each case-folded word within the group
+    display = w.groupby(["_g", "_key", "_unit"], sort=True).size().rename("n").reset_index()
+    display = display.sort_values(["_g", "_key", "n", "_unit"], ascending=[True, True, False, True], kind="mergesort")
+    display = display.drop_duplicates(["_g", "_key"])
+    counts = counts.merge(display[["_g", "_key", "_unit"]], on=["_g", "_key"], how="left")
+    # reference counts: the lemma list, else the group's word forms looked up one by one
+    ref = reference.reindex(counts["_key"].unique())
+    counts["_ref"] = counts["_key"].map(ref).to_numpy(dtype=float)
+    missing = counts["_ref"].isna().to_numpy()
+    if missing.any() and "norm" in words.columns:
+        forms = w[["_g", "_key", "_norm"]]
+        wanted = counts.loc[missing, ["_g", "_key"]]
+        forms = forms.merge(wanted, on=["_g", "_key"]).drop_duplicates().sort_values(["_g", "_key", "_norm"])
+        sums = {
+            k: sum(_form_frequency(n.lstrip("#")) for n in norms)
+            for k, norms in zip(
+                zip(*_runs(forms, ["_g", "_key"])),
+                _split(forms["_norm"].tolist(), forms.groupby(["_g", "_key"], sort=False).size().tolist()),
+            )
+        }
+        counts.loc[missing, "_ref"] = [
+            sums.get((g, k), np.nan) for g, k in counts.loc[missing, ["_g", "_key"]].itertuples(index=False)
+        ]
+    counts["b"] = counts["_ref"].fillna(0.0).to_numpy() * reference_size
+    # wordfreq's frequencies are shares of all word tokens: the target size is all its words
+    if group:
+        sizes = all_words.groupby(group, sort=True).size()
+        counts["c"] = counts["_g"].map(sizes).to_numpy(dtype=float)
+    else:
+        counts["c"] = float(len(all_words))
+    counts["d"] = float(reference_size)
+    counts = counts[counts["a"] >= min_freq]
+    scored = _scored(counts.rename(columns={"_key": unit, "_g": "_group"}), unit, group="_group")
+    # show each word in its most frequent spelling
+    shown = counts.set_index(["_g", "_key"])["_unit"]
+    scored[unit] = shown.reindex(pd.MultiIndex.from_arrays([scored["_group"], scored[unit]])).to_numpy()
+    doc_id = scored["_group"] if group else None
+    return scored.drop(columns="_group").assign(
+        doc_id=doc_id,
+        comparison="document_vs_general" if group else "corpus_vs_general",
+        target=scored["_group"].astype(str) if group else "corpus",
+        reference=GENERAL_REFERENCE,
+    )
+
+
+def _runs(df: pd.DataFrame, keys: list[str]) -> list[list]:
+    """The key values of each run of equal ``keys`` in ``df`` (already sorted), one list per key."""
+    first = df.drop_duplicates(keys)
+    return [first[k].tolist() for k in keys]
+
+
+def _split(values: list, sizes: list[int]) -> list[list]:
+    out, pos = [], 0
+    for n in sizes:
+        out.append(values[pos : pos + n])
+        pos += n
     return out
 
 

@@ -94,6 +94,36 @@ def _groups(df: pd.DataFrame, by: list[str]) -> Iterator[tuple[tuple, pd.DataFra
         yield (key if isinstance(key, tuple) else (key,)), group
 
 
+def _join_sorted(values: np.ndarray, group_codes: np.ndarray, sep: str = "; ") -> list[str]:
+    """``sep``-joined ``values`` per run of equal ``group_codes`` (the codes must be sorted)."""
+    if not len(group_codes):
+        return []
+    bounds = np.flatnonzero(np.diff(group_codes)) + 1
+    starts = np.concatenate([[0], bounds])
+    ends = np.concatenate([bounds, [len(group_codes)]])
+    values = values.tolist()
+    return [sep.join(values[a:b]) for a, b in zip(starts.tolist(), ends.tolist())]
+
+
+def _members(df: pd.DataFrame, keys: list[str], limit: int = 20) -> pd.DataFrame:
+    """Per group of ``keys``: the distinct ``lemma`` values, most frequent first (ties by name), at most
+    ``limit`` joined by "; " (with "; …" when there are more): ``*keys, members, n_members``.
+    The vectorised equivalent of :func:`_join_members` applied per group."""
+    counts = df.groupby([*keys, "lemma"], sort=False, dropna=False).size().rename("_c").reset_index()
+    counts["_neg"] = -counts["_c"]
+    counts = counts.sort_values([*keys, "_neg", "lemma"], kind="mergesort").reset_index(drop=True)
+    group = counts.groupby(keys, sort=False, dropna=False).ngroup().to_numpy()
+    rank = counts.groupby(keys, sort=False, dropna=False).cumcount().to_numpy()
+    n_members = np.bincount(group)
+    keep = rank < limit
+    heads = counts.loc[keep, keys].drop_duplicates().reset_index(drop=True)
+    joined = _join_sorted(counts.loc[keep, "lemma"].astype(str).to_numpy(), group[keep])
+    more = n_members > limit
+    heads["members"] = [j + "; …" if m else j for j, m in zip(joined, more.tolist())]
+    heads["n_members"] = n_members.astype("int64")
+    return heads
+
+
 def _order(df: pd.DataFrame, by: list[str], columns: list[str], ascending: list[bool]) -> pd.DataFrame:
     return df.sort_values([*by, *columns], ascending=[True] * len(by) + ascending, kind="mergesort").reset_index(
         drop=True
@@ -154,23 +184,30 @@ def ngrams(
         raise ValueError("size must be at least 1")
     by = _by(by)
     cols = [c for c in dict.fromkeys([*by, "doc_id", "sent_id", "token_id", "token_type", "is_content", unit])]
-    t = tokens[cols].sort_values(["doc_id", "token_id"], kind="mergesort")
+    t = tokens[cols].sort_values(["doc_id", "token_id"], kind="mergesort").reset_index(drop=True)
     is_word = t["token_type"].isin(_WORD_TYPES).to_numpy()
-    ok = (is_word & t["is_content"].to_numpy()) if content_only else is_word
-    values = t[unit].astype(str).to_numpy()
-    docs = t["doc_id"].to_numpy()
-    sents = t["sent_id"].to_numpy()
-    keys = [tuple(row) for row in t[by].itertuples(index=False)] if by else [()] * len(t)
-    counter: Counter = Counter()
+    ok = (is_word & t["is_content"].to_numpy(dtype=bool)) if content_only else is_word
     n = len(t)
-    for i in range(n - size + 1):
-        j = i + size - 1
-        if docs[i] != docs[j] or sents[i] != sents[j] or not ok[i : j + 1].all() or not is_word[i : j + 1].all():
-            continue
-        if keys[i] != keys[j] or any(isinstance(k, float) and math.isnan(k) for k in keys[i]):
-            continue
-        counter[(*keys[i], " ".join(values[i : j + 1]))] += 1
-    out = pd.DataFrame([(*k, v) for k, v in counter.items()], columns=[*by, "ngram", "n"])
+    m = max(n - size + 1, 0)
+    # start positions of valid n-grams, all arrays at once: every word ok, one document, one
+    # sentence, one group (rows with a missing group value never count)
+    valid = np.ones(m, dtype=bool)
+    docs = pd.factorize(t["doc_id"])[0]
+    sents = t["sent_id"].to_numpy()
+    group = t.groupby(by, sort=False, dropna=True).ngroup().to_numpy() if by else np.zeros(n, dtype=np.int64)
+    for x in range(size):
+        valid &= ok[x : x + m]
+    last = size - 1
+    valid &= (docs[:m] == docs[last : last + m]) & (sents[:m] == sents[last : last + m])
+    valid &= (group[:m] == group[last : last + m]) & (group[:m] >= 0)
+    starts = np.flatnonzero(valid)
+    values = t[unit].astype(str)
+    grams = values.iloc[starts].reset_index(drop=True)
+    if size > 1:
+        grams = grams.str.cat([values.iloc[starts + x].reset_index(drop=True) for x in range(1, size)], sep=" ")
+    found = t.loc[starts, by].reset_index(drop=True) if by else pd.DataFrame(index=range(len(starts)))
+    found["ngram"] = grams.to_numpy(dtype=object)
+    out = found.groupby([*by, "ngram"], sort=False, dropna=False).size().rename("n").reset_index()
     out["n"] = out["n"].astype("int64")
     out = _order(out[out["n"] >= min_count], by, ["n", "ngram"], [False, True])
     if top is not None:
@@ -307,23 +344,54 @@ def overlap(
     """
     words = _words(tokens, content_only=content_only)
     words = words[words[by].notna()]
-    counts = words.assign(_w=words[unit].astype(str).str.casefold()).groupby([by, "_w"]).size()
-    groups = sorted(words[by].unique())
-    vectors = {g: counts.loc[g] for g in groups}
-    rows = []
-    for a in groups:
-        va = vectors[a]
-        for b in groups:
-            vb = vectors[b]
-            shared = va.index.intersection(vb.index)
-            union = len(va.index.union(vb.index))
-            dot = float((va.loc[shared] * vb.loc[shared]).sum())
-            norm = math.sqrt(float((va**2).sum()) * float((vb**2).sum()))
-            rows.append((a, b, len(va), len(vb), len(shared), len(shared) / union if union else np.nan, dot / norm))
-    out = pd.DataFrame(rows, columns=[f"{by}_a", f"{by}_b", "n_types_a", "n_types_b", "n_shared", "jaccard", "cosine"])
-    for c in ("n_types_a", "n_types_b", "n_shared"):
-        out[c] = out[c].astype("int64")
+    groups, X = _count_matrix(words, by, unit)
+    shared, dot, n_types, sq = _pair_stats(X, X)
+    g = len(groups)
+    na = np.repeat(n_types, g)
+    nb = np.tile(n_types, g)
+    sh = shared.ravel()
+    union = na + nb - sh
+    with np.errstate(divide="ignore", invalid="ignore"):
+        jaccard = np.where(union > 0, sh / np.where(union > 0, union, 1), np.nan)
+        cosine = dot.ravel() / np.sqrt(np.repeat(sq, g) * np.tile(sq, g))
+    out = pd.DataFrame(
+        {
+            f"{by}_a": np.repeat(groups, g),
+            f"{by}_b": np.tile(groups, g),
+            "n_types_a": na.astype("int64"),
+            "n_types_b": nb.astype("int64"),
+            "n_shared": sh.astype("int64"),
+            "jaccard": jaccard,
+            "cosine": cosine,
+        }
+    )
     return out
+
+
+def _count_matrix(words: pd.DataFrame, by: str, unit: str):
+    """``(sorted groups, sparse groups × words count matrix)`` of the case-folded ``unit`` values."""
+    from scipy.sparse import csr_matrix
+
+    keys = words[unit].astype(str).str.casefold()
+    g_codes, groups = pd.factorize(words[by], sort=True)
+    w_codes, vocab = pd.factorize(keys)
+    X = csr_matrix(
+        (np.ones(len(words), dtype=np.int64), (g_codes, w_codes)), shape=(len(groups), len(vocab)), dtype=np.int64
+    )
+    X.sum_duplicates()
+    return np.asarray(groups, dtype=object), X
+
+
+def _pair_stats(X, Y):
+    """Shared types, dot products (dense, rows of X × rows of Y), types and squared norms of X's rows."""
+    BX, BY = X.copy(), Y.copy()
+    BX.data[:] = 1
+    BY.data[:] = 1
+    shared = np.asarray((BX @ BY.T).toarray(), dtype=np.int64)
+    dot = np.asarray((X @ Y.T).toarray(), dtype=float)
+    n_types = np.diff(X.indptr).astype(np.int64)
+    sq = np.asarray(X.multiply(X).sum(axis=1), dtype=float).ravel()
+    return shared, dot, n_types, sq
 
 
 def overlap_matrix(table: pd.DataFrame, *, measure: str = "jaccard") -> pd.DataFrame:
@@ -382,25 +450,28 @@ def compound_families(
         raise ValueError(f"role must be 'head' or 'modifier', not {role!r}")
     by = _by(by)
     words = _words(tokens, content_only=True)
-    comp = words[words["compound"] != ""]
-    rows = []
-    for t in comp[[*by, "lemma", "compound"]].itertuples(index=False):
-        key = tuple(t[: len(by)])
-        head, modifiers = _parts(t[-1])
-        for part in [head] if role == "head" else sorted(set(modifiers)):
-            rows.append((*key, part.casefold(), part, t[len(by)], True))
-    if include_simple and rows:
-        spellings = {r[len(by) + 1] for r in rows}  # case-sensitive: the noun Gut, not the adjective gut
-        simple = words[(words["compound"] == "") & words["lemma"].isin(spellings)]
-        for t in simple[[*by, "lemma"]].itertuples(index=False):
-            rows.append((*tuple(t[: len(by)]), t[-1].casefold(), t[-1], t[-1], False))
+    compound = words["compound"].fillna("").astype(str)
+    comp = words.loc[compound != "", [*by, "lemma"]].assign(_c=compound[compound != ""])
+    parts = {}
+    for c in comp["_c"].unique().tolist():  # per distinct compound, not per token
+        head, modifiers = _parts(c)
+        parts[c] = [head] if role == "head" else sorted(set(modifiers))
+    comp = comp.assign(_name=comp["_c"].map(parts)).explode("_name").dropna(subset=["_name"])
+    frames = [comp.assign(is_compound=True)]
+    if include_simple and len(comp):
+        spellings = set(comp["_name"])  # case-sensitive: the noun Gut, not the adjective gut
+        simple = words.loc[(compound == "") & words["lemma"].isin(spellings), [*by, "lemma"]]
+        frames.append(simple.assign(_name=simple["lemma"], is_compound=False))
     columns = [*by, "role", "family", "n", "n_compounds", "n_simple", "n_members", "members"]
-    if not rows:
+    df = pd.concat(frames, ignore_index=True)[[*by, "_name", "lemma", "is_compound"]]
+    if df.empty:
         empty = pd.DataFrame(columns=columns)
         for c in ("n", "n_compounds", "n_simple", "n_members"):
             empty[c] = empty[c].astype("int64")
         return empty
-    df = pd.DataFrame(rows, columns=[*by, "_key", "_name", "lemma", "is_compound"])
+    df["_name"] = df["_name"].astype(str)
+    df["lemma"] = df["lemma"].astype(str)
+    df["_key"] = df["_name"].str.casefold()
     df = df.dropna(subset=by) if by else df
     # display name: the most frequent spelling of the part
     names = (
@@ -412,13 +483,9 @@ def compound_families(
     display = names.drop_duplicates("_key").set_index("_key")["_name"]
     out = (
         df.groupby([*by, "_key"], sort=True)
-        .agg(
-            n=("lemma", "size"),
-            n_compounds=("is_compound", "sum"),
-            members=("lemma", _join_members),
-            n_members=("lemma", "nunique"),
-        )
+        .agg(n=("lemma", "size"), n_compounds=("is_compound", "sum"))
         .reset_index()
+        .merge(_members(df, [*by, "_key"]), on=[*by, "_key"], how="left")
     )
     out["n_simple"] = out["n"] - out["n_compounds"]
     out = out[out["n_compounds"] > 0]
@@ -449,22 +516,27 @@ def _family_matches(words: pd.DataFrame, families: pd.DataFrame) -> pd.DataFrame
     lookup: dict[str, list[str]] = {}
     for fam, term in families.itertuples(index=False):
         lookup.setdefault(term.casefold(), []).append(fam)
-    rows = []
-    for idx, lemma, compound in zip(words.index, words["lemma"].astype(str), words["compound"].astype(str)):
+    lemma = words["lemma"].astype(str)
+    compound = words["compound"].fillna("").astype(str)
+    codes, pairs = pd.factorize(pd.MultiIndex.from_arrays([lemma, compound]))
+    u_rows = []
+    for u, (lem, comp) in enumerate(pairs):  # per distinct (lemma, compound), not per token
         found: dict[str, str] = {}
-        for fam in lookup.get(lemma.casefold(), ()):
+        for fam in lookup.get(lem.casefold(), ()):
             found.setdefault(fam, "lemma")
-        if compound:
-            raw_parts = compound.split("|")
-            head, modifiers = _parts(compound)
+        if comp:
+            raw_parts = comp.split("|")
+            head, modifiers = _parts(comp)
             for fam in lookup.get(head.casefold(), ()):
                 found.setdefault(fam, "head")
             for part in {*modifiers, *raw_parts[:-1]}:
                 for fam in lookup.get(part.casefold(), ()):
                     found.setdefault(fam, "modifier")
-        for fam, role in found.items():
-            rows.append((idx, fam, role))
-    return pd.DataFrame(rows, columns=["_idx", "family", "role"])
+        u_rows.extend((u, fam, role) for fam, role in found.items())
+    per_pair = pd.DataFrame(u_rows, columns=["_u", "family", "role"])
+    tokens_codes = pd.DataFrame({"_idx": words.index, "_u": codes})
+    out = tokens_codes[tokens_codes["_u"].isin(per_pair["_u"])].merge(per_pair, on="_u", sort=False)
+    return out[["_idx", "family", "role"]].reset_index(drop=True)
 
 
 def word_families(
@@ -494,35 +566,33 @@ def word_families(
     corpus_rate = {
         f: 1000.0 * (matched["family"] == f).sum() / len(content) if len(content) else np.nan for f in family_names
     }
-    rows = []
-    for key, group in _groups(content, by):
-        n_words = len(group)
-        if by:
-            mask = np.logical_and.reduce([matched[c] == v for c, v in zip(by, key)])
-            sub = matched[mask]
-        else:
-            sub = matched
-        for fam in family_names:
-            f = sub[sub["family"] == fam]
-            n = len(f)
-            per = 1000.0 * n / n_words if n_words else np.nan
-            rate = corpus_rate[fam]
-            rows.append(
-                (
-                    *key,
-                    fam,
-                    n,
-                    int((f["role"] == "lemma").sum()),
-                    int((f["role"] == "head").sum()),
-                    int((f["role"] == "modifier").sum()),
-                    n_words,
-                    per,
-                    per / rate if rate else np.nan,
-                    _join_members(f["lemma"]) if n else "",
-                )
-            )
+    if by:
+        sizes = content.groupby(by, sort=True, dropna=True).size().rename("n_words").reset_index()
+    else:
+        sizes = pd.DataFrame({"n_words": [len(content)]})
+    grid = sizes.merge(pd.DataFrame({"family": family_names}), how="cross")
+    m = matched.dropna(subset=by) if by else matched
+    m = m.assign(
+        _lemma=(m["role"] == "lemma").astype("int64"),
+        _head=(m["role"] == "head").astype("int64"),
+        _modifier=(m["role"] == "modifier").astype("int64"),
+    )
+    counts = (
+        m.groupby([*by, "family"], sort=False)
+        .agg(n=("family", "size"), n_lemma=("_lemma", "sum"), n_head=("_head", "sum"), n_modifier=("_modifier", "sum"))
+        .reset_index()
+    )
+    counts = counts.merge(_members(m, [*by, "family"]).drop(columns="n_members"), on=[*by, "family"], how="left")
+    grid = grid.merge(counts, on=[*by, "family"], how="left")
+    for c in ("n", "n_lemma", "n_head", "n_modifier"):
+        grid[c] = grid[c].fillna(0).astype("int64")
+    grid["members"] = grid["members"].where(grid["n"] > 0, "").fillna("")
+    per = 1000.0 * grid["n"] / grid["n_words"].where(grid["n_words"] > 0)
+    rate = grid["family"].map(corpus_rate).astype(float)
+    grid["per_1000"] = per
+    grid["lean"] = (per / rate.where(rate.fillna(0) != 0)).where(rate.fillna(1) != 0)
     columns = [*by, "family", "n", "n_lemma", "n_head", "n_modifier", "n_words", "per_1000", "lean", "members"]
-    out = pd.DataFrame(rows, columns=columns)
+    out = grid[columns]
     for c in ("n", "n_lemma", "n_head", "n_modifier", "n_words"):
         out[c] = out[c].astype("int64")
     return _order(out, by, ["family"], [True])
@@ -656,18 +726,34 @@ def collocations(
     by = _by(by)
     words = _words(tokens, content_only=content_only).sort_values(["doc_id", "token_id"], kind="mergesort")
     node_key = node.casefold() if node else None
+    words = words.reset_index(drop=True)
+    group = words.groupby(by, sort=True, dropna=True).ngroup().to_numpy() if by else np.zeros(len(words), dtype=int)
+    keys = words.groupby(by, sort=True, dropna=True).size().index if by else [()]
+    values = words[unit].astype(str).to_numpy(dtype=object)
+    docs = pd.factorize(words["doc_id"])[0]
+    sents = words["sent_id"].to_numpy()
+    # word pairs within a sentence, w2 at most window − 1 words after w1, all at once
+    firsts, seconds = [], []
+    for d in range(1, window):
+        m = max(len(words) - d, 0)
+        same = (docs[:m] == docs[d:]) & (sents[:m] == sents[d:]) & (group[:m] == group[d:]) & (group[:m] >= 0)
+        idx = np.flatnonzero(same)
+        firsts.append(idx)
+        seconds.append(idx + d)
+    first = np.concatenate(firsts) if firsts else np.empty(0, dtype=int)
+    second = np.concatenate(seconds) if seconds else np.empty(0, dtype=int)
+    word_counts = pd.DataFrame({"g": group, "w": values})
+    word_counts = word_counts[word_counts["g"] >= 0].groupby(["g", "w"], sort=False).size()
+    pair_counts = pd.DataFrame({"g": group[first], "w1": values[first], "w2": values[second]})
+    pair_counts = pair_counts.groupby(["g", "w1", "w2"], sort=False).size()
     rows = []
-    for key, group in _groups(words, by):
-        word_fd: FreqDist = FreqDist()
-        pair_fd: FreqDist = FreqDist()
-        for _, sent in group.groupby(["doc_id", "sent_id"], sort=False):
-            seq = sent[unit].astype(str).tolist()
-            for i, w1 in enumerate(seq):
-                word_fd[w1] += 1
-                for w2 in seq[i + 1 : i + window]:
-                    pair_fd[(w1, w2)] += 1
-        if not pair_fd:
+    present = set(pair_counts.index.get_level_values(0).tolist())
+    for g, key in enumerate(keys):
+        key = key if isinstance(key, tuple) else (key,)
+        if g not in present:
             continue
+        word_fd = FreqDist({w: int(n) for w, n in word_counts.loc[g].items()})
+        pair_fd = FreqDist({(a, b): int(n) for (a, b), n in pair_counts.loc[g].items()})
         finder = BigramCollocationFinder(word_fd, pair_fd, window_size=window)
         finder.apply_freq_filter(min_count)
         if node_key:
@@ -709,9 +795,32 @@ def reference_overlap(
     n_reference_types, n_shared, jaccard, cosine, shared`` (``shared``: the most frequent shared
     content lemmas of the document, at most ``top``)."""
     ref_id = "\u0000reference"
-    both = pd.concat([tokens, reference.assign(doc_id=ref_id)], ignore_index=True)
-    ov = overlap(both, by="doc_id", unit=unit)
-    ov = ov[(ov["doc_id_b"] == ref_id) & (ov["doc_id_a"] != ref_id)]
+    words = _words(tokens, content_only=True)
+    words = words[words["doc_id"].notna()]
+    ref = _words(reference, content_only=True).assign(doc_id=ref_id)
+    groups, X = _count_matrix(pd.concat([words, ref], ignore_index=True), "doc_id", unit)
+    is_ref = groups == ref_id
+    R = X[np.flatnonzero(is_ref)]
+    D = X[np.flatnonzero(~is_ref)]
+    shared, dot, n_types, sq = _pair_stats(D, R)
+    n_ref = int(np.diff(R.indptr)[0]) if R.shape[0] else 0
+    sq_ref = float(R.multiply(R).sum()) if R.shape[0] else 0.0
+    shared = shared[:, 0] if shared.shape[1] else np.zeros(len(n_types), dtype=np.int64)
+    dot = dot[:, 0] if dot.shape[1] else np.zeros(len(n_types))
+    union = n_types + n_ref - shared
+    with np.errstate(divide="ignore", invalid="ignore"):
+        jaccard = np.where(union > 0, shared / np.where(union > 0, union, 1), np.nan)
+        cosine = dot / np.sqrt(sq * sq_ref)
+    ov = pd.DataFrame(
+        {
+            "doc_id_a": groups[~is_ref],
+            "n_types_a": n_types,
+            "n_types_b": n_ref,
+            "n_shared": shared,
+            "jaccard": jaccard,
+            "cosine": cosine,
+        }
+    )
     ref_words = set(_words(reference, content_only=True)[unit].astype(str).str.casefold())
     freqs = frequencies(tokens, by="doc_id", unit=unit)
     freqs = freqs[freqs[unit].str.casefold().isin(ref_words)]
@@ -854,6 +963,30 @@ def per_document_and_speaker(func, tokens: pd.DataFrame, **kwargs) -> pd.DataFra
     )
 
 
+MAX_OVERLAP_DOCUMENTS = 50  # the overlap table has one row per pair: at most 2,500 rows
+MAX_KEYNESS_ROWS = 100_000  # per comparison; a target keeps at most 100 and at least 10 words
+MAX_FIGURE_DOCUMENTS = 30  # rows of the profile and word-family figures
+MAX_KEYNESS_PANELS = 12  # keyword panels of the keyness figure
+
+
+def _largest_documents(tokens: pd.DataFrame, n: int) -> pd.DataFrame:
+    """The tokens of the ``n`` documents with the most words (ties by doc_id); all when there are fewer."""
+    sizes = tokens.loc[tokens["token_type"].isin(_WORD_TYPES), "doc_id"].value_counts()
+    if len(sizes) <= n:
+        return tokens
+    ranked = sorted(sizes.items(), key=lambda kv: (-kv[1], kv[0]))[:n]
+    return tokens[tokens["doc_id"].isin({d for d, _ in ranked})]
+
+
+def _rows_per_target(keyness: pd.DataFrame) -> int:
+    """100 keywords per target, fewer when a comparison has so many targets (documents) that the
+    table would pass :data:`MAX_KEYNESS_ROWS` rows, but at least 10."""
+    if keyness.empty:
+        return 100
+    targets = int(keyness.groupby("comparison")["target"].nunique().max())
+    return int(min(100, max(10, MAX_KEYNESS_ROWS // max(targets, 1))))
+
+
 def report_tables(
     corpus,
     tokens: pd.DataFrame,
@@ -867,10 +1000,12 @@ def report_tables(
     * ``ngrams`` — top 30 content-word bigrams per document seen at least twice;
     * ``diversity`` / ``readability`` — per document (``speaker`` empty) and per speaker;
     * ``keyness`` — :func:`analysis.keyness.keyness_table`, words with p < 0.05, at most 100
-      rows per comparison and target;
+      rows per comparison and target (fewer, at least 10, when a comparison has more than 1,000
+      targets: at most :data:`MAX_KEYNESS_ROWS` rows per comparison);
     * ``compound_families`` — by head and by modifier per document;
     * ``word_families`` — the Dialog/Gespräch and Marketing/Werbung families per document and
-      per speaker; ``overlap`` — Jaccard/cosine of every document pair; ``collocations`` — top 50
+      per speaker; ``overlap`` — Jaccard/cosine of every document pair (of the
+      :data:`MAX_OVERLAP_DOCUMENTS` largest documents when there are more); ``collocations`` — top 50
       corpus-wide collocations (G²);
     * ``reference_overlap`` — only when ``references_path`` is an existing file.
 
@@ -882,7 +1017,10 @@ def report_tables(
         readability_table = per_document_and_speaker(readability, tokens)
     keyness = keyness_table(tokens)
     keyness = keyness[keyness["p_value"] < 0.05]
-    keyness = keyness.groupby(["comparison", "target"], sort=False, dropna=False).head(100).reset_index(drop=True)
+    per_target = _rows_per_target(keyness)
+    keyness = (
+        keyness.groupby(["comparison", "target"], sort=False, dropna=False).head(per_target).reset_index(drop=True)
+    )
     compounds = pd.concat(
         [compound_families(tokens, role="head"), compound_families(tokens, role="modifier")], ignore_index=True
     ).sort_values(["doc_id", "role", "n", "family"], ascending=[True, True, False, True], kind="mergesort")
@@ -894,7 +1032,7 @@ def report_tables(
         "keyness": keyness,
         "compound_families": compounds.reset_index(drop=True),
         "word_families": per_document_and_speaker(word_families, tokens),
-        "overlap": overlap(tokens),
+        "overlap": overlap(_largest_documents(tokens, MAX_OVERLAP_DOCUMENTS)),
         "collocations": collocations(tokens, top=50),
     }
     if references_path is not None and Path(references_path).is_file():
@@ -910,13 +1048,38 @@ def report_figures(
     references_path: str | os.PathLike[str] | None = None,
 ) -> dict:
     """Key figures of the report: ``keyness`` (keyword bars per document), ``profile`` (MTLD and
-    Flesch-Amstad per document and speaker), ``word_families`` (family heatmap)."""
+    Flesch-Amstad per document and speaker), ``word_families`` (family heatmap). Large corpora show
+    the :data:`MAX_KEYNESS_PANELS` / :data:`MAX_FIGURE_DOCUMENTS` documents with the most words
+    (noted in the corner), so that the figures stay readable."""
     del themes_path, references_path
+    n_docs = tokens["doc_id"].nunique()
+    shown = _largest_documents(tokens, MAX_FIGURE_DOCUMENTS)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
-        read = per_document_and_speaker(readability, tokens)
-    return {
-        "keyness": plot_keyness(keyness_table(tokens)),
-        "profile": plot_profile(per_document_and_speaker(diversity, tokens), read),
-        "word_families": plot_families(per_document_and_speaker(word_families, tokens)),
+        read = per_document_and_speaker(readability, shown)
+    keyness = keyness_table(tokens)
+    few = set(_largest_documents(tokens, MAX_KEYNESS_PANELS)["doc_id"].unique())
+    keyness = keyness[keyness["doc_id"].isna() | keyness["doc_id"].isin(few)]
+    families = per_document_and_speaker(word_families, tokens)
+    families = families[families["doc_id"].isin(set(shown["doc_id"].unique()))].reset_index(drop=True)
+    figures = {
+        "keyness": plot_keyness(keyness),
+        "profile": plot_profile(per_document_and_speaker(diversity, shown), read),
+        "word_families": plot_families(families),
     }
+    for name, limit in (
+        ("keyness", MAX_KEYNESS_PANELS),
+        ("profile", MAX_FIGURE_DOCUMENTS),
+        ("word_families", MAX_FIGURE_DOCUMENTS),
+    ):
+        if n_docs > limit:  # say that the figure shows a selection
+            figures[name].text(
+                0.995,
+                0.002,
+                f"the {limit} largest of {n_docs:,} documents",
+                ha="right",
+                va="bottom",
+                fontsize=7,
+                color="#666",
+            )
+    return figures
