@@ -32,7 +32,15 @@ from .compounds import compound_parts
 from .corpus import Corpus
 from .tokenize import sentence_starts, tokenize
 
-__all__ = ["ANNOTATOR_VERSION", "TOKEN_COLUMNS", "annotate", "annotate_text", "default_cache_dir", "stopwords"]
+__all__ = [
+    "ANNOTATOR_VERSION",
+    "TOKEN_COLUMNS",
+    "annotate",
+    "annotate_text",
+    "annotate_texts",
+    "default_cache_dir",
+    "stopwords",
+]
 
 ANNOTATOR_VERSION = "1"
 TOKEN_COLUMNS = (
@@ -119,24 +127,39 @@ def _features(surface: str, token_type: str) -> tuple:
 
 
 def annotate_text(text: str, paragraph_spans: list[tuple[int, int]]) -> pd.DataFrame:
-    """Annotate one document given its paragraph spans (no cache, no paragraph metadata).
+    """Annotate one document given its paragraph spans (no cache, no paragraph metadata)."""
+    return annotate_texts([(text, paragraph_spans)]).drop(columns="doc_index")
 
-    Word-level features are computed once per distinct surface form and spread to the tokens
-    with vectorised ``take``s; string columns are built from the distinct values only.
+
+def annotate_texts(items: list[tuple[str, list[tuple[int, int]]]]) -> pd.DataFrame:
+    """Annotate many documents at once: one table, ``doc_index`` = position in ``items``.
+
+    ``para_id``, ``sent_id`` and ``token_id`` restart at 0 in every document. Word-level features
+    are computed once per distinct surface form and spread to the tokens with vectorised
+    ``take``s; the DataFrame is built once for the whole batch (its fixed cost would otherwise
+    dominate short documents such as tweets).
     """
     all_tokens: list[tuple[int, int, str, str]] = []
-    para_lengths: list[int] = []
-    sent_lengths: list[int] = []
-    for a, b in paragraph_spans:
-        para_text = text[a:b]
-        toks = tokenize(para_text, offset=a)
-        para_lengths.append(len(toks))
-        if not toks:
-            continue
-        bounds = sentence_starts(toks, para_text, offset=a)
-        bounds.append(len(toks))
-        sent_lengths.extend(bounds[k + 1] - bounds[k] for k in range(len(bounds) - 1))
-        all_tokens.extend(toks)
+    para_ids: list[np.ndarray] = []
+    sent_ids: list[np.ndarray] = []
+    doc_lengths: list[int] = []
+    for text, paragraph_spans in items:
+        para_lengths: list[int] = []
+        sent_lengths: list[int] = []
+        before = len(all_tokens)
+        for a, b in paragraph_spans:
+            para_text = text[a:b]
+            toks = tokenize(para_text, offset=a)
+            para_lengths.append(len(toks))
+            if not toks:
+                continue
+            bounds = sentence_starts(toks, para_text, offset=a)
+            bounds.append(len(toks))
+            sent_lengths.extend(bounds[k + 1] - bounds[k] for k in range(len(bounds) - 1))
+            all_tokens.extend(toks)
+        doc_lengths.append(len(all_tokens) - before)
+        para_ids.append(np.repeat(np.arange(len(para_lengths), dtype=np.int64), para_lengths))
+        sent_ids.append(np.repeat(np.arange(len(sent_lengths), dtype=np.int64), sent_lengths))
     n = len(all_tokens)
     if n:
         starts, ends, surfaces, types = zip(*all_tokens)
@@ -148,10 +171,13 @@ def annotate_text(text: str, paragraph_spans: list[tuple[int, int]]) -> pd.DataF
     first = np.empty(len(uniques), dtype=np.int64)
     first[codes[::-1]] = np.arange(n - 1, -1, -1)
     feats = [_features(surface, ttype) for surface, ttype in zip(uniques, type_arr[first])]
+    doc_lengths_arr = np.asarray(doc_lengths, dtype=np.int64)
+    doc_starts = np.repeat(np.cumsum(doc_lengths_arr) - doc_lengths_arr, doc_lengths_arr)
     frame: dict[str, object] = {
-        "para_id": np.repeat(np.arange(len(para_lengths), dtype=np.int64), para_lengths),
-        "sent_id": np.repeat(np.arange(len(sent_lengths), dtype=np.int64), sent_lengths),
-        "token_id": np.arange(n, dtype=np.int64),
+        "doc_index": np.repeat(np.arange(len(items), dtype=np.int64), doc_lengths_arr),
+        "para_id": np.concatenate(para_ids) if para_ids else np.empty(0, dtype=np.int64),
+        "sent_id": np.concatenate(sent_ids) if sent_ids else np.empty(0, dtype=np.int64),
+        "token_id": np.arange(n, dtype=np.int64) - doc_starts,
         "start": np.asarray(starts, dtype=np.int64),
         "end": np.asarray(ends, dtype=np.int64),
         "token": _strings(list(uniques), codes),
@@ -225,27 +251,39 @@ def annotate(
     if todo:
         items = [(text, spans) for _, text, spans in todo]
         if engine == "local" and (not workers or workers <= 1):
-            iterator = items
-            if progress:
+            if progress and len(items) > 1:
                 from tqdm.auto import tqdm
 
-                iterator = tqdm(items, desc="annotate", unit="doc", file=sys.stderr)
-            results = [_annotate_item(item) for item in iterator]
+                batches = [items[i : i + 50] for i in range(0, len(items), 50)]
+                results = [
+                    annotate_texts(batch) for batch in tqdm(batches, desc="annotate", unit="batch", file=sys.stderr)
+                ]
+            else:
+                batches = [items]
+                results = [annotate_texts(items)]
         else:
+            n_batches = min(len(items), max(1, (workers or os.cpu_count() or 1) * 4))
+            batches = [items[i::n_batches] for i in range(n_batches)]
             if progress:
                 print(f"annotating {len(items)} documents ({engine} engine)", file=sys.stderr, flush=True)
-            results = map_documents(_annotate_item, items, engine=engine, workers=workers, scheduler=scheduler)
-        for (doc_id, text, spans), df in zip(todo, results):
+            results = map_documents(annotate_texts, batches, engine=engine, workers=workers, scheduler=scheduler)
+        # back to one frame per document (slices, no copies), cached one file per document
+        positions = {}
+        for i, batch in enumerate(batches):
+            positions.update({id(item): (i, j) for j, item in enumerate(batch)})
+        split = {i: _split_by_doc(df, len(batches[i])) for i, df in enumerate(results)}
+        for item, (doc_id, text, spans) in zip(items, todo):
+            i, j = positions[id(item)]
+            df = split[i][j]
             _write_cache(cache_dir, text, spans, df)
             frames[doc_id] = df
-    ordered = []
-    for doc_id in docs["doc_id"]:
-        df = frames[doc_id]
-        ordered.append(df.assign(doc_id=doc_id)[["doc_id", *df.columns]])
-    if ordered:
-        tokens = pd.concat(ordered, ignore_index=True)
+    lengths = [len(frames[doc_id]) for doc_id in docs["doc_id"]]
+    if lengths:
+        tokens = pd.concat([frames[doc_id] for doc_id in docs["doc_id"]], ignore_index=True)
+        tokens.insert(0, "doc_id", np.repeat(docs["doc_id"].to_numpy(dtype=object), lengths))
+        tokens["doc_id"] = tokens["doc_id"].astype("str")
     else:
-        tokens = annotate_text("", []).assign(doc_id=pd.Series(dtype=str))[list(TOKEN_COLUMNS)]
+        tokens = annotate_text("", []).assign(doc_id=pd.Series(dtype="str"))[list(TOKEN_COLUMNS)]
     meta = paragraphs[["doc_id", "para_id", "kind", "speaker", "is_boilerplate"]]
     tokens = tokens.merge(meta, on=["doc_id", "para_id"], how="left", validate="many_to_one")
     if not boilerplate:
@@ -253,9 +291,12 @@ def annotate(
     return tokens
 
 
-def _annotate_item(item: tuple[str, list[tuple[int, int]]]) -> pd.DataFrame:
-    text, spans = item
-    return annotate_text(text, spans)
+def _split_by_doc(df: pd.DataFrame, n_docs: int) -> list[pd.DataFrame]:
+    """Cut a batch table at its ``doc_index`` boundaries, dropping that column."""
+    counts = np.bincount(df["doc_index"].to_numpy(), minlength=n_docs)
+    ends = np.cumsum(counts)
+    body = df.drop(columns="doc_index")
+    return [body.iloc[e - c : e].reset_index(drop=True) for c, e in zip(counts, ends)]
 
 
 def _read_cache(cache_dir: Path | None, text: str, spans: list[tuple[int, int]]) -> pd.DataFrame | None:

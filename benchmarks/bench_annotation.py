@@ -73,6 +73,7 @@ def f1(gold: set, pred: set) -> tuple[float, float, float]:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeat", type=int, default=5, help="timed runs (median is reported)")
+    ap.add_argument("--scale", type=int, default=100, help="repeat the text this often for the multi-process run")
     args = ap.parse_args()
     if not UD.is_file():
         print(f"skipped: {UD} not found (UD German GSD is read from ../shared/eval)")
@@ -81,6 +82,7 @@ def main() -> int:
     import importlib
 
     ann = importlib.import_module("analysis.annotate")
+    tok_mod = importlib.import_module("analysis.tokenize")
     from analysis.structure import split_paragraphs
     from analysis.tokenize import split_sentences, tokenize
 
@@ -182,6 +184,7 @@ def main() -> int:
 
     def ours_cold():
         ann._features.cache_clear()
+        tok_mod._chunk_cache.clear()
         ann.annotate_text(text, spans)
 
     def ours_warm():
@@ -213,6 +216,26 @@ def main() -> int:
         print(
             f"  speed-up (cold / warm):                {(n_tokens / t_cold) / (n_sp / t_sp):.2f}x / {(n_tokens / t_warm) / (n_sp / t_sp):.2f}x"
         )
+    if args.scale > 1:
+        # a larger corpus: the paragraphs repeated, annotated with 1 and with 2 worker processes
+        # (our per-type caches start empty in every worker); spaCy in one process as specified
+        from analysis.engine import map_documents
+
+        items = [(para, [(0, len(para))]) for para in paragraphs] * args.scale
+        n_big = n_tokens * args.scale
+        print(f"\nThroughput on {n_big} tokens ({len(items)} documents), one run each:")
+        for workers in (1, 2):
+            batches = [items[i :: workers * 4] for i in range(workers * 4)] if workers > 1 else [items]
+            t0 = time.perf_counter()
+            map_documents(ann.annotate_texts, batches, workers=workers)
+            dt = time.perf_counter() - t0
+            print(f"  ours, {workers} worker process(es):       {n_big / dt:>10,.0f} tokens/s (incl. start-up)")
+        if spacy_nlp is not None:
+            t0 = time.perf_counter()
+            for _ in spacy_nlp.pipe([p for p, _ in items], batch_size=64):
+                pass
+            dt = time.perf_counter() - t0
+            print(f"  spaCy, one process:                   {n_sp * args.scale / dt:>10,.0f} tokens/s")
     return 0
 
 
