@@ -1,0 +1,81 @@
+"""Speed-up of the Dask engine with 1 vs 2 workers on this machine (target ≥ 1.8×), checked equal.
+
+Generates a realistic corpus (``bench_scale.generate``: UD German GSD + seed sentences resampled
+into documents; fixed seed), loads it once, then annotates it without cache:
+
+* the default engine (one process) — the named baseline;
+* ``--engine dask`` with a local cluster of 1 worker and of 2 workers, cold (cluster start-up and
+  dictionary loading included) and warm (a running cluster whose workers are already loaded).
+
+All three token tables must be identical. Run: ``python benchmarks/bench_engine.py [--tokens 2M]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+sys.path.insert(0, str(ROOT.parent))
+sys.path.insert(0, str(ROOT))
+
+
+def main() -> int:
+    import bench_scale
+
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--tokens", default="2M", help="corpus size, e.g. 500k, 2M (default 2M)")
+    args = ap.parse_args()
+    if not bench_scale.UD.is_file():
+        print(f"skipped: {bench_scale.UD} not found")
+        return 0
+    import pandas as pd
+
+    from analysis import annotate, load_corpus
+
+    n_tokens = bench_scale.parse_size(args.tokens)
+    with tempfile.TemporaryDirectory() as tmp:
+        manifest = bench_scale.generate(Path(tmp) / "corpus", n_tokens, seed=0, compound_rate=0.1)
+        corpus = load_corpus(Path(tmp) / "corpus" / "texts", quiet=True)
+        rows, tables = [], {}
+        for label, kwargs in (
+            ("default engine (1 process)", {}),
+            ("dask, 1 worker", {"engine": "dask", "workers": 1}),
+            ("dask, 2 workers", {"engine": "dask", "workers": 2}),
+        ):
+            t0 = time.perf_counter()
+            tables[label] = annotate(corpus, cache=False, **kwargs)
+            rows.append((label + ", cold", time.perf_counter() - t0))
+        # steady state: a running cluster whose workers have loaded the dictionaries already
+        from dask.distributed import LocalCluster
+
+        warm_up = corpus.subset(corpus.documents["doc_id"].head(4).tolist())
+        for workers in (1, 2):
+            with LocalCluster(n_workers=workers, threads_per_worker=1, dashboard_address=None) as cluster:
+                annotate(warm_up, cache=False, engine="dask", scheduler=cluster.scheduler_address)
+                t0 = time.perf_counter()
+                tables[f"warm {workers}"] = annotate(
+                    corpus, cache=False, engine="dask", scheduler=cluster.scheduler_address
+                )
+                rows.append((f"dask, {workers} worker(s), warm", time.perf_counter() - t0))
+    n = len(tables["default engine (1 process)"])
+    print(f"corpus: {manifest['documents']} documents, {n:,} tokens; load average {os.getloadavg()[0]:.2f}")
+    times = dict(rows)
+    for label, seconds in rows:
+        base = times["dask, 1 worker(s), warm" if "warm" in label else "dask, 1 worker, cold"]
+        print(
+            f"  {label:<32} {seconds:7.1f} s  {n / seconds:>10,.0f} tokens/s  vs 1 dask worker: {base / seconds:.2f}x"
+        )
+    first = tables["default engine (1 process)"]
+    for table in tables.values():
+        pd.testing.assert_frame_equal(table, first)
+    print("all engines gave identical token tables; target: dask 2 workers ≥ 1.8x dask 1 worker")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
