@@ -232,6 +232,16 @@ def _pieces(norm: str, lemma: str) -> list[frozenset[str]]:
     return alts
 
 
+def _flat_from(i, p, k, pieces_i, pair_pieces, pair_codes, doc, sent, n) -> list[tuple[frozenset[str], int]]:
+    """Up to ``k`` (alternatives, token position) pieces of a sentence, from piece ``p`` of token ``i`` on."""
+    flat = [(alts, i) for alts in pieces_i[p : p + k]]
+    j = i + 1
+    while len(flat) < k and j < n and doc[j] == doc[i] and sent[j] == sent[i]:
+        flat.extend((alts, j) for alts in pair_pieces[pair_codes[j]][: k - len(flat)])
+        j += 1
+    return flat
+
+
 def _modifier_forms(modifier: str) -> tuple[str, ...]:
     m = modifier.lower()
     forms = [m]
@@ -269,31 +279,32 @@ def match_themes(tokens: pd.DataFrame, themes: dict[str, Theme] | None = None) -
     # level → token position → {(theme, group, term)}
     found: list[dict[int, set[tuple[str, str, str]]]] = [defaultdict(set) for _ in _LEVELS]
     n = len(words)
-    start = 0
-    while start < n:  # one sentence at a time
-        end = start
-        while end < n and doc[end] == doc[start] and sent[end] == sent[start]:
-            end += 1
-        flat: list[tuple[frozenset[str], int]] = []
-        for i in range(start, end):
-            flat.extend((alts, i) for alts in _pieces(norm[i], lemma[i]))
-        for j, (alts, _) in enumerate(flat):
+    # pieces are computed once per distinct (word form, lemma); only tokens with a piece that
+    # starts a term are looked at in their sentence (the few multi-word terms read on from there)
+    pair_codes, pairs = pd.factorize(pd.MultiIndex.from_arrays([norm, lemma])) if n else (np.empty(0, int), [])
+    pair_pieces = [_pieces(a, b) for a, b in pairs]
+    starts_term = np.array([any(alt in by_first for alts in ps for alt in alts) for ps in pair_pieces], dtype=bool)
+    candidates = np.flatnonzero(starts_term[pair_codes]) if n else np.empty(0, dtype=np.int64)
+    for i in candidates.tolist():
+        pieces_i = pair_pieces[pair_codes[i]]
+        for p, alts in enumerate(pieces_i):
             for alt in alts:
                 for term_words, theme, group in by_first.get(alt, ()):
                     k = len(term_words)
-                    if j + k > len(flat) or any(term_words[x] not in flat[j + x][0] for x in range(1, k)):
+                    flat = _flat_from(i, p, k, pieces_i, pair_pieces, pair_codes, doc, sent, n)
+                    if len(flat) < k or any(term_words[x] not in flat[x][0] for x in range(1, k)):
                         continue
                     for x in range(k):
-                        found[0][flat[j + x][1]].add((theme, group, " ".join(term_words)))
-        for i in range(start, end):
-            if head[i]:
-                for theme, group in head_index.get(head[i].lower(), ()):
-                    found[1][i].add((theme, group, head[i].lower()))
-            if mod[i]:
-                for form in _modifier_forms(mod[i]):
-                    for theme, group in head_index.get(form, ()):
-                        found[2][i].add((theme, group, form))
-        start = end
+                        found[0][flat[x][1]].add((theme, group, " ".join(term_words)))
+    # heads and modifiers: looked up once per distinct value
+    head_hits = {h: head_index.get(h.lower(), ()) for h in pd.unique(head) if h}
+    for i in np.flatnonzero([bool(head_hits.get(h)) for h in head]).tolist() if n else []:
+        for theme, group in head_hits[head[i]]:
+            found[1][i].add((theme, group, head[i].lower()))
+    mod_hits = {m: [(f, hit) for f in _modifier_forms(m) for hit in head_index.get(f, ())] for m in pd.unique(mod) if m}
+    for i in np.flatnonzero([bool(mod_hits.get(m)) for m in mod]).tolist() if n else []:
+        for form, (theme, group) in mod_hits[mod[i]]:
+            found[2][i].add((theme, group, form))
 
     rows = []
     for i in sorted(set().union(*found)):

@@ -98,17 +98,33 @@ def topic_units(
         parts = t["compound"].fillna("").astype(str).str.lower().str.replace("|", " ", regex=False)
         feats = (feats + " " + parts.where(content, "")).str.strip()
     t = t.assign(_feat=feats)
-    speaker = t["speaker"].astype(object).where(t["speaker"].notna(), None)
-    t = t.assign(_speaker=speaker)
-    g = t.groupby(["doc_id", "_unit"], sort=True)
-    out = g.agg(
-        para_id=("para_id", "first"),
-        sent_id=("sent_id", "first"),
-        speaker=("_speaker", lambda s: next((x for x in s if x), None)),
-        n_content=("is_content", "sum"),
-        features=("_feat", lambda s: " ".join(x for x in s if x)),
-        text=("token", " ".join),
-    ).reset_index()
+    # one pass over the sorted tokens: runs of equal (doc_id, unit) are the units (no per-unit lambdas)
+    t = t.sort_values(["doc_id", "_unit", "token_id"], kind="stable").reset_index(drop=True)
+    codes = t.groupby(["doc_id", "_unit"], sort=True).ngroup().to_numpy()
+    bounds = np.flatnonzero(np.diff(codes)) + 1
+    starts = np.concatenate([[0], bounds]).astype(np.int64)
+    ends = np.concatenate([bounds, [len(t)]]).astype(np.int64)
+    feat_list = t["_feat"].tolist()
+    token_list = t["token"].astype(str).tolist()
+    speakers = t["speaker"].astype(object).where(t["speaker"].notna(), None).tolist()
+    features, texts, unit_speakers = [], [], []
+    for a, b in zip(starts.tolist(), ends.tolist()):
+        features.append(" ".join(x for x in feat_list[a:b] if x))
+        texts.append(" ".join(token_list[a:b]))
+        unit_speakers.append(next((x for x in speakers[a:b] if x), None))
+    n_content = np.add.reduceat(t["is_content"].to_numpy(dtype=np.int64), starts) if len(t) else np.empty(0)
+    out = pd.DataFrame(
+        {
+            "doc_id": t["doc_id"].to_numpy()[starts],
+            "_unit": t["_unit"].to_numpy()[starts],
+            "para_id": t["para_id"].to_numpy()[starts],
+            "sent_id": t["sent_id"].to_numpy()[starts],
+            "speaker": pd.Series(unit_speakers, dtype="str"),
+            "n_content": n_content,
+            "features": features,
+            "text": texts,
+        }
+    )
     out = out[out["features"].str.split().str.len().fillna(0) >= min_features].reset_index(drop=True)
     if out.empty:
         return empty
@@ -146,12 +162,23 @@ def _fit_matrix(units: pd.DataFrame, *, tfidf: bool, min_df, max_df):
     raise ValueError("too few distinct words in the units for a topic model")
 
 
+def sample_units(units: pd.DataFrame, max_units: int | None, *, random_state: int = 0) -> pd.DataFrame:
+    """At most ``max_units`` units, a uniform random sample without replacement (in unit order,
+    reproducible with ``random_state``); all units when there are not more (or ``max_units`` is None)."""
+    if max_units is None or len(units) <= max_units:
+        return units
+    rng = np.random.default_rng(random_state)
+    return units.iloc[np.sort(rng.choice(len(units), size=max_units, replace=False))]
+
+
 @dataclass
 class TopicModel:
     """NMF (on TF-IDF) or LDA (on counts) with scikit-learn's estimators; ``fit`` / ``transform``.
 
     After :meth:`fit`: ``terms_`` (vocabulary), ``components_`` (topics × terms, rows sum to 1),
-    ``names_`` (topic name = top three terms).
+    ``names_`` (topic name = top three terms). ``max_units``: fit on a random sample of at most
+    that many units (:func:`sample_units`, seeded by ``random_state``) — topics of a large corpus
+    are stable long before every paragraph is seen; :meth:`transform` still takes every unit.
     """
 
     k: int
@@ -160,6 +187,7 @@ class TopicModel:
     min_df: int | float = 2
     max_df: float = 0.9
     max_iter: int = 400
+    max_units: int | None = None
     terms_: np.ndarray = field(init=False, repr=False, default=None)
     components_: np.ndarray = field(init=False, repr=False, default=None)
     names_: list[str] = field(init=False, repr=False, default_factory=list)
@@ -169,6 +197,7 @@ class TopicModel:
             raise ValueError("method must be 'nmf' or 'lda'")
         if self.k < 1:
             raise ValueError("k must be at least 1")
+        units = sample_units(units, self.max_units, random_state=self.random_state)
         self._vec, X = _fit_matrix(units, tfidf=self.method == "nmf", min_df=self.min_df, max_df=self.max_df)
         if self.method == "nmf":
             from sklearn.decomposition import NMF
@@ -229,18 +258,28 @@ def npmi_coherence(top_terms: pd.DataFrame, units: pd.DataFrame, *, n: int = 10)
     with probabilities the share of units containing the words; −1 when the pair never co-occurs,
     pairs with an unseen word are skipped. The topic's coherence is the mean over pairs.
     """
-    docs = [frozenset(f.split()) for f in units["features"]]
-    N = len(docs)
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    N = len(units)
+    ordered = top_terms.sort_values(["topic_id", "rank"])
+    vocab = sorted(set(ordered["term"].astype(str)))
+    if N and vocab:  # units × top terms (present or not), once for all topics
+        B = CountVectorizer(analyzer=str.split, vocabulary=vocab, binary=True).transform(units["features"])
+        B = B.tocsc()
+    col = {w: i for i, w in enumerate(vocab)}
     rows = []
-    for topic_id, grp in top_terms.sort_values(["topic_id", "rank"]).groupby("topic_id", sort=True):
+    for topic_id, grp in ordered.groupby("topic_id", sort=True):
         words = list(grp["term"])[:n]
-        sets = {w: {i for i, d in enumerate(docs) if w in d} for w in words}
+        idx = [col[w] for w in words]
+        sub = B[:, idx] if N and vocab else None
+        df = np.asarray(sub.sum(axis=0)).ravel() if sub is not None else np.zeros(len(words))
+        co = (sub.T @ sub).toarray() if sub is not None else np.zeros((len(words), len(words)))
         vals = []
-        for a, b in itertools.combinations(words, 2):
-            pa, pb = len(sets[a]) / N, len(sets[b]) / N
+        for x, y in itertools.combinations(range(len(words)), 2):
+            pa, pb = df[x] / N, df[y] / N
             if pa == 0 or pb == 0:
                 continue
-            pab = len(sets[a] & sets[b]) / N
+            pab = co[x, y] / N
             if pab == 0:
                 vals.append(-1.0)
             elif pab == 1.0:
@@ -301,13 +340,17 @@ def select_k(
     seeds: Iterable[int] = range(1, 5),
     n: int = 10,
     random_state: int = 0,
+    max_units: int | None = None,
 ) -> pd.DataFrame:
     """``model, k, coherence, stability, combined, chosen`` for each method and feasible k
     (2 ≤ k ≤ number of units / 3; a topic needs several units). Coherence is the mean NPMI of the model fitted on all units;
     stability compares it with fits on 80 % subsamples (:func:`stability`). ``combined`` = mean of
     (coherence + 1) / 2 and stability; the highest per method is ``chosen`` (smaller k on ties).
-    Empty table when there are fewer than 6 units."""
+    Empty table when there are fewer than 6 units. ``max_units``: select on a random sample of at
+    most that many units (:func:`sample_units`), which keeps the 5 × |ks| model fits of a large
+    corpus affordable; the sample decides k, the final model can then be fitted on more units."""
     cols = ["model", "k", "coherence", "stability", "combined", "chosen"]
+    units = sample_units(units, max_units, random_state=random_state)
     seeds = [random_state + s for s in seeds]
     rows = []
     for method in methods:
@@ -315,7 +358,7 @@ def select_k(
             if k < 2 or k > len(units) // 3:
                 continue
             try:
-                model = TopicModel(k, method=method, random_state=random_state).fit(units)
+                model = TopicModel(k, method=method, random_state=random_state, max_units=MAX_FIT_UNITS).fit(units)
             except ValueError:
                 continue
             if k > len(model.terms_):
@@ -347,16 +390,45 @@ def document_topics(unit_topics: pd.DataFrame, units: pd.DataFrame, *, by: str |
     return out.sort_values([*keys, "topic_id"], kind="stable").reset_index(drop=True)
 
 
-def cluster_units(units: pd.DataFrame, *, n_clusters: int, min_df: int | float = 1) -> pd.DataFrame:
+def cluster_units(
+    units: pd.DataFrame,
+    *,
+    n_clusters: int,
+    min_df: int | float = 1,
+    max_units: int | None = None,
+    random_state: int = 0,
+) -> pd.DataFrame:
     """Agglomerative clustering (average linkage, cosine distance) of the units' TF-IDF vectors:
-    ``unit_id, cluster`` (clusters numbered by size, largest 0)."""
+    ``unit_id, cluster`` (clusters numbered by size, largest 0).
+
+    Average linkage needs all pairwise distances (memory and time grow with the square of the
+    units); with ``max_units`` a random sample of that many units (:func:`sample_units`) is
+    clustered and every other unit joins the cluster whose mean vector is most similar (cosine)."""
     from sklearn.cluster import AgglomerativeClustering
 
     if len(units) < 2:
         return pd.DataFrame({"unit_id": units["unit_id"].to_numpy(), "cluster": np.zeros(len(units), dtype="int64")})
-    _, X = _fit_matrix(units, tfidf=True, min_df=min_df, max_df=1.0)
-    n_clusters = max(1, min(n_clusters, len(units)))
-    labels = AgglomerativeClustering(n_clusters=n_clusters, metric="cosine", linkage="average").fit_predict(X.toarray())
+    sample = sample_units(units, max_units, random_state=random_state)
+    vec, X = _fit_matrix(sample, tfidf=True, min_df=min_df, max_df=1.0)
+    n_clusters = max(1, min(n_clusters, len(sample)))
+    # cosine distances from the sparse, L2-normalised TF-IDF rows (no dense units × terms matrix)
+    from sklearn.preprocessing import normalize as _l2
+
+    Xn = _l2(X)
+    dist = 1.0 - np.asarray((Xn @ Xn.T).toarray())
+    np.fill_diagonal(dist, 0.0)
+    np.clip(dist, 0.0, 2.0, out=dist)
+    labels = AgglomerativeClustering(n_clusters=n_clusters, metric="precomputed", linkage="average").fit_predict(dist)
+    if len(sample) < len(units):
+        from scipy.sparse import csr_matrix
+        from sklearn.preprocessing import normalize
+
+        member = csr_matrix((np.ones(len(labels)), (labels, np.arange(len(labels)))), shape=(n_clusters, len(labels)))
+        centroids = normalize(np.asarray((member @ X).todense()))
+        sims = normalize(vec.transform(units["features"])) @ centroids.T
+        sample_labels = labels
+        labels = np.asarray(sims).argmax(axis=1)
+        labels[units.index.get_indexer(sample.index)] = sample_labels  # the sample keeps its own clusters
     sizes = pd.Series(labels).value_counts()
     order = sorted(sizes.index, key=lambda c: (-sizes[c], int(np.min(np.nonzero(labels == c)[0]))))
     relabel = {c: i for i, c in enumerate(order)}
@@ -422,6 +494,13 @@ def topic_themes(model: TopicModel, themes: dict, *, n: int = 20, min_share: flo
 
 
 _CACHE: dict = {}
+# Caps that keep the report linear in the corpus size (a corpus below them is analysed in full):
+MAX_SELECT_UNITS = 1_000  # k is selected on a random sample of this many units (5 fits per k)
+MAX_FIT_UNITS = 5_000  # the NMF and LDA models are fitted on a sample of this many units, applied to all
+MAX_CLUSTER_UNITS = 2_000  # average-linkage clustering of a sample; the other units join the nearest cluster
+MAX_MAP_POINTS = 5_000  # points drawn in the unit map figure
+MAX_MAP_DOCUMENTS = 10  # documents with their own colour in the unit map (the rest: "other documents")
+MAX_FIGURE_DOCUMENTS = 30  # rows of the theme and topic heatmaps (the documents with the most content words)
 
 
 def _analyse(corpus, tokens, *, themes_path=None, references_path=None, ks=range(2, 9), random_state: int = 0) -> dict:
@@ -467,18 +546,20 @@ def _analyse_uncached(corpus, tokens, *, themes_path, references_path, ks, rando
 
     units = topic_units(tokens)
     res["units"] = units
-    selection = select_k(units, ks=ks, random_state=random_state)
+    sel_units = sample_units(units, MAX_SELECT_UNITS, random_state=random_state)
+    selection = select_k(sel_units, ks=ks, random_state=random_state)
     res["topic_selection"] = selection
     topics, doc_topics, mapping, unit_rows = [], [], [], units[["unit_id", "doc_id", "para_id", "speaker"]].copy()
     if not selection.empty:
         k = int(selection.loc[selection["chosen"] & (selection["model"] == "nmf"), "k"].iloc[0])
         res["k"] = k
         for method in ("nmf", "lda"):
-            model = TopicModel(k, method=method, random_state=random_state).fit(units)
+            model = TopicModel(k, method=method, random_state=random_state, max_units=MAX_FIT_UNITS).fit(units)
             res[f"model_{method}"] = model
             if method == "lda":  # LDA at the k chosen for NMF, for comparison
                 coh = float(npmi_coherence(model.top_terms(10), units)["coherence"].mean())
-                stab = stability(units, k, method="lda", reference=model, random_state=random_state)
+                ref = model if sel_units is units else None  # stability within the selection sample
+                stab = stability(sel_units, k, method="lda", reference=ref, random_state=random_state)
                 combined = ((coh + 1) / 2 + stab) / 2
                 lda_row = pd.DataFrame(
                     [
@@ -506,7 +587,8 @@ def _analyse_uncached(corpus, tokens, *, themes_path, references_path, ks, rando
             unit_rows = unit_rows.merge(
                 dom[["unit_id", "topic_id"]].rename(columns={"topic_id": f"topic_{method}"}), on="unit_id"
             )
-        unit_rows = unit_rows.merge(cluster_units(units, n_clusters=k), on="unit_id")
+        clusters = cluster_units(units, n_clusters=k, max_units=MAX_CLUSTER_UNITS, random_state=random_state)
+        unit_rows = unit_rows.merge(clusters, on="unit_id")
         unit_rows = unit_rows.merge(unit_map(units, random_state=random_state), on="unit_id")
     res["topics"] = (
         pd.concat(topics, ignore_index=True)
@@ -564,7 +646,11 @@ def report_tables(corpus, tokens: pd.DataFrame, *, themes_path=None, references_
     ``topic_selection`` (model, k, coherence, stability, combined, chosen), ``topics`` (topic_id,
     model, rank, term, weight), ``document_topics`` (doc_id, model, topic_id, topic_name, weight),
     ``topic_themes``, ``unit_topics`` (unit_id, doc_id, para_id, speaker, topic_nmf, topic_lda,
-    cluster, x, y) and, when ``references_path`` exists, ``reference_echoes``. Floats rounded to 6."""
+    cluster, x, y) and, when ``references_path`` exists, ``reference_echoes``. Floats rounded to 6.
+
+    Large corpora stay affordable through the caps :data:`MAX_SELECT_UNITS` (k selection on a
+    sample), :data:`MAX_FIT_UNITS` (models fitted on a sample, applied to every unit) and
+    :data:`MAX_CLUSTER_UNITS`; all samples are seeded, so reruns give the same tables."""
     res = _analyse(corpus, tokens, themes_path=themes_path, references_path=references_path)
     out = {}
     for name in _TABLES:
@@ -579,12 +665,48 @@ def report_tables(corpus, tokens: pd.DataFrame, *, themes_path=None, references_
 def report_figures(corpus, tokens: pd.DataFrame, *, themes_path=None, references_path=None) -> dict:
     """Key figures: ``themes`` (document × theme scores), ``document_topics`` (document × NMF topic
     heatmap) and ``unit_map`` (units on a 2-D map coloured by document and by cluster); the topic
-    figures are left out when the corpus is too small for a topic model."""
+    figures are left out when the corpus is too small for a topic model. Large corpora show the
+    :data:`MAX_FIGURE_DOCUMENTS` documents with the most content words and a random
+    :data:`MAX_MAP_POINTS` units (noted in the corner)."""
     res = _analyse(corpus, tokens, themes_path=themes_path, references_path=references_path)
-    figs = {"themes": plot_theme_scores(res["themes"], res["themes_obj"])}
+    docs = res["themes"]
+    n_docs = len(docs)
+    largest = docs.sort_values(["n_content", "doc_id"], ascending=[False, True], kind="stable")["doc_id"]
+    shown = set(largest.head(MAX_FIGURE_DOCUMENTS))
+    figs = {"themes": plot_theme_scores(docs[docs["doc_id"].isin(shown)], res["themes_obj"])}
+    notes = {"themes": n_docs > MAX_FIGURE_DOCUMENTS}
     if "k" in res:
-        figs["document_topics"] = plot_document_topics(res["document_topics"], model="nmf")
-        figs["unit_map"] = plot_unit_map(res["unit_topics"])
+        dt = res["document_topics"]
+        figs["document_topics"] = plot_document_topics(dt[dt["doc_id"].isin(shown)], model="nmf")
+        notes["document_topics"] = n_docs > MAX_FIGURE_DOCUMENTS
+        ut = res["unit_topics"]
+        if len(ut) > MAX_MAP_POINTS:
+            ut = ut.iloc[np.sort(np.random.default_rng(0).choice(len(ut), size=MAX_MAP_POINTS, replace=False))]
+        if n_docs > MAX_MAP_DOCUMENTS:  # a legend entry per document would not fit
+            named = set(largest.head(MAX_MAP_DOCUMENTS - 1))
+            ut = ut.assign(doc_id=ut["doc_id"].where(ut["doc_id"].isin(named), "(other documents)"))
+        figs["unit_map"] = plot_unit_map(ut)
+        if len(res["unit_topics"]) > MAX_MAP_POINTS:
+            figs["unit_map"].text(
+                0.995,
+                0.002,
+                f"a random {MAX_MAP_POINTS:,} of {len(res['unit_topics']):,} units",
+                ha="right",
+                va="bottom",
+                fontsize=7,
+                color="#666",
+            )
+    for name, noted in notes.items():
+        if noted:
+            figs[name].text(
+                0.995,
+                0.002,
+                f"the {MAX_FIGURE_DOCUMENTS} largest of {n_docs:,} documents",
+                ha="right",
+                va="bottom",
+                fontsize=7,
+                color="#666",
+            )
     return figs
 
 
