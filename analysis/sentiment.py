@@ -77,6 +77,8 @@ __all__ = [
 ]
 
 LABELS = ("negative", "neutral", "positive")
+MAX_FIGURE_DOCUMENTS = 30  # bars / heatmap rows in the report figures (the documents with the most words)
+MAX_TRAJECTORIES = 10  # lines in the trajectory figure
 _PLACEHOLDERS = (0.004, -0.0048)
 _CLAUSE_PUNCT = frozenset(",;:–—()[]{}/…") | {"-", "--", "...", "“", "„", '"', "»", "«"}
 _EMOJI_IGNORE = dict.fromkeys(map(ord, "\ufe0f\ufe0e\u200d\U0001f3fb\U0001f3fc\U0001f3fd\U0001f3fe\U0001f3ff"))
@@ -185,8 +187,9 @@ def _placeholder(weight: float, rules: SentimentRules) -> float:
     return weight
 
 
+@lru_cache(maxsize=500_000)
 def _lookup(token: str, norm: str, lemma: str, token_type: str, rules: SentimentRules) -> tuple[float, str, str]:
-    """(weight, matched key, source) of one token, or (0.0, "", "")."""
+    """(weight, matched key, source) of one token, or (0.0, "", ""); cached per distinct word."""
     if token_type in ("emoticon", "emoji"):
         if rules.extra_lexicon:
             key = token.translate(_EMOJI_IGNORE)
@@ -267,6 +270,7 @@ def token_contributions(tokens: pd.DataFrame, *, rules: SentimentRules = DEFAULT
     rows: list[dict] = []
     if len(tokens):
         t = tokens.sort_values(["doc_id", "token_id"], kind="stable")
+        t = t[_may_score(t, rules)]  # sentences without a lexicon word or negator contribute nothing
         para = t["para_id"].tolist() if "para_id" in t else [0] * len(t)
         cols = zip(
             t["doc_id"].tolist(),
@@ -294,6 +298,26 @@ def token_contributions(tokens: pd.DataFrame, *, rules: SentimentRules = DEFAULT
         out = out.astype({c: float for c in floats} | {"negated": bool, "para_id": "int64", "sent_id": "int64"})
         out = out.astype({"token_id": "int64"})
     return out.sort_values(["doc_id", "token_id"], ignore_index=True)
+
+
+def _may_score(t: pd.DataFrame, rules: SentimentRules) -> np.ndarray:
+    """Tokens of the sentences that hold a lexicon word or a negator (the rest score 0 and add no
+    rows): one lexicon lookup per distinct (token, type, norm, lemma), vectorised over the tokens."""
+    if t.empty:
+        return np.zeros(0, dtype=bool)
+    token = t["token"].astype(str)
+    ttype = t["token_type"].astype(str)
+    norm = t["norm"].astype(str).str.lower().str.lstrip("#")
+    lemma = t["lemma"].astype(str)
+    codes, combos = pd.factorize(pd.MultiIndex.from_arrays([token, ttype, norm, lemma]))
+    weight = np.array([_lookup(tok, nrm, lem, typ, rules)[0] != 0 for tok, typ, nrm, lem in combos], dtype=bool)
+    hit = weight[codes]
+    if rules.rules:
+        hit |= norm.isin(_negators()).to_numpy()
+    sentence = pd.factorize(pd.MultiIndex.from_arrays([t["doc_id"], t["sent_id"]]))[0]
+    keep = np.zeros(sentence.max() + 1, dtype=bool)
+    keep[sentence[hit]] = True
+    return keep[sentence]
 
 
 def _score_sentence(sent: list[tuple], rules: SentimentRules) -> list[dict]:
@@ -933,13 +957,37 @@ def report_tables(
 
 
 def report_figures(corpus, tokens: pd.DataFrame, *, themes_path=None, references_path=None) -> dict[str, object]:
-    """Key figures: ``sentiment_documents`` (bars), ``sentiment_trajectory`` (lines), ``sentiment_themes`` (heatmap)."""
+    """Key figures: ``sentiment_documents`` (bars), ``sentiment_trajectory`` (lines), ``sentiment_themes`` (heatmap).
+
+    Large corpora show the :data:`MAX_FIGURE_DOCUMENTS` documents with the most words
+    (:data:`MAX_TRAJECTORIES` lines), noted in the corner, so that the figures stay readable."""
     a = analyse(corpus, tokens, themes_path=themes_path)
-    return {
-        "sentiment_documents": plot_documents(a["documents"]),
-        "sentiment_themes": plot_themes(a["themes"]),
-        "sentiment_trajectory": plot_trajectory(a["trajectory"]),
+    docs = a["documents"]
+    largest = docs.sort_values(["n_words", "doc_id"], ascending=[False, True], kind="stable")["doc_id"]
+    shown = set(largest.head(MAX_FIGURE_DOCUMENTS))
+    lines = set(largest.head(MAX_TRAJECTORIES))
+    figures = {
+        "sentiment_documents": plot_documents(docs[docs["doc_id"].isin(shown)]),
+        "sentiment_themes": plot_themes(a["themes"][a["themes"]["doc_id"].isin(shown)]),
+        "sentiment_trajectory": plot_trajectory(a["trajectory"][a["trajectory"]["doc_id"].isin(lines)]),
     }
+    limits = {
+        "sentiment_documents": MAX_FIGURE_DOCUMENTS,
+        "sentiment_themes": MAX_FIGURE_DOCUMENTS,
+        "sentiment_trajectory": MAX_TRAJECTORIES,
+    }
+    for name, limit in limits.items():
+        if len(docs) > limit:  # say that the figure shows a selection
+            figures[name].text(
+                0.995,
+                0.002,
+                f"the {limit} largest of {len(docs):,} documents",
+                ha="right",
+                va="bottom",
+                fontsize=7,
+                color="#666",
+            )
+    return figures
 
 
 def top_words(contributions: pd.DataFrame, *, by: Sequence[str] = ("doc_id",), n: int = 5) -> pd.DataFrame:
