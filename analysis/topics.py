@@ -358,7 +358,7 @@ def select_k(
             if k < 2 or k > len(units) // 3:
                 continue
             try:
-                model = TopicModel(k, method=method, random_state=random_state, max_units=MAX_FIT_UNITS).fit(units)
+                model = TopicModel(k, method=method, random_state=random_state).fit(units)
             except ValueError:
                 continue
             if k > len(model.terms_):
@@ -496,7 +496,8 @@ def topic_themes(model: TopicModel, themes: dict, *, n: int = 20, min_share: flo
 _CACHE: dict = {}
 # Caps that keep the report linear in the corpus size (a corpus below them is analysed in full):
 MAX_SELECT_UNITS = 1_000  # k is selected on a random sample of this many units (5 fits per k)
-MAX_FIT_UNITS = 5_000  # the NMF and LDA models are fitted on a sample of this many units, applied to all
+MAX_FIT_UNITS = 5_000  # the NMF model is fitted on a sample of this many units, applied to all
+MAX_LDA_UNITS = 2_000  # the same for LDA (batch variational Bayes costs far more per unit than NMF)
 MAX_CLUSTER_UNITS = 2_000  # average-linkage clustering of a sample; the other units join the nearest cluster
 MAX_MAP_POINTS = 5_000  # points drawn in the unit map figure
 MAX_MAP_DOCUMENTS = 10  # documents with their own colour in the unit map (the rest: "other documents")
@@ -554,7 +555,8 @@ def _analyse_uncached(corpus, tokens, *, themes_path, references_path, ks, rando
         k = int(selection.loc[selection["chosen"] & (selection["model"] == "nmf"), "k"].iloc[0])
         res["k"] = k
         for method in ("nmf", "lda"):
-            model = TopicModel(k, method=method, random_state=random_state, max_units=MAX_FIT_UNITS).fit(units)
+            cap = MAX_FIT_UNITS if method == "nmf" else MAX_LDA_UNITS
+            model = TopicModel(k, method=method, random_state=random_state, max_units=cap).fit(units)
             res[f"model_{method}"] = model
             if method == "lda":  # LDA at the k chosen for NMF, for comparison
                 coh = float(npmi_coherence(model.top_terms(10), units)["coherence"].mean())
@@ -649,7 +651,8 @@ def report_tables(corpus, tokens: pd.DataFrame, *, themes_path=None, references_
     cluster, x, y) and, when ``references_path`` exists, ``reference_echoes``. Floats rounded to 6.
 
     Large corpora stay affordable through the caps :data:`MAX_SELECT_UNITS` (k selection on a
-    sample), :data:`MAX_FIT_UNITS` (models fitted on a sample, applied to every unit) and
+    sample), :data:`MAX_FIT_UNITS` / :data:`MAX_LDA_UNITS` (models fitted on a sample, applied to
+    every unit) and
     :data:`MAX_CLUSTER_UNITS`; all samples are seeded, so reruns give the same tables."""
     res = _analyse(corpus, tokens, themes_path=themes_path, references_path=references_path)
     out = {}
