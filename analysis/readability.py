@@ -30,6 +30,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Literal
 
+import numpy as np
 import pandas as pd
 import regex
 
@@ -171,22 +172,51 @@ def readability(
         "wstf1",
         "language",
     ]
+    # per distinct surface form: syllables and letters (the per-word work), then sums per group
+    surface = words["token"].astype(str).str.lstrip("#")
+    codes, forms = pd.factorize(surface)
+    syl_u = np.array([counter(w) for w in forms], dtype=np.int64)
+    let_u = np.array([sum(ch.isalpha() for ch in w) for w in forms], dtype=np.int64)
+    syl, letters = syl_u[codes], let_u[codes]
+    w = pd.DataFrame(
+        {
+            "_syl": syl,
+            "_poly": syl >= 3,
+            "_mono": syl == 1,
+            "_long": letters > 6,
+            "_surface": surface.to_numpy(dtype=object),
+        },
+        index=words.index,
+    )
+    for c in by:
+        w[c] = words[c]
+    w = w.dropna(subset=by)
+    if "doc_id" in words and "sent_id" in words:
+        sent_key = ["doc_id", "sent_id"]
+    else:
+        sent_key = ["sent_id"]
+    for c in sent_key:
+        if c not in w:
+            w[c] = words[c]
+    g = w.groupby(by, sort=True)
+    stats = g.agg(
+        n_words=("_syl", "size"),
+        n_syllables=("_syl", "sum"),
+        n_poly=("_poly", "sum"),
+        n_mono=("_mono", "sum"),
+        n_long=("_long", "sum"),
+    )
+    n_sent = w.drop_duplicates([*dict.fromkeys([*by, *sent_key])]).groupby(by, sort=True).size()
     rows = []
-    for key, group in words.groupby(by, sort=True, dropna=True):
+    for key, st, ns, (_, group) in zip(stats.index, stats.itertuples(index=False), n_sent.reindex(stats.index), g):
         key = key if isinstance(key, tuple) else (key,)
-        surfaces = group["token"].str.lstrip("#").tolist()
-        syl = [counter(w) for w in surfaces]
-        letters = [sum(ch.isalpha() for ch in w) for w in surfaces]
-        n_words = len(surfaces)
-        n_sent = (
-            group[["doc_id", "sent_id"]].drop_duplicates().shape[0] if "doc_id" in group else group["sent_id"].nunique()
-        )
-        asl = n_words / n_sent
-        asw = sum(syl) / n_words
-        ms = 100.0 * sum(s >= 3 for s in syl) / n_words
-        es = 100.0 * sum(s == 1 for s in syl) / n_words
-        iw = 100.0 * sum(n > 6 for n in letters) / n_words
-        lang, _ = detect_language(" ".join(surfaces))
+        n_words = int(st.n_words)
+        asl = n_words / ns
+        asw = int(st.n_syllables) / n_words
+        ms = 100.0 * int(st.n_poly) / n_words
+        es = 100.0 * int(st.n_mono) / n_words
+        iw = 100.0 * int(st.n_long) / n_words
+        lang, _ = detect_language(" ".join(group["_surface"].tolist()))
         if warn and lang != "de":
             label = " / ".join(str(k) for k in key)
             warnings.warn(
@@ -198,9 +228,9 @@ def readability(
         rows.append(
             (
                 *key,
-                n_sent,
+                int(ns),
                 n_words,
-                sum(syl),
+                int(st.n_syllables),
                 asl,
                 asw,
                 ms,
