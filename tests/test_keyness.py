@@ -177,3 +177,25 @@ def test_table_sorted_and_deterministic(tokens):
     b = keyness_table(tokens, general=False)
     pd.testing.assert_frame_equal(a, b)
     assert a["comparison"].tolist() == sorted(a["comparison"], key=["document_vs_rest", "speaker_vs_speaker"].index)
+
+
+def test_documents_at_once_equal_one_keyness_call_per_document(tokens):
+    """All documents scored in one vectorised pass give what :func:`keyness` gives document by document."""
+    out = keyness_documents(tokens, min_freq=1)
+    words = tokens[tokens["is_content"] & tokens["token_type"].isin(["word", "hashtag"])]
+    total = words["lemma"].value_counts()
+    for doc_id in sorted(words["doc_id"].unique()):
+        target = words.loc[words["doc_id"] == doc_id, "lemma"].value_counts()
+        expected = keyness(target, total.sub(target, fill_value=0), min_freq=1)
+        got = out[out["doc_id"] == doc_id].reset_index(drop=True)
+        assert got["lemma"].tolist() == expected["lemma"].tolist()
+        np.testing.assert_allclose(got["g2"], expected["g2"], rtol=1e-12)
+        np.testing.assert_allclose(got["freq_reference"], expected["freq_reference"])
+
+
+def test_log_likelihood_with_one_total_per_word():
+    g2, p, lr = log_likelihood([3, 5, 1], [10, 0, 4], [100, 50, 0], [1000, 2000, 300])
+    for i, (a, b, c, d) in enumerate([(3, 10, 100, 1000), (5, 0, 50, 2000)]):
+        g2_1, p_1, lr_1 = log_likelihood([a], [b], c, d)
+        assert g2[i] == pytest.approx(g2_1[0]) and p[i] == pytest.approx(p_1[0]) and lr[i] == pytest.approx(lr_1[0])
+    assert np.isnan(g2[2]) and np.isnan(p[2]) and np.isnan(lr[2])  # an empty target

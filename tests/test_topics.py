@@ -190,3 +190,36 @@ def test_report_one_document_and_no_theme(tmp_path):
     assert tabs["themes"]["theme"].tolist() == ["none"]
     assert "reference_echoes" not in tabs
     assert tabs["topics"].empty or set(tabs["topics"]["model"]) <= {"nmf", "lda"}
+
+
+def test_sample_units_is_seeded_and_capped(two_topics):
+    from analysis.topics import sample_units
+
+    _, _, units = two_topics
+    assert sample_units(units, None) is units and sample_units(units, len(units)) is units
+    a = sample_units(units, 10, random_state=1)
+    assert len(a) == 10 and a["unit_id"].is_monotonic_increasing
+    assert a.equals(sample_units(units, 10, random_state=1))
+    assert not a.equals(sample_units(units, 10, random_state=2))
+
+
+def test_cluster_units_on_a_sample_labels_every_unit(two_topics):
+    _, _, units = two_topics
+    full = cluster_units(units, n_clusters=2)
+    sampled = cluster_units(units, n_clusters=2, max_units=18, random_state=0)
+    assert sampled["unit_id"].tolist() == units["unit_id"].tolist()
+    assert set(sampled["cluster"]) == {0, 1}
+    # the two topics are far apart: units assigned to the nearest cluster land with their topic
+    topic = units["doc_id"].str.startswith("fussball").to_numpy()
+    for labels in (full["cluster"].to_numpy(), sampled["cluster"].to_numpy()):
+        assert len(set(labels[topic])) == 1 and len(set(labels[~topic])) == 1
+    assert cluster_units(units, n_clusters=2, max_units=len(units)).equals(full)
+
+
+def test_select_k_and_fit_on_a_sample(two_topics):
+    _, _, units = two_topics
+    sel = select_k(units, ks=range(2, 4), max_units=24)
+    assert sel.loc[sel["chosen"], "k"].item() == 2
+    model = TopicModel(2, max_units=24).fit(units)
+    assert len(model.transform(units)) == 2 * len(units)  # applied to every unit
+    assert model.top_terms(3).equals(TopicModel(2, max_units=24).fit(units).top_terms(3))

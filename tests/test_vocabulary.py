@@ -332,3 +332,32 @@ def test_report_one_document_and_no_matches(tmp_path, seed):
 
     for fig in figures.values():
         plt.close(fig)
+
+
+def test_ngrams_equal_a_plain_loop(seed):
+    """Vectorised n-gram counting against a straightforward loop over the tokens."""
+    _, tokens = seed
+    t = tokens.sort_values(["doc_id", "token_id"]).reset_index(drop=True)
+    expected: dict[tuple[str, str], int] = {}
+    rows = list(t[["doc_id", "sent_id", "token_type", "is_content", "lemma"]].itertuples(index=False))
+    for i in range(len(rows) - 2):
+        trio = rows[i : i + 3]
+        if len({(r.doc_id, r.sent_id) for r in trio}) == 1 and all(
+            r.token_type in ("word", "hashtag") and r.is_content for r in trio
+        ):
+            key = (trio[0].doc_id, " ".join(r.lemma for r in trio))
+            expected[key] = expected.get(key, 0) + 1
+    got = ngrams(tokens, size=3, content_only=True)
+    assert dict(zip(zip(got["doc_id"], got["ngram"]), got["n"])) == expected
+
+
+def test_report_caps_overlap_to_the_largest_documents(seed, monkeypatch):
+    import analysis.vocabulary as vocabulary
+
+    corpus, tokens = seed
+    monkeypatch.setattr(vocabulary, "MAX_OVERLAP_DOCUMENTS", 3)
+    tables = report_tables(corpus, tokens)
+    words = tokens[tokens["token_type"].isin(["word", "hashtag"])]["doc_id"].value_counts()
+    largest = sorted(words.index, key=lambda d: (-words[d], d))[:3]
+    assert sorted(set(tables["overlap"]["doc_id_a"])) == sorted(largest)
+    assert len(tables["overlap"]) == 9
