@@ -10,9 +10,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from factories import doc_tokens
 
 from analysis import annotate, load_corpus
-from analysis.annotate import annotate_text
 from analysis.keyness import log_likelihood
 from analysis.vocabulary import (
     collocations,
@@ -41,16 +41,7 @@ DATA = ROOT / "data" / "texts"
 EVAL = ROOT.parent / "shared" / "eval"
 
 
-def _doc(doc_id: str, paragraphs: list[tuple[str | None, str]]) -> pd.DataFrame:
-    spans, pos, texts = [], 0, []
-    for _, p in paragraphs:
-        spans.append((pos, pos + len(p)))
-        texts.append(p)
-        pos += len(p) + 2
-    t = annotate_text("\n\n".join(texts), spans)
-    t.insert(0, "doc_id", doc_id)
-    speakers = [s for s, _ in paragraphs]
-    return t.assign(kind="body", speaker=[speakers[i] for i in t["para_id"]], is_boilerplate=False)
+_doc = doc_tokens
 
 
 MARKETING = (
