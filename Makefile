@@ -6,12 +6,13 @@ STAMP  := $(VENV)/.installed
 CORPUS ?= data/texts
 OUT    ?= output
 
-.PHONY: help install run test lint format lab bench fuzz clean
+.PHONY: help install run test lint format lab notebooks bench fuzz clean
 
 help:
 	@echo "make run     - run every analysis on $(CORPUS) and write the report to $(OUT)/index.html"
 	@echo "make test    - lint, unit tests, notebook validation (nbval)"
 	@echo "make lab     - open JupyterLab on notebooks/ with the project's kernel"
+	@echo "make notebooks - re-execute the committed notebooks in place (after changing the package)"
 	@echo "make bench   - benchmarks (installs the spaCy baseline)"
 	@echo "make fuzz    - property tests with 10,000 examples each"
 
@@ -44,6 +45,11 @@ format: install
 lab: install
 	$(BIN)/python -m ipykernel install --user --name german-discourse --display-name "German discourse (project)"
 	cd notebooks && ../$(BIN)/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root,)
+
+notebooks: install
+	cd notebooks && for nb in 0*.ipynb; do \
+	  ../$(BIN)/jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.record_timing=False $$nb || exit 1; \
+	done
 
 bench: install
 	$(BIN)/python -m pip install --quiet -e '.[bench]'

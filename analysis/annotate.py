@@ -11,8 +11,9 @@ paragraph's ``kind``, ``speaker`` and ``is_boilerplate``.
   (``resources/negations_de.txt``), which get ``is_negation``.
 * Compounds: :mod:`analysis.compounds`.
 
-Results are cached as Parquet, one file per document, keyed by a hash of the annotator version
-and the document's text and paragraph spans, so reruns and notebooks do not redo the work.
+Results are cached as Parquet, one file per document, keyed by a hash of the annotation code and
+word lists (:func:`_code_fingerprint`) and the document's text and paragraph spans, so reruns and
+notebooks do not redo the work and a code change never reads a stale entry.
 """
 
 from __future__ import annotations
@@ -203,9 +204,30 @@ def default_cache_dir() -> Path:
     return Path(env) if env else Path.home() / ".cache" / "german-discourse-analysis"
 
 
+@lru_cache(maxsize=1)
+def _code_fingerprint() -> str:
+    """Hash of everything that decides an annotation: this module, the tokenizer, the compound
+    splitter, their word lists, and the versions of simplemma, wordfreq and stop-words. Any change
+    to them makes old cache entries unreachable, so a stale cache can never be read."""
+    from importlib import metadata
+
+    h = hashlib.sha256(f"annotate-v{ANNOTATOR_VERSION}".encode())
+    here = Path(__file__).resolve().parent
+    for name in ("annotate.py", "tokenize.py", "compounds.py"):
+        h.update((here / name).read_bytes())
+    for name in ("abbreviations_de.txt", "negations_de.txt"):
+        h.update(resources.files("analysis.resources").joinpath(name).read_bytes())
+    for dist in ("simplemma", "wordfreq", "stop-words"):
+        try:
+            h.update(f"{dist}={metadata.version(dist)}".encode())
+        except metadata.PackageNotFoundError:
+            h.update(f"{dist}=?".encode())
+    return h.hexdigest()
+
+
 def _cache_key(text: str, spans: list[tuple[int, int]]) -> str:
     h = hashlib.sha256()
-    h.update(f"annotate-v{ANNOTATOR_VERSION}\n".encode())
+    h.update(_code_fingerprint().encode())
     h.update(repr(spans).encode())
     h.update(text.encode("utf-8"))
     return h.hexdigest()[:32]

@@ -26,9 +26,11 @@ barely depends on the exact size (doubling it changes G² by well under 1 %).
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Sequence
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -249,7 +251,8 @@ def _general_lemmas(min_frequency: float) -> pd.Series:
 
     from .annotate import default_cache_dir
 
-    tag = f"wordfreq-{version('wordfreq')}-simplemma-{version('simplemma')}-{min_frequency:g}-v1"
+    code = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:12]  # a code change never reads a stale file
+    tag = f"wordfreq-{version('wordfreq')}-simplemma-{version('simplemma')}-{min_frequency:g}-{code}"
     path = default_cache_dir() / f"general-german-lemmas-{tag}.parquet"
     if path.is_file():
         try:

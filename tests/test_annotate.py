@@ -109,3 +109,16 @@ def test_unwritable_cache_warns_and_continues(tmp_path, corpus):
 def test_empty_paragraph_list():
     df = annotate_text("", [])
     assert df.empty and list(df.columns) == list(TOKEN_COLUMNS[1:])
+
+
+def test_cache_key_changes_with_the_annotation_code(monkeypatch):
+    import importlib
+
+    ann = importlib.import_module("analysis.annotate")
+    before = ann._cache_key("Ein Text.", [(0, 9)])
+    ann._code_fingerprint.cache_clear()
+    monkeypatch.setattr(ann, "ANNOTATOR_VERSION", "changed")
+    try:
+        assert ann._cache_key("Ein Text.", [(0, 9)]) != before
+    finally:
+        ann._code_fingerprint.cache_clear()

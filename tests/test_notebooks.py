@@ -28,6 +28,7 @@ def test_notebook_is_thin_parameterised_and_executed(path):
     assert all(c.execution_count is not None for c in code), "committed with outputs (executed top to bottom)"
     assert [c.execution_count for c in code] == list(range(1, len(code) + 1))
     assert not any(o.get("output_type") == "error" for c in code for o in c.outputs)
+    assert not any("execution" in c.metadata for c in code), "no timestamps: re-execute with `make notebooks`"
     for c in code:  # thin cells: a few calls, no definitions (logic belongs in the analysis package)
         source = "\n".join(ln for ln in c.source.splitlines() if not ln.lstrip().startswith(("%", "!")))
         body = [n for n in ast.parse(source).body if not isinstance(n, ast.Import | ast.ImportFrom)]
