@@ -56,7 +56,7 @@ bench: install
 	$(BIN)/python benchmarks/bench_annotation.py
 
 fuzz: install
-	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest tests -k property
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest tests/test_properties.py
 
 clean:
 	rm -rf $(OUT) .pytest_cache
