@@ -271,7 +271,8 @@ def _execute_notebook(nb_path: Path, target: Path, params: dict) -> tuple[str | 
             str(target),
             parameters=params,
             kernel_name="python3",
-            cwd=str(NOTEBOOKS),
+            # no cwd=: papermill would chdir the whole process, and notebooks run in two threads;
+            # every path parameter is absolute, so the kernel's working directory does not matter
             progress_bar=False,
             log_output=False,
             report_mode=False,

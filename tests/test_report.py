@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -136,7 +137,9 @@ def test_seed_corpus_from_another_working_directory(tmp_path, monkeypatch):
 
 def test_full_run_with_notebooks_on_the_seed_corpus(tmp_path):
     out = tmp_path / "out"
+    cwd = os.getcwd()
     assert run("--out", str(out)) == 0  # default corpus: the shipped data/texts
+    assert os.getcwd() == cwd  # notebooks run in threads: nothing may change the process's directory
     names = sorted(p.name for p in (out / "notebooks").iterdir())
     assert names == [
         f"{stem}.{ext}"
