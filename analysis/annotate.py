@@ -262,16 +262,17 @@ def annotate(
     }
     docs = corpus.documents
     frames: dict[str, pd.DataFrame] = {}
-    todo: list[tuple[str, str, list[tuple[int, int]]]] = []
+    todo: list[tuple[str, str, list[tuple[int, int]], Path | None]] = []
     for doc_id, text in zip(docs["doc_id"], docs["text"]):
         spans = spans_by_doc.get(doc_id, [])
-        cached = _read_cache(cache_dir, text, spans)
+        path = _cache_path(cache_dir, text, spans)  # hashed once, used to read and to write
+        cached = read_parquet_cache(path)
         if cached is not None:
             frames[doc_id] = cached
         else:
-            todo.append((doc_id, text, spans))
+            todo.append((doc_id, text, spans, path))
     if todo:
-        items = [(text, spans) for _, text, spans in todo]
+        items = [(text, spans) for _, text, spans, _ in todo]
         if engine == "local" and (not workers or workers <= 1):
             if progress and len(items) > 1:
                 from tqdm.auto import tqdm
@@ -294,11 +295,10 @@ def annotate(
         for i, batch in enumerate(batches):
             positions.update({id(item): (i, j) for j, item in enumerate(batch)})
         split = {i: _split_by_doc(df, len(batches[i])) for i, df in enumerate(results)}
-        for item, (doc_id, text, spans) in zip(items, todo):
+        for item, (doc_id, _, _, path) in zip(items, todo):
             i, j = positions[id(item)]
-            df = split[i][j]
-            _write_cache(cache_dir, text, spans, df)
-            frames[doc_id] = df
+            frames[doc_id] = split[i][j]
+            _write_cache(path, frames[doc_id])
     lengths = [len(frames[doc_id]) for doc_id in docs["doc_id"]]
     if lengths:
         tokens = pd.concat([frames[doc_id] for doc_id in docs["doc_id"]], ignore_index=True)
@@ -321,28 +321,34 @@ def _split_by_doc(df: pd.DataFrame, n_docs: int) -> list[pd.DataFrame]:
     return [body.iloc[e - c : e].reset_index(drop=True) for c, e in zip(counts, ends)]
 
 
-def _read_cache(cache_dir: Path | None, text: str, spans: list[tuple[int, int]]) -> pd.DataFrame | None:
-    if cache_dir is None:
+def _cache_path(cache_dir: Path | None, text: str, spans: list[tuple[int, int]]) -> Path | None:
+    return None if cache_dir is None else cache_dir / f"{_cache_key(text, spans)}.parquet"
+
+
+def read_parquet_cache(path: Path | None) -> pd.DataFrame | None:
+    """A cached table, or ``None`` when there is none or it cannot be read (recompute then)."""
+    if path is None or not path.is_file():
         return None
-    path = cache_dir / f"{_cache_key(text, spans)}.parquet"
-    if path.is_file():
-        try:
-            return pd.read_parquet(path)
-        except Exception:  # a truncated or foreign file: recompute and overwrite
-            return None
-    return None
-
-
-def _write_cache(cache_dir: Path | None, text: str, spans: list[tuple[int, int]], df: pd.DataFrame) -> None:
-    if cache_dir is None:
-        return
-    path = cache_dir / f"{_cache_key(text, spans)}.parquet"
     try:
-        cache_dir.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        df.to_parquet(tmp, index=False)
-        os.replace(tmp, path)
+        return pd.read_parquet(path)
+    except Exception:  # a truncated or foreign file: recompute and overwrite
+        return None
+
+
+def write_parquet_atomic(df: pd.DataFrame, path: Path, *, index: bool = False) -> None:
+    """Write ``df`` to ``path`` via a temporary file, so readers never see half a file (may raise OSError)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    df.to_parquet(tmp, index=index)
+    os.replace(tmp, path)
+
+
+def _write_cache(path: Path | None, df: pd.DataFrame) -> None:
+    if path is None:
+        return
+    try:
+        write_parquet_atomic(df, path)
     except OSError as exc:
         warnings.warn(
-            f"annotation cache {cache_dir} is not writable ({exc.strerror}); continuing without it", stacklevel=3
+            f"annotation cache {path.parent} is not writable ({exc.strerror}); continuing without it", stacklevel=3
         )

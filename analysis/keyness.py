@@ -27,7 +27,6 @@ barely depends on the exact size (doubling it changes G² by well under 1 %).
 from __future__ import annotations
 
 import hashlib
-import os
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -249,22 +248,17 @@ def keyness_speakers(
 def _general_lemmas(min_frequency: float) -> pd.Series:
     from importlib.metadata import version
 
-    from .annotate import default_cache_dir
+    from .annotate import default_cache_dir, read_parquet_cache, write_parquet_atomic
 
     code = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:12]  # a code change never reads a stale file
     tag = f"wordfreq-{version('wordfreq')}-simplemma-{version('simplemma')}-{min_frequency:g}-{code}"
     path = default_cache_dir() / f"general-german-lemmas-{tag}.parquet"
-    if path.is_file():
-        try:
-            return pd.read_parquet(path)["f"].rename(None)
-        except Exception:  # a truncated or foreign file: recompute
-            pass
+    cached = read_parquet_cache(path)
+    if cached is not None and "f" in cached:
+        return cached["f"].rename(None)
     series = _lemmatise_wordfreq(min_frequency)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        series.rename("f").to_frame().to_parquet(tmp)
-        os.replace(tmp, path)
+        write_parquet_atomic(series.rename("f").to_frame(), path, index=True)  # the index holds the lemmas
     except OSError:
         pass  # no cache: the next process lemmatises again
     return series
