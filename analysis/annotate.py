@@ -31,7 +31,8 @@ import pandas as pd
 
 from .compounds import compound_parts
 from .corpus import Corpus
-from .tokenize import sentence_starts, tokenize
+from .structure import PARAGRAPH_KINDS
+from .tokenize import TOKEN_TYPES, sentence_starts, tokenize
 
 __all__ = [
     "ANNOTATOR_VERSION",
@@ -65,6 +66,7 @@ TOKEN_COLUMNS = (
 )
 _FEATURES = TOKEN_COLUMNS[TOKEN_COLUMNS.index("norm") :]  # computed once per word type
 _WORDLIKE = frozenset({"word", "hashtag"})
+BATCH_CHARS = 500_000  # text per in-process annotation batch (~75k tokens): bounds the working memory
 
 
 def _read_resource(name: str) -> list[str]:
@@ -173,16 +175,18 @@ def annotate_texts(items: list[tuple[str, list[tuple[int, int]]]]) -> pd.DataFra
     first[codes[::-1]] = np.arange(n - 1, -1, -1)
     feats = [_features(surface, ttype) for surface, ttype in zip(uniques, type_arr[first])]
     doc_lengths_arr = np.asarray(doc_lengths, dtype=np.int64)
+    longest = max((len(text) for text, _ in items), default=0)
+    offset_dtype = np.int32 if longest < 2**31 else np.int64
     doc_starts = np.repeat(np.cumsum(doc_lengths_arr) - doc_lengths_arr, doc_lengths_arr)
     frame: dict[str, object] = {
-        "doc_index": np.repeat(np.arange(len(items), dtype=np.int64), doc_lengths_arr),
-        "para_id": np.concatenate(para_ids) if para_ids else np.empty(0, dtype=np.int64),
-        "sent_id": np.concatenate(sent_ids) if sent_ids else np.empty(0, dtype=np.int64),
-        "token_id": np.arange(n, dtype=np.int64) - doc_starts,
-        "start": np.asarray(starts, dtype=np.int64),
-        "end": np.asarray(ends, dtype=np.int64),
+        "doc_index": np.repeat(np.arange(len(items), dtype=np.int32), doc_lengths_arr),
+        "para_id": np.concatenate(para_ids).astype(np.int32) if para_ids else np.empty(0, dtype=np.int32),
+        "sent_id": np.concatenate(sent_ids).astype(np.int32) if sent_ids else np.empty(0, dtype=np.int32),
+        "token_id": (np.arange(n, dtype=np.int64) - doc_starts).astype(np.int32),
+        "start": np.asarray(starts, dtype=offset_dtype),
+        "end": np.asarray(ends, dtype=offset_dtype),
         "token": _strings(list(uniques), codes),
-        "token_type": pd.array(type_arr, dtype="str"),
+        "token_type": pd.Categorical(type_arr, categories=TOKEN_TYPES),
     }
     for k, name in enumerate(_FEATURES):
         values = [f[k] for f in feats]
@@ -251,15 +255,18 @@ def annotate(
     in the cache are annotated by :func:`analysis.engine.map_documents` (``engine="local"`` with
     ``workers`` processes, or ``engine="dask"`` on a local or remote ``scheduler``); the result is
     the same whichever engine runs.
+
+    The table is kept compact for large corpora: ids and offsets are ``int32``; ``doc_id``,
+    ``token_type``, ``kind`` and ``speaker`` are categoricals (``doc_id`` categories sorted, so
+    grouping and sorting order equal those of plain strings); the in-process engine annotates
+    in batches of about :data:`BATCH_CHARS` characters, so its working memory does not grow with
+    the corpus.
     """
     from .engine import map_documents
 
     cache_dir = None if cache is False else (default_cache_dir() if cache is True else Path(cache))
     paragraphs = corpus.paragraphs
-    spans_by_doc = {
-        doc_id: list(zip(g["start"].tolist(), g["end"].tolist()))
-        for doc_id, g in paragraphs.groupby("doc_id", sort=False)
-    }
+    spans_by_doc = _spans_by_doc(paragraphs)
     docs = corpus.documents
     frames: dict[str, pd.DataFrame] = {}
     todo: list[tuple[str, str, list[tuple[int, int]], Path | None]] = []
@@ -274,43 +281,127 @@ def annotate(
     if todo:
         items = [(text, spans) for _, text, spans, _ in todo]
         if engine == "local" and (not workers or workers <= 1):
-            if progress and len(items) > 1:
+            batches = _batches(items, BATCH_CHARS)
+            iterable = batches
+            if progress and len(batches) > 1:
                 from tqdm.auto import tqdm
 
-                batches = [items[i : i + 50] for i in range(0, len(items), 50)]
-                results = [
-                    annotate_texts(batch) for batch in tqdm(batches, desc="annotate", unit="batch", file=sys.stderr)
-                ]
-            else:
-                batches = [items]
-                results = [annotate_texts(items)]
+                iterable = tqdm(batches, desc="annotate", unit="batch", file=sys.stderr)
+            results = (annotate_texts(batch) for batch in iterable)  # one batch in memory at a time
         else:
             n_batches = min(len(items), max(1, (workers or os.cpu_count() or 1) * 4))
             batches = [items[i::n_batches] for i in range(n_batches)]
             if progress:
                 print(f"annotating {len(items)} documents ({engine} engine)", file=sys.stderr, flush=True)
-            results = map_documents(annotate_texts, batches, engine=engine, workers=workers, scheduler=scheduler)
+            results = iter(map_documents(annotate_texts, batches, engine=engine, workers=workers, scheduler=scheduler))
         # back to one frame per document (slices, no copies), cached one file per document
-        positions = {}
+        where = {}
         for i, batch in enumerate(batches):
-            positions.update({id(item): (i, j) for j, item in enumerate(batch)})
-        split = {i: _split_by_doc(df, len(batches[i])) for i, df in enumerate(results)}
+            where.update({id(item): (i, j) for j, item in enumerate(batch)})
+        by_batch: dict[int, list] = {}
+        for i, df in enumerate(results):
+            by_batch[i] = _split_by_doc(df, len(batches[i]))
         for item, (doc_id, _, _, path) in zip(items, todo):
-            i, j = positions[id(item)]
-            frames[doc_id] = split[i][j]
+            i, j = where[id(item)]
+            frames[doc_id] = by_batch[i][j]
             _write_cache(path, frames[doc_id])
-    lengths = [len(frames[doc_id]) for doc_id in docs["doc_id"]]
-    if lengths:
+        del by_batch
+    lengths = np.asarray([len(frames[doc_id]) for doc_id in docs["doc_id"]], dtype=np.int64)
+    if lengths.sum():
         tokens = pd.concat([frames[doc_id] for doc_id in docs["doc_id"]], ignore_index=True)
-        tokens.insert(0, "doc_id", np.repeat(docs["doc_id"].to_numpy(dtype=object), lengths))
-        tokens["doc_id"] = tokens["doc_id"].astype("str")
     else:
-        tokens = annotate_text("", []).assign(doc_id=pd.Series(dtype="str"))[list(TOKEN_COLUMNS)]
-    meta = paragraphs[["doc_id", "para_id", "kind", "speaker", "is_boilerplate"]]
-    tokens = tokens.merge(meta, on=["doc_id", "para_id"], how="left", validate="many_to_one")
+        tokens = annotate_text("", [])
+    frames.clear()
+    tokens = _with_paragraph_columns(tokens, docs["doc_id"].tolist(), lengths, paragraphs, boilerplate=boilerplate)
+    return tokens[list(TOKEN_COLUMNS) + ["kind", "speaker", "is_boilerplate"]]
+
+
+def _spans_by_doc(paragraphs: pd.DataFrame) -> dict[str, list[tuple[int, int]]]:
+    """``doc_id`` → its paragraphs' ``(start, end)`` in ``para_id`` order."""
+    p = paragraphs.sort_values(["doc_id", "para_id"], kind="stable")
+    doc_ids = p["doc_id"].astype(str).to_numpy()
+    starts, ends = p["start"].tolist(), p["end"].tolist()
+    out: dict[str, list[tuple[int, int]]] = {}
+    if not len(p):
+        return out
+    cuts = np.flatnonzero(doc_ids[1:] != doc_ids[:-1]) + 1
+    bounds = [0, *cuts.tolist(), len(p)]
+    for a, b in zip(bounds, bounds[1:]):
+        out[doc_ids[a]] = list(zip(starts[a:b], ends[a:b]))
+    return out
+
+
+def _batches(items: list, limit: int) -> list[list]:
+    """Consecutive items grouped into batches of about ``limit`` characters of text."""
+    out: list[list] = []
+    batch: list = []
+    size = 0
+    for item in items:
+        batch.append(item)
+        size += len(item[0])
+        if size >= limit:
+            out.append(batch)
+            batch, size = [], 0
+    if batch:
+        out.append(batch)
+    return out
+
+
+def _with_paragraph_columns(
+    tokens: pd.DataFrame, doc_ids: list[str], lengths: np.ndarray, paragraphs: pd.DataFrame, *, boilerplate: bool
+) -> pd.DataFrame:
+    """Add ``doc_id`` and the paragraph's ``kind``, ``speaker``, ``is_boilerplate`` by array lookups
+    (no merge, which would copy the whole table), then drop boilerplate rows unless asked to keep them."""
+    n_docs = len(doc_ids)
+    doc_pos = np.repeat(np.arange(n_docs, dtype=np.int64), lengths)
+    pos_of = {d: i for i, d in enumerate(doc_ids)}
+    p_doc = np.asarray([pos_of.get(d, -1) for d in paragraphs["doc_id"].tolist()], dtype=np.int64)
+    p_para = paragraphs["para_id"].to_numpy(dtype=np.int64)
+    width = int(max(p_para.max(initial=0), tokens["para_id"].max() if len(tokens) else 0)) + 1
+    p_key = p_doc * width + p_para
+    order = np.argsort(p_key, kind="stable")
+    sorted_keys = p_key[order]
+    t_key = doc_pos * width + tokens["para_id"].to_numpy(dtype=np.int64)
+    hit = np.searchsorted(sorted_keys, t_key)
+    hit = np.minimum(hit, max(len(sorted_keys) - 1, 0))
+    if len(t_key) and not (len(sorted_keys) and np.array_equal(sorted_keys[hit], t_key)):
+        raise ValueError("annotate: a token's paragraph is missing from corpus.paragraphs")
+    p_row = order[hit] if len(t_key) else np.empty(0, dtype=np.int64)
+    p_boiler = paragraphs["is_boilerplate"].to_numpy(dtype=bool)
+    t_boiler = p_boiler[p_row] if len(p_row) else np.empty(0, dtype=bool)
     if not boilerplate:
-        tokens = tokens[~tokens["is_boilerplate"]].reset_index(drop=True)
+        keep = ~t_boiler
+        if not keep.all():
+            tokens = tokens[keep].reset_index(drop=True)
+            doc_pos, p_row, t_boiler = doc_pos[keep], p_row[keep], t_boiler[keep]
+    else:
+        tokens = tokens.copy(deep=False)
+    doc_categories = sorted(set(doc_ids))
+    cat_pos = {d: i for i, d in enumerate(doc_categories)}
+    doc_codes = np.asarray([cat_pos[d] for d in doc_ids], dtype=np.int32)
+    tokens.insert(
+        0, "doc_id", pd.Categorical.from_codes(doc_codes[doc_pos] if len(doc_pos) else [], categories=doc_categories)
+    )
+    kinds = paragraphs["kind"].astype(str).to_numpy()
+    kind_categories = list(PARAGRAPH_KINDS) + sorted(set(kinds) - set(PARAGRAPH_KINDS))
+    kind_codes = pd.Categorical(kinds, categories=kind_categories).codes
+    tokens["kind"] = pd.Categorical.from_codes(kind_codes[p_row] if len(p_row) else [], categories=kind_categories)
+    speakers = paragraphs["speaker"].astype(object)
+    speaker_codes, speaker_categories = _codes(speakers)
+    tokens["speaker"] = pd.Categorical.from_codes(
+        speaker_codes[p_row] if len(p_row) else [], categories=speaker_categories
+    )
+    tokens["is_boilerplate"] = t_boiler
     return tokens
+
+
+def _codes(values: pd.Series) -> tuple[np.ndarray, list[str]]:
+    """Codes into sorted categories (``-1`` for missing values)."""
+    present = values.notna()
+    categories = sorted(set(values[present].astype(str)))
+    pos = {c: i for i, c in enumerate(categories)}
+    codes = np.asarray([pos[str(v)] if ok else -1 for v, ok in zip(values.tolist(), present.tolist())], dtype=np.int32)
+    return codes, categories
 
 
 def _split_by_doc(df: pd.DataFrame, n_docs: int) -> list[pd.DataFrame]:
