@@ -67,6 +67,7 @@ TOKEN_COLUMNS = (
 _FEATURES = TOKEN_COLUMNS[TOKEN_COLUMNS.index("norm") :]  # computed once per word type
 _WORDLIKE = frozenset({"word", "hashtag"})
 BATCH_CHARS = 500_000  # text per in-process annotation batch (~75k tokens): bounds the working memory
+PIECE_ROWS = 250_000  # rows finished (paragraph columns, boilerplate dropped) at a time
 
 
 def _read_resource(name: str) -> list[str]:
@@ -306,14 +307,21 @@ def annotate(
             frames[doc_id] = by_batch[i][j]
             _write_cache(path, frames[doc_id])
         del by_batch
-    lengths = np.asarray([len(frames[doc_id]) for doc_id in docs["doc_id"]], dtype=np.int64)
-    if lengths.sum():
-        tokens = pd.concat([frames[doc_id] for doc_id in docs["doc_id"]], ignore_index=True)
-    else:
-        tokens = annotate_text("", [])
-    frames.clear()
-    tokens = _with_paragraph_columns(tokens, docs["doc_id"].tolist(), lengths, paragraphs, boilerplate=boilerplate)
-    return tokens[list(TOKEN_COLUMNS) + ["kind", "speaker", "is_boilerplate"]]
+    doc_ids = docs["doc_id"].tolist()
+    finish = _ParagraphColumns(doc_ids, paragraphs, boilerplate=boilerplate)
+    pieces: list[pd.DataFrame] = []
+    group: list[pd.DataFrame] = []
+    size = first = 0
+    for pos, doc_id in enumerate(doc_ids):  # in corpus order, ~PIECE_ROWS rows at a time
+        group.append(frames.pop(doc_id))
+        size += len(group[-1])
+        if size >= PIECE_ROWS or pos == len(doc_ids) - 1:
+            piece = pd.concat(group, ignore_index=True) if len(group) > 1 else group[0]
+            pieces.append(finish(piece, first, [len(f) for f in group]))
+            group, size, first = [], 0, pos + 1
+    if not pieces:
+        return finish(annotate_text("", []), 0, [])
+    return pd.concat(pieces, ignore_index=True) if len(pieces) > 1 else pieces[0]
 
 
 def _spans_by_doc(paragraphs: pd.DataFrame) -> dict[str, list[tuple[int, int]]]:
@@ -347,52 +355,51 @@ def _batches(items: list, limit: int) -> list[list]:
     return out
 
 
-def _with_paragraph_columns(
-    tokens: pd.DataFrame, doc_ids: list[str], lengths: np.ndarray, paragraphs: pd.DataFrame, *, boilerplate: bool
-) -> pd.DataFrame:
-    """Add ``doc_id`` and the paragraph's ``kind``, ``speaker``, ``is_boilerplate`` by array lookups
-    (no merge, which would copy the whole table), then drop boilerplate rows unless asked to keep them."""
-    n_docs = len(doc_ids)
-    doc_pos = np.repeat(np.arange(n_docs, dtype=np.int64), lengths)
-    pos_of = {d: i for i, d in enumerate(doc_ids)}
-    p_doc = np.asarray([pos_of.get(d, -1) for d in paragraphs["doc_id"].tolist()], dtype=np.int64)
-    p_para = paragraphs["para_id"].to_numpy(dtype=np.int64)
-    width = int(max(p_para.max(initial=0), tokens["para_id"].max() if len(tokens) else 0)) + 1
-    p_key = p_doc * width + p_para
-    order = np.argsort(p_key, kind="stable")
-    sorted_keys = p_key[order]
-    t_key = doc_pos * width + tokens["para_id"].to_numpy(dtype=np.int64)
-    hit = np.searchsorted(sorted_keys, t_key)
-    hit = np.minimum(hit, max(len(sorted_keys) - 1, 0))
-    if len(t_key) and not (len(sorted_keys) and np.array_equal(sorted_keys[hit], t_key)):
-        raise ValueError("annotate: a token's paragraph is missing from corpus.paragraphs")
-    p_row = order[hit] if len(t_key) else np.empty(0, dtype=np.int64)
-    p_boiler = paragraphs["is_boilerplate"].to_numpy(dtype=bool)
-    t_boiler = p_boiler[p_row] if len(p_row) else np.empty(0, dtype=bool)
-    if not boilerplate:
-        keep = ~t_boiler
-        if not keep.all():
+class _ParagraphColumns:
+    """Adds ``doc_id`` and the paragraph's ``kind``, ``speaker``, ``is_boilerplate`` to pieces of the
+    token table by array lookups (no merge, which would copy the whole table) and drops boilerplate
+    rows unless they are wanted. Pieces are finished one at a time, so the full table exists once."""
+
+    def __init__(self, doc_ids: list[str], paragraphs: pd.DataFrame, *, boilerplate: bool) -> None:
+        self.boilerplate = boilerplate
+        pos_of = {d: i for i, d in enumerate(doc_ids)}
+        p_doc = np.asarray([pos_of.get(d, -1) for d in paragraphs["doc_id"].tolist()], dtype=np.int64)
+        p_para = paragraphs["para_id"].to_numpy(dtype=np.int64)
+        self.width = int(p_para.max(initial=0)) + 1
+        p_key = p_doc * self.width + p_para
+        self.order = np.argsort(p_key, kind="stable")
+        self.sorted_keys = p_key[self.order]
+        self.p_boiler = paragraphs["is_boilerplate"].to_numpy(dtype=bool)
+        self.doc_categories = sorted(set(doc_ids))
+        cat_pos = {d: i for i, d in enumerate(self.doc_categories)}
+        self.doc_codes = np.asarray([cat_pos[d] for d in doc_ids], dtype=np.int32)
+        kinds = paragraphs["kind"].astype(str).to_numpy()
+        self.kind_categories = list(PARAGRAPH_KINDS) + sorted(set(kinds) - set(PARAGRAPH_KINDS))
+        self.kind_codes = pd.Categorical(kinds, categories=self.kind_categories).codes
+        self.speaker_codes, self.speaker_categories = _codes(paragraphs["speaker"].astype(object))
+
+    def __call__(self, tokens: pd.DataFrame, first_doc: int, lengths: list[int]) -> pd.DataFrame:
+        doc_pos = np.repeat(np.arange(first_doc, first_doc + len(lengths), dtype=np.int64), lengths)
+        para = tokens["para_id"].to_numpy(dtype=np.int64)
+        if len(para) and (para.max() >= self.width or para.min() < 0):
+            raise ValueError("annotate: a token's paragraph is missing from corpus.paragraphs")
+        t_key = doc_pos * self.width + para
+        hit = np.minimum(np.searchsorted(self.sorted_keys, t_key), max(len(self.sorted_keys) - 1, 0))
+        if len(t_key) and not (len(self.sorted_keys) and np.array_equal(self.sorted_keys[hit], t_key)):
+            raise ValueError("annotate: a token's paragraph is missing from corpus.paragraphs")
+        p_row = self.order[hit] if len(t_key) else np.empty(0, dtype=np.int64)
+        t_boiler = self.p_boiler[p_row]
+        if not self.boilerplate and t_boiler.any():
+            keep = ~t_boiler
             tokens = tokens[keep].reset_index(drop=True)
             doc_pos, p_row, t_boiler = doc_pos[keep], p_row[keep], t_boiler[keep]
-    else:
-        tokens = tokens.copy(deep=False)
-    doc_categories = sorted(set(doc_ids))
-    cat_pos = {d: i for i, d in enumerate(doc_categories)}
-    doc_codes = np.asarray([cat_pos[d] for d in doc_ids], dtype=np.int32)
-    tokens.insert(
-        0, "doc_id", pd.Categorical.from_codes(doc_codes[doc_pos] if len(doc_pos) else [], categories=doc_categories)
-    )
-    kinds = paragraphs["kind"].astype(str).to_numpy()
-    kind_categories = list(PARAGRAPH_KINDS) + sorted(set(kinds) - set(PARAGRAPH_KINDS))
-    kind_codes = pd.Categorical(kinds, categories=kind_categories).codes
-    tokens["kind"] = pd.Categorical.from_codes(kind_codes[p_row] if len(p_row) else [], categories=kind_categories)
-    speakers = paragraphs["speaker"].astype(object)
-    speaker_codes, speaker_categories = _codes(speakers)
-    tokens["speaker"] = pd.Categorical.from_codes(
-        speaker_codes[p_row] if len(p_row) else [], categories=speaker_categories
-    )
-    tokens["is_boilerplate"] = t_boiler
-    return tokens
+        else:
+            tokens = tokens.copy(deep=False)
+        tokens.insert(0, "doc_id", pd.Categorical.from_codes(self.doc_codes[doc_pos], categories=self.doc_categories))
+        tokens["kind"] = pd.Categorical.from_codes(self.kind_codes[p_row], categories=self.kind_categories)
+        tokens["speaker"] = pd.Categorical.from_codes(self.speaker_codes[p_row], categories=self.speaker_categories)
+        tokens["is_boilerplate"] = t_boiler
+        return tokens[list(TOKEN_COLUMNS) + ["kind", "speaker", "is_boilerplate"]]
 
 
 def _codes(values: pd.Series) -> tuple[np.ndarray, list[str]]:
