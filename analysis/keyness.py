@@ -150,10 +150,14 @@ def _sort(df: pd.DataFrame, name: str) -> pd.DataFrame:
     return df.iloc[order].reset_index(drop=True)
 
 
-def _words(tokens: pd.DataFrame, *, content_only: bool) -> pd.DataFrame:
-    mask = tokens["token_type"].isin(_WORD_TYPES)
+def _words(tokens: pd.DataFrame, *, content_only: bool, columns: Sequence[str] | None = None) -> pd.DataFrame:
+    """The word rows (content words only with ``content_only``), only ``columns`` when given."""
+    mask = tokens["token_type"].isin(_WORD_TYPES).to_numpy()
     if content_only:
-        mask &= tokens["is_content"]
+        mask = mask & tokens["is_content"].to_numpy(dtype=bool)
+    if columns is not None:
+        columns = list(dict.fromkeys(c for c in columns if c in tokens.columns))
+        return tokens.loc[mask, columns]
     return tokens[mask]
 
 
@@ -183,7 +187,7 @@ def keyness_documents(
     Frequencies count content words (``is_content``) unless ``content_only=False``; the sizes are
     the numbers of counted words. Empty for a one-document corpus.
     """
-    words = _words(tokens, content_only=content_only)
+    words = _words(tokens, content_only=content_only, columns=["doc_id", unit])
     words = words[words["doc_id"].notna() & words[unit].notna()]
     if words["doc_id"].nunique() < 2:
         return _frame([], unit)
@@ -227,7 +231,7 @@ def keyness_speakers(
 ) -> pd.DataFrame:
     """Within each document with two or more speakers, each speaker against the others
     (``comparison = "speaker_vs_speaker"``; ``target`` is the speaker, ``reference`` the other(s))."""
-    words = _words(tokens, content_only=content_only)
+    words = _words(tokens, content_only=content_only, columns=["doc_id", "speaker", unit])
     words = words[words["speaker"].notna()]
     rows = []
     for doc_id, doc_words in sorted(words.groupby("doc_id"), key=lambda kv: kv[0]):
@@ -350,76 +354,79 @@ def keyness_general(
     shares of all word tokens, so the target's size is the number of all its words (stop words
     included) even when only content words are scored.
     """
-    words = _words(tokens, content_only=content_only)
-    all_words = _words(tokens, content_only=False)
+    columns = ["doc_id", unit] + (["norm"] if "norm" in tokens.columns and unit != "norm" else [])
+    words = _words(tokens, content_only=content_only, columns=columns)
+    all_mask = tokens["token_type"].isin(_WORD_TYPES).to_numpy()
     if reference is None:
         reference = general_german(unit=unit)
     parts = []
     if len(words):
-        parts.append(_general_rows(words, all_words, None, unit, reference, reference_size, min_freq))
+        parts.append(_general_rows(words, float(all_mask.sum()), None, unit, reference, reference_size, min_freq))
     if documents:
-        parts.append(_general_rows(words, all_words, "doc_id", unit, reference, reference_size, min_freq))
+        sizes = tokens["doc_id"][all_mask].value_counts()
+        parts.append(_general_rows(words, sizes, "doc_id", unit, reference, reference_size, min_freq))
     parts = [p for p in parts if len(p)]
     return _frame(parts, unit)
 
 
 def _general_rows(
     words: pd.DataFrame,
-    all_words: pd.DataFrame,
+    sizes: pd.Series | float,
     group: str | None,
     unit: str,
     reference: pd.Series,
     reference_size: float,
     min_freq: int,
 ) -> pd.DataFrame:
-    """keyness_general for every group at once (``group=None``: the corpus as one target)."""
-    w = pd.DataFrame(
-        {
-            "_g": words[group].to_numpy() if group else np.zeros(len(words), dtype=np.int64),
-            "_key": words[unit].astype(str).str.casefold().to_numpy(),
-            "_unit": words[unit].astype(str).to_numpy(),
-            "_norm": words["norm"].astype(str).to_numpy() if "norm" in words.columns else "",
-        }
-    )
+    """keyness_general for every group at once (``group=None``: the corpus as one target).
+
+    ``sizes``: all words (stop words included) per group, or of the corpus. Works on integer codes
+    of groups, case-folded words and spellings, so memory stays a few arrays of the word count."""
+    n = len(words)
     if group:
-        w = w[pd.notna(w["_g"])]
-    counts = w.groupby(["_g", "_key"], sort=True).size().rename("a").reset_index()
-    # display: the most frequent spelling of each case-folded word within the group
-    display = w.groupby(["_g", "_key", "_unit"], sort=True).size().rename("n").reset_index()
-    display = display.sort_values(["_g", "_key", "n", "_unit"], ascending=[True, True, False, True], kind="mergesort")
-    display = display.drop_duplicates(["_g", "_key"])
-    counts = counts.merge(display[["_g", "_key", "_unit"]], on=["_g", "_key"], how="left")
+        g, g_values = pd.factorize(words[group], sort=True)
+        g_values = np.asarray(g_values, dtype=object)
+    else:
+        g, g_values = np.zeros(n, dtype=np.int64), np.asarray([None], dtype=object)
+    u, u_values = pd.factorize(words[unit], sort=True)  # spellings, in code-point order
+    u_values = np.asarray(u_values.astype(str), dtype=object)
+    k_of_u, k_values = pd.factorize(pd.Index(u_values).str.casefold(), sort=True)
+    k_values = np.asarray(k_values, dtype=object)
+    ok = (g >= 0) & (u >= 0)
+    g, u = g[ok].astype(np.int64), u[ok].astype(np.int64)
+    k = k_of_u[u].astype(np.int64)
+    # counts per (group, word) and the most frequent spelling of each word within its group
+    triples = pd.DataFrame({"g": g, "k": k, "u": u}).value_counts(sort=False).rename("n").reset_index()
+    triples = triples.sort_values(["g", "k", "n", "u"], ascending=[True, True, False, True], kind="mergesort")
+    counts = triples.groupby(["g", "k"], sort=True).agg(a=("n", "sum"), u=("u", "first")).reset_index()
     # reference counts: the lemma list, else the group's word forms looked up one by one
-    ref = reference.reindex(counts["_key"].unique())
-    counts["_ref"] = counts["_key"].map(ref).to_numpy(dtype=float)
-    missing = counts["_ref"].isna().to_numpy()
+    ref_k = reference.reindex(k_values).to_numpy(dtype=float)
+    ref = ref_k[counts["k"].to_numpy()]
+    missing = np.isnan(ref)
     if missing.any() and "norm" in words.columns:
-        forms = w[["_g", "_key", "_norm"]]
-        wanted = counts.loc[missing, ["_g", "_key"]]
-        forms = forms.merge(wanted, on=["_g", "_key"]).drop_duplicates().sort_values(["_g", "_key", "_norm"])
-        sums = {
-            k: sum(_form_frequency(n.lstrip("#")) for n in norms)
-            for k, norms in zip(
-                zip(*_runs(forms, ["_g", "_key"])),
-                _split(forms["_norm"].tolist(), forms.groupby(["_g", "_key"], sort=False).size().tolist()),
-            )
-        }
-        counts.loc[missing, "_ref"] = [
-            sums.get((g, k), np.nan) for g, k in counts.loc[missing, ["_g", "_key"]].itertuples(index=False)
-        ]
-    counts["b"] = counts["_ref"].fillna(0.0).to_numpy() * reference_size
+        m_k = np.zeros(len(k_values), dtype=bool)
+        m_k[counts["k"].to_numpy()[missing]] = True
+        rows = m_k[k]
+        nm, nm_values = pd.factorize(words["norm"].to_numpy()[ok][rows])
+        forms = pd.DataFrame({"g": g[rows], "k": k[rows], "m": nm}).drop_duplicates()
+        freq = np.asarray([_form_frequency(str(x).lstrip("#")) for x in nm_values], dtype=float)
+        forms["f"] = freq[forms["m"].to_numpy()]
+        sums = forms.groupby(["g", "k"], sort=False)["f"].sum()
+        index = pd.MultiIndex.from_arrays([counts["g"].to_numpy()[missing], counts["k"].to_numpy()[missing]])
+        ref[missing] = sums.reindex(index).to_numpy(dtype=float)
+    counts["b"] = np.nan_to_num(ref, nan=0.0) * reference_size
     # wordfreq's frequencies are shares of all word tokens: the target size is all its words
     if group:
-        sizes = all_words.groupby(group, sort=True).size()
-        counts["c"] = counts["_g"].map(sizes).to_numpy(dtype=float)
+        counts["c"] = sizes.reindex(g_values).to_numpy(dtype=float)[counts["g"].to_numpy()]
     else:
-        counts["c"] = float(len(all_words))
+        counts["c"] = float(sizes)
     counts["d"] = float(reference_size)
     counts = counts[counts["a"] >= min_freq]
-    scored = _scored(counts.rename(columns={"_key": unit, "_g": "_group"}), unit, group="_group")
+    counts = counts.assign(_group=g_values[counts["g"].to_numpy()], **{unit: k_values[counts["k"].to_numpy()]})
+    scored = _scored(counts, unit, group="_group")
     # show each word in its most frequent spelling
-    shown = counts.set_index(["_g", "_key"])["_unit"]
-    scored[unit] = shown.reindex(pd.MultiIndex.from_arrays([scored["_group"], scored[unit]])).to_numpy()
+    spelling = pd.Series(u_values[counts["u"].to_numpy()], index=pd.MultiIndex.from_arrays([counts["_group"], counts[unit]]))
+    scored[unit] = spelling.reindex(pd.MultiIndex.from_arrays([scored["_group"], scored[unit]])).to_numpy()
     doc_id = scored["_group"] if group else None
     return scored.drop(columns="_group").assign(
         doc_id=doc_id,
@@ -427,20 +434,6 @@ def _general_rows(
         target=scored["_group"].astype(str) if group else "corpus",
         reference=GENERAL_REFERENCE,
     )
-
-
-def _runs(df: pd.DataFrame, keys: list[str]) -> list[list]:
-    """The key values of each run of equal ``keys`` in ``df`` (already sorted), one list per key."""
-    first = df.drop_duplicates(keys)
-    return [first[k].tolist() for k in keys]
-
-
-def _split(values: list, sizes: list[int]) -> list[list]:
-    out, pos = [], 0
-    for n in sizes:
-        out.append(values[pos : pos + n])
-        pos += n
-    return out
 
 
 def keyness_table(
