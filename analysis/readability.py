@@ -152,9 +152,11 @@ def readability(
     of the group's words; with ``warn=True`` a non-German group raises a ``UserWarning``.
     """
     by = [by] if isinstance(by, str) else list(by)
-    words = tokens[tokens["token_type"].isin(("word", "hashtag"))]
-    if "kind" in words.columns and exclude_kinds:
-        words = words[~words["kind"].isin(tuple(exclude_kinds))]
+    mask = tokens["token_type"].isin(("word", "hashtag")).to_numpy()
+    if "kind" in tokens.columns and exclude_kinds:
+        mask = mask & ~tokens["kind"].isin(tuple(exclude_kinds)).to_numpy()
+    needed = [*by, "doc_id", "sent_id", "token"]
+    words = tokens.loc[mask, [c for c in dict.fromkeys(needed) if c in tokens.columns]]
     counter = count_syllables if syllables == "rules" else _pyphen_count
     if syllables not in ("rules", "pyphen"):
         raise ValueError(f"syllables must be 'rules' or 'pyphen', not {syllables!r}")
@@ -178,13 +180,14 @@ def readability(
     syl_u = np.array([counter(w) for w in forms], dtype=np.int64)
     let_u = np.array([sum(ch.isalpha() for ch in w) for w in forms], dtype=np.int64)
     syl, letters = syl_u[codes], let_u[codes]
+    form_list = np.asarray(forms, dtype=object)
     w = pd.DataFrame(
         {
             "_syl": syl,
             "_poly": syl >= 3,
             "_mono": syl == 1,
             "_long": letters > 6,
-            "_surface": surface.to_numpy(dtype=object),
+            "_form": codes,
         },
         index=words.index,
     )
@@ -216,7 +219,7 @@ def readability(
         ms = 100.0 * int(st.n_poly) / n_words
         es = 100.0 * int(st.n_mono) / n_words
         iw = 100.0 * int(st.n_long) / n_words
-        lang, _ = detect_language(" ".join(group["_surface"].tolist()))
+        lang, _ = detect_language(" ".join(form_list[group["_form"].to_numpy()]))
         if warn and lang != "de":
             label = " / ".join(str(k) for k in key)
             warnings.warn(

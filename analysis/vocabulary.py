@@ -78,10 +78,19 @@ def _by(by: By) -> list[str]:
     return [by] if isinstance(by, str) else list(by)
 
 
-def _words(tokens: pd.DataFrame, *, content_only: bool) -> pd.DataFrame:
-    mask = tokens["token_type"].isin(_WORD_TYPES)
+def _word_mask(tokens: pd.DataFrame, *, content_only: bool) -> np.ndarray:
+    mask = tokens["token_type"].isin(_WORD_TYPES).to_numpy()
     if content_only:
-        mask &= tokens["is_content"]
+        mask = mask & tokens["is_content"].to_numpy(dtype=bool)
+    return mask
+
+
+def _words(tokens: pd.DataFrame, *, content_only: bool, columns: Sequence[str] | None = None) -> pd.DataFrame:
+    """The word rows (content words only with ``content_only``); only ``columns`` when given, which
+    keeps the copy small on large token tables."""
+    mask = _word_mask(tokens, content_only=content_only)
+    if columns is not None:
+        return tokens.loc[mask, list(dict.fromkeys(c for c in columns if c in tokens.columns))]
     return tokens[mask]
 
 
@@ -516,9 +525,10 @@ def _family_matches(words: pd.DataFrame, families: pd.DataFrame) -> pd.DataFrame
     lookup: dict[str, list[str]] = {}
     for fam, term in families.itertuples(index=False):
         lookup.setdefault(term.casefold(), []).append(fam)
-    lemma = words["lemma"].astype(str)
-    compound = words["compound"].fillna("").astype(str)
-    codes, pairs = pd.factorize(pd.MultiIndex.from_arrays([lemma, compound]))
+    lemma_codes, lemmas = pd.factorize(words["lemma"].fillna("").astype(str))
+    compound_codes, compounds = pd.factorize(words["compound"].fillna("").astype(str))
+    codes, pair_codes = pd.factorize(lemma_codes.astype(np.int64) * max(len(compounds), 1) + compound_codes)
+    pairs = zip(lemmas[pair_codes // max(len(compounds), 1)], compounds[pair_codes % max(len(compounds), 1)])
     u_rows = []
     for u, (lem, comp) in enumerate(pairs):  # per distinct (lemma, compound), not per token
         found: dict[str, str] = {}
@@ -558,8 +568,8 @@ def word_families(
     by = _by(by)
     fam_table = families if isinstance(families, pd.DataFrame) else load_families(families)
     family_names = sorted(fam_table["family"].unique())
-    content = _words(tokens, content_only=True)
-    words = _words(tokens, content_only=False)
+    content = _words(tokens, content_only=True, columns=by)
+    words = _words(tokens, content_only=False, columns=[*by, "lemma", "compound"])
     matches = _family_matches(words, fam_table)
     matched = words.loc[matches["_idx"], [*by, "lemma"]].reset_index(drop=True)
     matched = pd.concat([matched, matches[["family", "role"]].reset_index(drop=True)], axis=1)
