@@ -267,22 +267,27 @@ def match_themes(tokens: pd.DataFrame, themes: dict[str, Theme] | None = None) -
     if tokens.empty or not themes:
         return empty
     by_first, head_index = _index(themes)
-    words = tokens[~tokens["token_type"].isin(("punct", "symbol", "url", "email"))]
-    words = words.sort_values(["doc_id", "token_id"], kind="stable")
-    doc = words["doc_id"].to_numpy()
+    keep = ~tokens["token_type"].isin(("punct", "symbol", "url", "email")).to_numpy()
+    columns = ["doc_id", "para_id", "sent_id", "token_id", "norm", "lemma", "compound_head", "compound_modifier"]
+    words = tokens.loc[keep, columns]
+    doc, _ = pd.factorize(words["doc_id"], sort=True)
+    order = np.lexsort((words["token_id"].to_numpy(), doc))
+    if not np.array_equal(order, np.arange(len(order))):  # annotate() output is in this order already
+        words, doc = words.iloc[order], doc[order]
     sent = words["sent_id"].to_numpy()
-    norm = words["norm"].astype(str).to_numpy()
-    lemma = words["lemma"].astype(str).to_numpy()
-    head = words["compound_head"].fillna("").astype(str).to_numpy()
-    mod = words["compound_modifier"].fillna("").astype(str).to_numpy()
+    norm_codes, norms = pd.factorize(words["norm"].fillna("").astype(str))
+    lemma_codes, lemmas = pd.factorize(words["lemma"].fillna("").astype(str))
+    head_codes, heads = pd.factorize(words["compound_head"].fillna("").astype(str))
+    mod_codes, mods = pd.factorize(words["compound_modifier"].fillna("").astype(str))
 
     # level → token position → {(theme, group, term)}
     found: list[dict[int, set[tuple[str, str, str]]]] = [defaultdict(set) for _ in _LEVELS]
     n = len(words)
     # pieces are computed once per distinct (word form, lemma); only tokens with a piece that
     # starts a term are looked at in their sentence (the few multi-word terms read on from there)
-    pair_codes, pairs = pd.factorize(pd.MultiIndex.from_arrays([norm, lemma])) if n else (np.empty(0, int), [])
-    pair_pieces = [_pieces(a, b) for a, b in pairs]
+    width = max(len(lemmas), 1)
+    pair_codes, pair_keys = pd.factorize(norm_codes.astype(np.int64) * width + lemma_codes)
+    pair_pieces = [_pieces(norms[key // width], lemmas[key % width]) for key in pair_keys.tolist()]
     starts_term = np.array([any(alt in by_first for alts in ps for alt in alts) for ps in pair_pieces], dtype=bool)
     candidates = np.flatnonzero(starts_term[pair_codes]) if n else np.empty(0, dtype=np.int64)
     for i in candidates.tolist():
@@ -297,13 +302,16 @@ def match_themes(tokens: pd.DataFrame, themes: dict[str, Theme] | None = None) -
                     for x in range(k):
                         found[0][flat[x][1]].add((theme, group, " ".join(term_words)))
     # heads and modifiers: looked up once per distinct value
-    head_hits = {h: head_index.get(h.lower(), ()) for h in pd.unique(head) if h}
-    for i in np.flatnonzero([bool(head_hits.get(h)) for h in head]).tolist() if n else []:
-        for theme, group in head_hits[head[i]]:
-            found[1][i].add((theme, group, head[i].lower()))
-    mod_hits = {m: [(f, hit) for f in _modifier_forms(m) for hit in head_index.get(f, ())] for m in pd.unique(mod) if m}
-    for i in np.flatnonzero([bool(mod_hits.get(m)) for m in mod]).tolist() if n else []:
-        for form, (theme, group) in mod_hits[mod[i]]:
+    head_hits = [head_index.get(h.lower(), ()) if h else () for h in heads]
+    has_head = np.array([bool(h) for h in head_hits], dtype=bool)
+    for i in np.flatnonzero(has_head[head_codes]).tolist() if n else []:
+        h = heads[head_codes[i]]
+        for theme, group in head_hits[head_codes[i]]:
+            found[1][i].add((theme, group, h.lower()))
+    mod_hits = [[(f, hit) for f in _modifier_forms(m) for hit in head_index.get(f, ())] if m else [] for m in mods]
+    has_mod = np.array([bool(h) for h in mod_hits], dtype=bool)
+    for i in np.flatnonzero(has_mod[mod_codes]).tolist() if n else []:
+        for form, (theme, group) in mod_hits[mod_codes[i]]:
             found[2][i].add((theme, group, form))
 
     rows = []
