@@ -425,7 +425,9 @@ def _general_rows(
     counts = counts.assign(_group=g_values[counts["g"].to_numpy()], **{unit: k_values[counts["k"].to_numpy()]})
     scored = _scored(counts, unit, group="_group")
     # show each word in its most frequent spelling
-    spelling = pd.Series(u_values[counts["u"].to_numpy()], index=pd.MultiIndex.from_arrays([counts["_group"], counts[unit]]))
+    spelling = pd.Series(
+        u_values[counts["u"].to_numpy()], index=pd.MultiIndex.from_arrays([counts["_group"], counts[unit]])
+    )
     scored[unit] = spelling.reindex(pd.MultiIndex.from_arrays([scored["_group"], scored[unit]])).to_numpy()
     doc_id = scored["_group"] if group else None
     return scored.drop(columns="_group").assign(

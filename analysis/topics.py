@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -49,6 +50,9 @@ __all__ = [
 
 UNIT_COLUMNS = ("unit_id", "doc_id", "para_id", "sent_id", "speaker", "n_content", "features", "text")
 _WORDLIKE = ("word", "hashtag")
+
+
+_LETTERS2 = re.compile(r"[^\W\d_]{2}")  # a lemma with two letters in a row names something
 
 
 def topic_units(
@@ -78,40 +82,68 @@ def topic_units(
     )
     if tokens.empty:
         return empty
-    t = tokens.sort_values(["doc_id", "token_id"], kind="stable")
+    columns = ["doc_id", "para_id", "sent_id", "token_id", "token", "token_type", "lemma", "is_content", "compound"]
+    t = tokens[[c for c in [*columns, "speaker"] if c in tokens.columns]]
+    doc, _ = pd.factorize(t["doc_id"], sort=True)
+    order = np.lexsort((t["token_id"].to_numpy(), doc))
+    if not np.array_equal(order, np.arange(len(order))):  # annotate() output is in this order already
+        t, doc = t.iloc[order].reset_index(drop=True), doc[order]
     if unit == "paragraph":
-        key = t["para_id"].to_numpy()
+        key = t["para_id"].to_numpy(dtype=np.int64)
     else:
-        first_sent = t.groupby("doc_id")["sent_id"].transform("min")
-        key = ((t["sent_id"] - first_sent) // max(1, window)).to_numpy()
-    t = t.assign(_unit=key)
-    content = (
-        t["is_content"]
-        & t["token_type"].isin(_WORDLIKE)
-        & t["lemma"].astype(str).str.contains(r"[^\W\d_]{2}", regex=True)
-    )
+        first_sent = t.groupby(doc)["sent_id"].transform("min").to_numpy(dtype=np.int64)
+        key = (t["sent_id"].to_numpy(dtype=np.int64) - first_sent) // max(1, window)
+    order = np.lexsort((t["token_id"].to_numpy(), key, doc))  # units contiguous, tokens in order
+    if not np.array_equal(order, np.arange(len(order))):
+        t, doc, key = t.iloc[order].reset_index(drop=True), doc[order], key[order]
+    # features per distinct (lemma, compound): lower-cased lemma plus compound parts
+    lemma_codes, lemmas = pd.factorize(t["lemma"].fillna("").astype(str))
+    lemma_list = [str(x) for x in lemmas]
+    ok_lemma = np.array([bool(_LETTERS2.search(w)) for w in lemma_list], dtype=bool)
     if max_zipf is not None:
-        lemmas = t["lemma"].astype(str).str.lower()
-        content &= ~lemmas.map(lambda w: _zipf(w) > max_zipf)
-    feats = t["lemma"].astype(str).str.lower().where(content, "")
+        ok_lemma &= np.array([not _zipf(w.lower()) > max_zipf for w in lemma_list], dtype=bool)
+    content = (
+        t["is_content"].to_numpy(dtype=bool)
+        & t["token_type"].isin(_WORDLIKE).to_numpy()
+        & (ok_lemma[lemma_codes] if len(t) else np.zeros(0, dtype=bool))
+    )
     if compounds:
-        parts = t["compound"].fillna("").astype(str).str.lower().str.replace("|", " ", regex=False)
-        feats = (feats + " " + parts.where(content, "")).str.strip()
-    t = t.assign(_feat=feats)
-    # one pass over the sorted tokens: runs of equal (doc_id, unit) are the units (no per-unit lambdas)
-    t = t.sort_values(["doc_id", "_unit", "token_id"], kind="stable").reset_index(drop=True)
-    codes = t.groupby(["doc_id", "_unit"], sort=True).ngroup().to_numpy()
-    bounds = np.flatnonzero(np.diff(codes)) + 1
-    starts = np.concatenate([[0], bounds]).astype(np.int64)
-    ends = np.concatenate([bounds, [len(t)]]).astype(np.int64)
-    feat_list = t["_feat"].tolist()
-    token_list = t["token"].astype(str).tolist()
-    speakers = t["speaker"].astype(object).where(t["speaker"].notna(), None).tolist()
+        comp_codes, comps = pd.factorize(t["compound"].fillna("").astype(str))
+    else:
+        comp_codes, comps = np.zeros(len(t), dtype=np.int64), pd.Index([""])
+    width = max(len(comps), 1)
+    pair_codes, pair_keys = pd.factorize(lemma_codes.astype(np.int64) * width + comp_codes)
+    pair_feat = np.array(
+        [
+            (lemma_list[k // width].lower() + " " + str(comps[k % width]).lower().replace("|", " ")).strip()
+            for k in pair_keys.tolist()
+        ],
+        dtype=object,
+    )
+    feat = pair_feat[pair_codes] if len(t) else np.empty(0, dtype=object)
+    has_feat = content & (np.array([bool(x) for x in pair_feat], dtype=bool)[pair_codes] if len(t) else content)
+    # one pass over the sorted tokens: runs of equal (doc_id, unit) are the units
+    change = (np.diff(doc) != 0) | (np.diff(key) != 0) if len(t) else np.zeros(0, dtype=bool)
+    bounds = np.flatnonzero(change) + 1
+    starts = np.concatenate([[0], bounds]).astype(np.int64) if len(t) else np.empty(0, dtype=np.int64)
+    ends = np.concatenate([bounds, [len(t)]]).astype(np.int64) if len(t) else np.empty(0, dtype=np.int64)
+    tok_codes, tok_values = pd.factorize(t["token"].astype(str))
+    tok = np.asarray(tok_values, dtype=object)[tok_codes] if len(t) else np.empty(0, dtype=object)
+    feat_pos = np.flatnonzero(has_feat)
+    f_starts, f_ends = np.searchsorted(feat_pos, starts), np.searchsorted(feat_pos, ends)
+    feat_only = feat[feat_pos]
+    if "speaker" in t.columns:
+        spk_codes, spk_values = pd.factorize(t["speaker"])
+        spk_pos = np.flatnonzero(spk_codes >= 0)
+    else:
+        spk_codes, spk_values, spk_pos = np.full(len(t), -1), pd.Index([]), np.empty(0, dtype=np.int64)
+    first_spk = np.searchsorted(spk_pos, starts)
     features, texts, unit_speakers = [], [], []
-    for a, b in zip(starts.tolist(), ends.tolist()):
-        features.append(" ".join(x for x in feat_list[a:b] if x))
-        texts.append(" ".join(token_list[a:b]))
-        unit_speakers.append(next((x for x in speakers[a:b] if x), None))
+    for a, b, fa, fb, sp in zip(starts.tolist(), ends.tolist(), f_starts.tolist(), f_ends.tolist(), first_spk.tolist()):
+        features.append(" ".join(feat_only[fa:fb]))
+        texts.append(" ".join(tok[a:b]))
+        unit_speakers.append(str(spk_values[spk_codes[spk_pos[sp]]]) if sp < len(spk_pos) and spk_pos[sp] < b else None)
+    t = t.assign(_unit=key)
     n_content = np.add.reduceat(t["is_content"].to_numpy(dtype=np.int64), starts) if len(t) else np.empty(0)
     out = pd.DataFrame(
         {
