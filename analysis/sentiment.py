@@ -265,217 +265,306 @@ def token_contributions(tokens: pd.DataFrame, *, rules: SentimentRules = DEFAULT
     a sentence's contributions is its ``raw`` score in :func:`score_sentences`. Negators without a
     sentiment word in their clause appear with ``source == "negation"``. ``rule`` says in words what
     happened ("sehr ×1.5; negated by 'nicht'; after 'aber' ×1.5"). Sorted by doc_id, token_id.
+
+    The rules run on arrays of all tokens at once: each distinct word is looked up and described
+    once (integer codes from ``pd.factorize``), and only the few needed columns are read, so that
+    large token tables are neither copied nor turned into millions of Python strings.
     """
     _require(tokens, ("doc_id", "sent_id", "token_id", "token", "token_type", "norm", "lemma"))
-    rows: list[dict] = []
-    if len(tokens):
-        t = tokens.sort_values(["doc_id", "token_id"], kind="stable")
-        t = t[_may_score(t, rules)]  # sentences without a lexicon word or negator contribute nothing
-        para = t["para_id"].tolist() if "para_id" in t else [0] * len(t)
-        cols = zip(
-            t["doc_id"].tolist(),
-            t["sent_id"].tolist(),
-            para,
-            t["token_id"].tolist(),
-            t["token"].tolist(),
-            t["token_type"].tolist(),
-            t["norm"].tolist(),
-            t["lemma"].tolist(),
-        )
-        sentence: list[tuple] = []
-        key = None
-        for row in cols:
-            if (row[0], row[1]) != key and sentence:
-                rows.extend(_score_sentence(sentence, rules))
-                sentence = []
-            key = (row[0], row[1])
-            sentence.append(row)
-        if sentence:
-            rows.extend(_score_sentence(sentence, rules))
-    out = pd.DataFrame(rows, columns=_CONTRIB_COLUMNS)
-    if not rows:
+    columns = _contribution_columns(tokens, rules) if len(tokens) else None
+    if columns is None:
+        out = pd.DataFrame([], columns=_CONTRIB_COLUMNS)
         floats = ("weight", "modifier", "contrast", "emphasis", "contribution")
         out = out.astype({c: float for c in floats} | {"negated": bool, "para_id": "int64", "sent_id": "int64"})
         out = out.astype({"token_id": "int64"})
+    else:
+        out = pd.DataFrame(columns, columns=_CONTRIB_COLUMNS)
     return out.sort_values(["doc_id", "token_id"], ignore_index=True)
 
 
-def _may_score(t: pd.DataFrame, rules: SentimentRules) -> np.ndarray:
-    """Tokens of the sentences that hold a lexicon word or a negator (the rest score 0 and add no
-    rows): one lexicon lookup per distinct (token, type, norm, lemma), vectorised over the tokens."""
-    if t.empty:
-        return np.zeros(0, dtype=bool)
-    token = t["token"].astype(str)
-    ttype = t["token_type"].astype(str)
-    norm = t["norm"].astype(str).str.lower().str.lstrip("#")
-    lemma = t["lemma"].astype(str)
-    codes, combos = pd.factorize(pd.MultiIndex.from_arrays([token, ttype, norm, lemma]))
-    weight = np.array([_lookup(tok, nrm, lem, typ, rules)[0] != 0 for tok, typ, nrm, lem in combos], dtype=bool)
-    hit = weight[codes]
-    if rules.rules:
-        hit |= norm.isin(_negators()).to_numpy()
-    sentence = pd.factorize(pd.MultiIndex.from_arrays([t["doc_id"], t["sent_id"]]))[0]
-    keep = np.zeros(sentence.max() + 1, dtype=bool)
-    keep[sentence[hit]] = True
-    return keep[sentence]
+def _codes(values: pd.Series) -> tuple[np.ndarray, list]:
+    """Integer codes (int32) and the distinct values as Python objects (a missing value is one of them)."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    return codes.astype(np.int32, copy=False), uniques.tolist()
 
 
-def _score_sentence(sent: list[tuple], rules: SentimentRules) -> list[dict]:
-    """Contributions of one sentence; ``sent`` rows: doc_id, sent_id, para_id, token_id, token, type, norm, lemma."""
-    n = len(sent)
-    tokens = [str(r[4]) for r in sent]
-    types = [str(r[5]) for r in sent]
-    norms = [str(r[6]).lower().lstrip("#") for r in sent]
-    lemmas = [str(r[7]) for r in sent]
-    weights: list[float] = [0.0] * n
-    matches: list[tuple[str, str]] = [("", "")] * n
+def _pair_codes(a: np.ndarray, b: np.ndarray, n_b: int) -> tuple[np.ndarray, np.ndarray]:
+    """Codes of the distinct pairs (a, b) of two code arrays (b < n_b) and each pair's (a, b)."""
+    codes, keys = pd.factorize(a.astype(np.int64) * n_b + b)
+    keys = np.asarray(keys, dtype=np.int64)
+    return codes.astype(np.int32, copy=False), np.stack([keys // n_b, keys % n_b])
+
+
+def _doc_codes(doc_id: pd.Series) -> tuple[np.ndarray, list]:
+    """Codes that sort like ``doc_id`` does (category order, else value order) and the values by code."""
+    if isinstance(doc_id.dtype, pd.CategoricalDtype):
+        return doc_id.cat.codes.to_numpy(), doc_id.cat.categories.tolist()
+    codes, uniques = pd.factorize(doc_id, sort=True)
+    return codes, uniques.tolist()
+
+
+def _contribution_columns(tokens: pd.DataFrame, rules: SentimentRules) -> dict[str, object] | None:
+    """The columns of :func:`token_contributions` (before sorting), or None when no token contributes.
+
+    Rows come sentence by sentence in the order of (doc_id, token_id): first the sentiment words in
+    text order, then the negators without a sentiment word.
+    """
+    # ---- distinct words: one lexicon lookup per distinct (token, token_type, norm, lemma)
+    tok, tok_values = _codes(tokens["token"])
+    typ, typ_values = _codes(tokens["token_type"])
+    nrm, nrm_values = _codes(tokens["norm"])
+    lem, lem_values = _codes(tokens["lemma"])
+    tok_typ, (tt_tok, tt_typ) = _pair_codes(tok, typ, len(typ_values))
+    del typ
+    ttn, (ttn_tt, ttn_nrm) = _pair_codes(tok_typ, nrm, len(nrm_values))
+    combo, (c_ttn, c_lem) = _pair_codes(ttn, lem, len(lem_values))
+    del ttn, lem
+    c_tt = ttn_tt[c_ttn]
+    c_tok, c_typ, c_nrm = tt_tok[c_tt], tt_typ[c_tt], ttn_nrm[c_ttn]
+
+    tok_s = [str(v) for v in tok_values]
+    typ_s = [str(v) for v in typ_values]
+    lem_s = [str(v) for v in lem_values]
+    norm_s = [str(v).lower().lstrip("#") for v in nrm_values]  # the scorer's spelling
+    # which sentences can score: the same test as before, on pandas' lower-casing of the norms
+    norm_f = pd.Series(pd.Index(nrm_values, dtype=tokens["norm"].dtype)).astype(str).str.lower().str.lstrip("#")
+    norm_f = [v if isinstance(v, str) else str(v) for v in norm_f.tolist()]
     negators = _negators() if rules.rules else frozenset()
-    intens = _intensifiers() if rules.rules else {}
-    conn = _connectives() if rules.rules else {}
-    for i in range(n):
-        if norms[i] in negators:
-            continue
-        w, key, source = _lookup(tokens[i], norms[i], lemmas[i], types[i], rules)
-        if w:
-            weights[i] = w
-            matches[i] = (key, source)
-    if not rules.rules:
-        return [
-            _row(sent[i], matches[i], weights[i], 1.0, False, 1.0, 1.0, weights[i], "") for i in range(n) if weights[i]
-        ]
+    lookup = _lookup.__wrapped__  # every combination once: no need to fill the cache
+    n_combo = len(c_tok)
+    weight_c = np.zeros(n_combo)
+    hit_c = np.zeros(n_combo, dtype=bool)
+    match_c: dict[int, tuple[str, str]] = {}
+    for k, (ti, yi, ni, li) in enumerate(zip(c_tok.tolist(), c_typ.tolist(), c_nrm.tolist(), c_lem.tolist())):
+        w, key, source = lookup(tok_s[ti], norm_s[ni], lem_s[li], typ_s[yi], rules)
+        if norm_f[ni] != norm_s[ni]:
+            hit_c[k] = lookup(tok_s[ti], norm_f[ni], lem_s[li], typ_s[yi], rules)[0] != 0
+        else:
+            hit_c[k] = w != 0
+        if w and norm_s[ni] not in negators:  # negators never count as sentiment words
+            weight_c[k] = w
+            match_c[k] = (key, source)
 
-    # clauses: punctuation and subordinating/contrast connectives open a new clause
-    clause = [0] * n
-    opens = [True] + [False] * (n - 1)
-    c = 0
-    for i in range(n):
-        if types[i] in ("punct", "symbol") and (tokens[i] in _CLAUSE_PUNCT or tokens[i] in ".!?"):
-            c += 1
-            clause[i] = c
-            if i + 1 < n:
-                opens[i + 1] = True
-            continue
-        if i and norms[i] in conn and not opens[i]:
-            c += 1
-        clause[i] = c
+    # ---- sentences that hold a lexicon word or a negator; the rest score 0 and add no rows
+    hit = hit_c[combo]
+    if rules.rules:
+        hit |= np.array([v in negators for v in norm_f], dtype=bool)[nrm]
+    doc, doc_values = _doc_codes(tokens["doc_id"])
+    sent_id = tokens["sent_id"].to_numpy()
+    s64 = sent_id.astype(np.int64)
+    low = int(s64.min())
+    pair = pd.factorize(doc.astype(np.int64) * (int(s64.max()) - low + 1) + (s64 - low))[0]
+    del s64
+    keep_pair = np.zeros(int(pair.max()) + 1, dtype=bool)
+    keep_pair[pair[hit]] = True
+    idx = np.flatnonzero(keep_pair[pair])
+    del pair, hit, keep_pair
+    if not len(idx):
+        return None
+    token_id = tokens["token_id"].to_numpy()
+    idx = idx[np.lexsort((token_id[idx], doc[idx]))]  # sorted by doc_id, token_id (stable)
+    combo, nrm, doc, sent_id = combo[idx], nrm[idx], doc[idx], sent_id[idx]
+    n = len(idx)
+    pos = np.arange(n)
 
-    modifier = [1.0] * n
-    notes: list[list[str]] = [[] for _ in range(n)]
-    # intensifiers and diminishers: the next sentiment word within two tokens of the same clause
-    for i in range(n):
-        factor = intens.get(norms[i])
-        if factor is None:
-            continue
-        for j in range(i + 1, min(i + 3, n)):
-            if clause[j] != clause[i]:
-                break
-            if weights[j] and norms[j] not in intens:
-                modifier[j] *= factor
-                notes[j].append(f"{tokens[i]} ×{factor:g}")
-                weights[i] = 0.0  # "super schnell": super modifies, it does not also count
-                matches[i] = ("", "")
-                break
-    # negation: nearest sentiment word after the negator in its clause, else before it
-    negated = [False] * n
-    bare: list[int] = []
-    for i in range(n):
-        if norms[i] not in negators:
-            continue
-        target = next((j for j in range(i + 1, n) if clause[j] == clause[i] and weights[j]), None)
-        if target is None:
-            target = next((j for j in range(i - 1, -1, -1) if clause[j] == clause[i] and weights[j]), None)
-        if target is None or negated[target]:
-            bare.append(i)
-            continue
-        negated[target] = True
-        notes[target].append(f"negated by {tokens[i]!r}")
-    # contrast
-    contrast = [1.0] * n
-    last_after = None
-    for i in range(n):
-        kind = conn.get(norms[i])
-        if kind == "after" or (kind == "after-initial" and opens[i]):
-            last_after = i
-    if last_after is not None:
-        for j in range(n):
-            if j < last_after:
-                contrast[j] = rules.contrast_before
-            elif j > last_after:
-                contrast[j] = rules.contrast_after
-    for i in range(n):  # "obwohl …, ": to the end of its clause; "zwar … aber": up to the "aber"
-        if conn.get(norms[i]) != "concessive":
-            continue
-        for j in range(i + 1, n):
-            if norms[i] == "zwar":
-                if last_after is not None and j >= last_after:
-                    break
-            elif clause[j] != clause[i]:
-                break
-            contrast[j] = min(contrast[j], rules.contrast_before)
-    concessive_words = {norms[i] for i in range(n) if conn.get(norms[i]) == "concessive"}
-    # emphasis
-    n_excl = min(sum(tok.count("!") for tok, ty in zip(tokens, types) if ty == "punct"), 3)
-    sent_factor = 1.0 + rules.exclamation * n_excl
-    letters = [tok for tok, ty in zip(tokens, types) if ty == "word" and any(ch.isalpha() for ch in tok)]
-    all_caps_sentence = bool(letters) and all(tok.isupper() for tok in letters)
+    # sentences: runs of equal (doc_id, sent_id)
+    new = np.ones(n, dtype=bool)
+    new[1:] = (doc[1:] != doc[:-1]) | (sent_id[1:] != sent_id[:-1])
+    sent = np.cumsum(new) - 1
+    starts = np.flatnonzero(new)
 
-    out = []
-    for i in range(n):
-        w = weights[i]
-        if not w:
-            continue
-        emphasis = sent_factor
-        if rules.caps != 1 and not all_caps_sentence and len(tokens[i]) >= 3 and tokens[i].isupper():
-            emphasis *= rules.caps
-            notes[i].append(f"caps ×{rules.caps:g}")
-        if n_excl:
-            notes[i].append(f"{'!' * n_excl} ×{sent_factor:g}")
-        if contrast[i] != 1.0:
-            if last_after is not None and i > last_after and contrast[i] == rules.contrast_after:
-                notes[i].append(f"after {tokens[last_after]!r} ×{contrast[i]:g}")
-            elif concessive_words and contrast[i] == rules.contrast_before and (last_after is None or i > last_after):
-                notes[i].append(f"conceded ({'/'.join(sorted(concessive_words))}) ×{contrast[i]:g}")
-            else:
-                notes[i].append(f"before {tokens[last_after]!r} ×{contrast[i]:g}")
-        value = w * modifier[i] * (rules.negation if negated[i] else 1.0) * contrast[i] * emphasis
-        out.append(
-            _row(sent[i], matches[i], w, modifier[i], negated[i], contrast[i], emphasis, value, "; ".join(notes[i]))
+    weights = weight_c[combo]
+    modifier = np.ones(n)
+    negated = np.zeros(n, dtype=bool)
+    contrast = np.ones(n)
+    emphasis = np.ones(n)
+    notes: dict[int, list[str]] = {}
+    bare = np.zeros(0, dtype=np.int64)
+    sent_factor = np.ones(len(starts))
+    last_after = np.full(len(starts), -1)
+    conceded: dict[int, str] = {}
+
+    if rules.rules:
+        intens = _intensifiers()
+        conn = _connectives()
+        kinds = {"after": 1, "after-initial": 2, "concessive": 3}
+        is_neg = np.array([v in negators for v in norm_s], dtype=bool)[nrm]
+        factor_n = np.array([intens.get(v, np.nan) for v in norm_s], dtype=float)
+        is_int = np.array([v in intens for v in norm_s], dtype=bool)[nrm]
+        is_conn = np.array([v in conn for v in norm_s], dtype=bool)[nrm]
+        kind = np.array([kinds.get(conn.get(v, ""), 0) for v in norm_s], dtype=np.int8)[nrm]
+        zwar_n = np.array([v == "zwar" for v in norm_s], dtype=bool)
+        tt_break = np.array(
+            [
+                typ_s[y] in ("punct", "symbol") and (tok_s[t] in _CLAUSE_PUNCT or tok_s[t] in ".!?")
+                for t, y in zip(tt_tok.tolist(), tt_typ.tolist())
+            ],
+            dtype=bool,
         )
-    for i in bare:
-        if rules.bare_negation:
-            value = rules.bare_negation * contrast[i] * sent_factor
-            out.append(
-                _row(
-                    sent[i],
-                    (norms[i], "negation"),
-                    rules.bare_negation,
-                    1.0,
-                    False,
-                    contrast[i],
-                    sent_factor,
-                    value,
-                    "negation without a sentiment word",
-                )
-            )
-    return out
+        brk = tt_break[c_tt][combo]
 
+        # clauses: punctuation and subordinating/contrast connectives open a new clause
+        prev_break = np.zeros(n, dtype=bool)
+        prev_break[1:] = brk[:-1]
+        opens = new | prev_break
+        clause = np.cumsum(new | brk | (is_conn & ~opens))
+        clause_next = np.ones(n, dtype=bool)  # the next token is in another clause (or there is none)
+        clause_next[:-1] = clause[1:] != clause[:-1]
+        clause_end = np.flatnonzero(clause_next) + 1  # exclusive ends of the clauses
 
-def _row(r: tuple, match: tuple[str, str], weight, modifier, negated, contrast, emphasis, value, rule) -> dict:
+        # intensifiers and diminishers: the next sentiment word within two tokens of the same clause
+        ii = np.flatnonzero(is_int)
+        j1 = np.minimum(ii + 1, n - 1)
+        j2 = np.minimum(ii + 2, n - 1)
+        ok1 = (ii + 1 < n) & (clause[j1] == clause[ii])
+        t1 = ok1 & (weights[j1] != 0) & ~is_int[j1]
+        t2 = ok1 & ~t1 & (ii + 2 < n) & (clause[j2] == clause[ii]) & (weights[j2] != 0) & ~is_int[j2]
+        target = np.where(t1, j1, j2)[t1 | t2]
+        source = ii[t1 | t2]
+        factors = factor_n[nrm[source]]
+        np.multiply.at(modifier, target, factors)  # in text order of the intensifiers
+        weights[source] = 0.0  # "super schnell": super modifies, it does not also count
+        for j, i, f in zip(target.tolist(), source.tolist(), factors.tolist()):
+            notes.setdefault(j, []).append(f"{tok_s[tt_tok[c_tt[combo[i]]]]} ×{f:g}")
+
+        # negation: nearest sentiment word after the negator in its clause, else before it
+        neg = np.flatnonzero(is_neg)
+        scored = np.flatnonzero(weights != 0)
+        if len(neg) and len(scored):
+            k = np.searchsorted(scored, neg)
+            after = scored[np.minimum(k, len(scored) - 1)]
+            before = scored[np.maximum(k - 1, 0)]
+            ok_after = (k < len(scored)) & (clause[after] == clause[neg])
+            ok_before = (k > 0) & (clause[before] == clause[neg])
+            target = np.where(ok_after, after, np.where(ok_before, before, -1))
+        else:
+            target = np.full(len(neg), -1)
+        wins = np.zeros(len(neg), dtype=bool)
+        has = np.flatnonzero(target >= 0)
+        wins[has[np.unique(target[has], return_index=True)[1]]] = True  # the first negator of a word
+        negated[target[wins]] = True
+        for j, i in zip(target[wins].tolist(), neg[wins].tolist()):
+            notes.setdefault(j, []).append(f"negated by {tok_s[tt_tok[c_tt[combo[i]]]]!r}")
+        bare = neg[~wins]
+
+        # contrast
+        after_tok = np.flatnonzero((kind == 1) | ((kind == 2) & opens))
+        np.maximum.at(last_after, sent[after_tok], after_tok)
+        la = last_after[sent]
+        contrast[(la >= 0) & (pos < la)] = rules.contrast_before
+        contrast[(la >= 0) & (pos > la)] = rules.contrast_after
+        conc = np.flatnonzero(kind == 3)  # "obwohl …, ": to the end of its clause; "zwar … aber": up to the "aber"
+        if len(conc):
+            sent_end = np.append(starts[1:], n)[sent[conc]]
+            clause_stop = clause_end[np.searchsorted(clause_end, conc, side="right")]
+            zwar = zwar_n[nrm[conc]]
+            stop = np.where(zwar, np.where(la[conc] >= 0, np.maximum(la[conc], conc + 1), sent_end), clause_stop)
+            cover = np.zeros(n + 1, dtype=np.int64)
+            np.add.at(cover, conc + 1, 1)
+            np.add.at(cover, stop, -1)
+            covered = np.cumsum(cover[:n]) > 0
+            contrast[covered] = np.minimum(contrast[covered], rules.contrast_before)
+            words: dict[int, set[str]] = {}
+            for s, v in zip(sent[conc].tolist(), nrm[conc].tolist()):
+                words.setdefault(s, set()).add(norm_s[v])
+            conceded = {s: "/".join(sorted(w)) for s, w in words.items()}
+
+        # emphasis: "!" in the sentence (up to three); all-caps words in a sentence that is not all caps
+        tt_excl = np.array(
+            [tok_s[t].count("!") if typ_s[y] == "punct" else 0 for t, y in zip(tt_tok.tolist(), tt_typ.tolist())],
+            dtype=np.int64,
+        )
+        n_excl = np.minimum(np.add.reduceat(tt_excl[c_tt][combo], starts), 3)
+        sent_factor = 1.0 + rules.exclamation * n_excl
+        tok_upper = np.array([v.isupper() for v in tok_s], dtype=bool)
+        tt_letters = np.array(
+            [typ_s[y] == "word" and any(ch.isalpha() for ch in tok_s[t]) for t, y in zip(tt_tok.tolist(), tt_typ.tolist())],
+            dtype=bool,
+        )
+        letters = tt_letters[c_tt][combo]
+        upper = tok_upper[c_tok][combo]
+        n_letters = np.add.reduceat(letters.astype(np.int64), starts)
+        n_lower = np.add.reduceat((letters & ~upper).astype(np.int64), starts)
+        all_caps_sentence = (n_letters > 0) & (n_lower == 0)
+        emphasis = sent_factor[sent]
+        if rules.caps != 1:
+            caps_c = np.array([len(v) >= 3 and v.isupper() for v in tok_s], dtype=bool)[c_tok]
+            caps = caps_c[combo] & ~all_caps_sentence[sent]
+            emphasis[caps] = emphasis[caps] * rules.caps
+        else:
+            caps = np.zeros(n, dtype=bool)
+        n_excl = n_excl.tolist()
+    else:
+        caps = np.zeros(n, dtype=bool)
+        n_excl = [0] * len(starts)
+
+    # ---- the rows: sentiment words, then (per sentence) the negators without a sentiment word
+    scored = np.flatnonzero(weights != 0)
+    if not rules.bare_negation:
+        bare = bare[:0]
+    rows = np.concatenate([scored, bare])
+    is_bare = np.zeros(len(rows), dtype=bool)
+    is_bare[len(scored) :] = True
+    order = np.lexsort((rows, is_bare, sent[rows]))
+    rows, is_bare = rows[order], is_bare[order]
+    if not len(rows):
+        return None
+    bare_weight = float(rules.bare_negation)
+    value = weights * modifier * np.where(negated, rules.negation, 1.0) * contrast * emphasis
+    bare_value = rules.bare_negation * contrast * sent_factor[sent]
+    r_sent = sent[rows].tolist()
+    r_la = last_after[sent[rows]].tolist()
+    match, source, rule = [], [], []
+    r_weight, r_modifier, r_emphasis, r_value = [], [], [], []
+    r_contrast = contrast[rows].tolist()
+    for r, b, s, la_r, c in zip(rows.tolist(), is_bare.tolist(), r_sent, r_la, r_contrast):
+        if b:
+            match.append(norm_s[nrm[r]])
+            source.append("negation")
+            r_weight.append(bare_weight)
+            r_modifier.append(1.0)
+            r_emphasis.append(float(sent_factor[s]))
+            r_value.append(float(bare_value[r]))
+            rule.append("negation without a sentiment word")
+            continue
+        key, src = match_c[int(combo[r])]
+        match.append(key)
+        source.append(src)
+        r_weight.append(float(weights[r]))
+        r_modifier.append(float(modifier[r]))
+        r_emphasis.append(float(emphasis[r]))
+        r_value.append(float(value[r]))
+        note = notes.get(r, [])
+        if caps[r]:
+            note.append(f"caps ×{rules.caps:g}")
+        if n_excl[s]:
+            note.append(f"{'!' * n_excl[s]} ×{float(sent_factor[s]):g}")
+        if c != 1.0:
+            if la_r >= 0 and r > la_r and c == rules.contrast_after:
+                note.append(f"after {tok_s[tt_tok[c_tt[combo[la_r]]]]!r} ×{c:g}")
+            elif s in conceded and c == rules.contrast_before and (la_r < 0 or r > la_r):
+                note.append(f"conceded ({conceded[s]}) ×{c:g}")
+            else:
+                note.append(f"before {tok_s[tt_tok[c_tt[combo[la_r]]]]!r} ×{c:g}")
+        rule.append("; ".join(note))
+    at = idx[rows]
+    para = tokens["para_id"].to_numpy()[at] if "para_id" in tokens else np.zeros(len(rows))
+    tok_r = tt_tok[c_tt[combo[rows]]]
     return {
-        "doc_id": r[0],
-        "para_id": int(r[2]),
-        "sent_id": int(r[1]),
-        "token_id": int(r[3]),
-        "token": r[4],
-        "lemma": r[7],
-        "match": match[0],
-        "source": match[1],
-        "weight": float(weight),
-        "modifier": float(modifier),
-        "negated": bool(negated),
-        "contrast": float(contrast),
-        "emphasis": float(emphasis),
-        "contribution": float(value),
+        "doc_id": [doc_values[d] for d in doc[rows].tolist()],
+        "para_id": para.astype(np.int64),
+        "sent_id": sent_id[rows].astype(np.int64),
+        "token_id": tokens["token_id"].to_numpy()[at].astype(np.int64),
+        "token": [tok_values[t] for t in tok_r.tolist()],
+        "lemma": [lem_values[v] for v in c_lem[combo[rows]].tolist()],
+        "match": match,
+        "source": source,
+        "weight": np.array(r_weight, dtype=float),
+        "modifier": np.array(r_modifier, dtype=float),
+        "negated": negated[rows] & ~is_bare,
+        "contrast": np.array(r_contrast, dtype=float),
+        "emphasis": np.array(r_emphasis, dtype=float),
+        "contribution": np.array(r_value, dtype=float),
         "rule": rule,
     }
 

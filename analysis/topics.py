@@ -130,6 +130,9 @@ def topic_units(
     tok_codes, tok_values = pd.factorize(t["token"].astype(str))
     tok = np.asarray(tok_values, dtype=object)[tok_codes] if len(t) else np.empty(0, dtype=object)
     feat_pos = np.flatnonzero(has_feat)
+    pair_words = np.array([len(x.split()) for x in pair_feat], dtype=np.int64)
+    words_per_token = np.where(has_feat, pair_words[pair_codes] if len(t) else 0, 0)
+    n_features = np.add.reduceat(words_per_token, starts) if len(t) else np.empty(0, dtype=np.int64)
     f_starts, f_ends = np.searchsorted(feat_pos, starts), np.searchsorted(feat_pos, ends)
     feat_only = feat[feat_pos]
     if "speaker" in t.columns:
@@ -157,7 +160,7 @@ def topic_units(
             "text": texts,
         }
     )
-    out = out[out["features"].str.split().str.len().fillna(0) >= min_features].reset_index(drop=True)
+    out = out[n_features >= min_features].reset_index(drop=True)
     if out.empty:
         return empty
     out.insert(0, "unit_id", np.arange(len(out), dtype="int64"))
