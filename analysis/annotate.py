@@ -141,8 +141,16 @@ def annotate_texts(items: list[tuple[str, list[tuple[int, int]]]]) -> pd.DataFra
     ``para_id``, ``sent_id`` and ``token_id`` restart at 0 in every document. Word-level features
     are computed once per distinct surface form and spread to the tokens with vectorised
     ``take``s; the DataFrame is built once for the whole batch (its fixed cost would otherwise
-    dominate short documents such as tweets).
+    dominate short documents such as tweets). The three steps (:func:`tokenize_batch`,
+    :func:`word_features`, :func:`batch_frame`) can also run apart, which the Dask engine uses to
+    compute each distinct word's features once for the whole corpus.
     """
+    batch = tokenize_batch(items)
+    return batch_frame(batch, word_features(batch_types(batch)))
+
+
+def tokenize_batch(items: list[tuple[str, list[tuple[int, int]]]]) -> dict:
+    """Tokens and sentences of a batch as arrays; surfaces as codes into distinct ``uniques``."""
     all_tokens: list[tuple[int, int, str, str]] = []
     para_ids: list[np.ndarray] = []
     sent_ids: list[np.ndarray] = []
@@ -162,32 +170,64 @@ def annotate_texts(items: list[tuple[str, list[tuple[int, int]]]]) -> pd.DataFra
             sent_lengths.extend(bounds[k + 1] - bounds[k] for k in range(len(bounds) - 1))
             all_tokens.extend(toks)
         doc_lengths.append(len(all_tokens) - before)
-        para_ids.append(np.repeat(np.arange(len(para_lengths), dtype=np.int64), para_lengths))
-        sent_ids.append(np.repeat(np.arange(len(sent_lengths), dtype=np.int64), sent_lengths))
+        para_ids.append(np.repeat(np.arange(len(para_lengths), dtype=np.int32), para_lengths))
+        sent_ids.append(np.repeat(np.arange(len(sent_lengths), dtype=np.int32), sent_lengths))
     n = len(all_tokens)
     if n:
         starts, ends, surfaces, types = zip(*all_tokens)
     else:
         starts, ends, surfaces, types = (), (), (), ()
-    surf_arr = np.array(surfaces, dtype=object)
+    del all_tokens
     type_arr = np.array(types, dtype=object)
-    codes, uniques = pd.factorize(surf_arr) if n else (np.empty(0, dtype=np.int64), np.empty(0, dtype=object))
+    codes, uniques = (
+        pd.factorize(np.array(surfaces, dtype=object))
+        if n
+        else (np.empty(0, dtype=np.int64), np.empty(0, dtype=object))
+    )
     first = np.empty(len(uniques), dtype=np.int64)
     first[codes[::-1]] = np.arange(n - 1, -1, -1)
-    feats = [_features(surface, ttype) for surface, ttype in zip(uniques, type_arr[first])]
-    doc_lengths_arr = np.asarray(doc_lengths, dtype=np.int64)
     longest = max((len(text) for text, _ in items), default=0)
     offset_dtype = np.int32 if longest < 2**31 else np.int64
-    doc_starts = np.repeat(np.cumsum(doc_lengths_arr) - doc_lengths_arr, doc_lengths_arr)
-    frame: dict[str, object] = {
-        "doc_index": np.repeat(np.arange(len(items), dtype=np.int32), doc_lengths_arr),
-        "para_id": np.concatenate(para_ids).astype(np.int32) if para_ids else np.empty(0, dtype=np.int32),
-        "sent_id": np.concatenate(sent_ids).astype(np.int32) if sent_ids else np.empty(0, dtype=np.int32),
-        "token_id": (np.arange(n, dtype=np.int64) - doc_starts).astype(np.int32),
+    return {
+        "n_items": len(items),
+        "doc_lengths": np.asarray(doc_lengths, dtype=np.int64),
+        "para_id": np.concatenate(para_ids) if para_ids else np.empty(0, dtype=np.int32),
+        "sent_id": np.concatenate(sent_ids) if sent_ids else np.empty(0, dtype=np.int32),
         "start": np.asarray(starts, dtype=offset_dtype),
         "end": np.asarray(ends, dtype=offset_dtype),
-        "token": _strings(list(uniques), codes),
+        "codes": codes,
+        "uniques": list(uniques),
+        "unique_types": type_arr[first].tolist(),
         "token_type": pd.Categorical(type_arr, categories=TOKEN_TYPES),
+    }
+
+
+def batch_types(batch: dict) -> list[tuple[str, str]]:
+    """The distinct ``(surface, token_type)`` pairs of a tokenized batch."""
+    return list(zip(batch["uniques"], batch["unique_types"]))
+
+
+def word_features(pairs: list[tuple[str, str]]) -> dict[tuple[str, str], tuple]:
+    """The per-word features (``norm`` … ``compound_modifier``) of distinct ``(surface, token_type)`` pairs."""
+    return {pair: _features(*pair) for pair in pairs}
+
+
+def batch_frame(batch: dict, features: dict[tuple[str, str], tuple]) -> pd.DataFrame:
+    """The token table of a tokenized batch, its words' features looked up in ``features``."""
+    codes = batch["codes"]
+    n = len(codes)
+    feats = [features[pair] for pair in zip(batch["uniques"], batch["unique_types"])]
+    doc_lengths = batch["doc_lengths"]
+    doc_starts = np.repeat(np.cumsum(doc_lengths) - doc_lengths, doc_lengths)
+    frame: dict[str, object] = {
+        "doc_index": np.repeat(np.arange(batch["n_items"], dtype=np.int32), doc_lengths),
+        "para_id": batch["para_id"],
+        "sent_id": batch["sent_id"],
+        "token_id": (np.arange(n, dtype=np.int64) - doc_starts).astype(np.int32),
+        "start": batch["start"],
+        "end": batch["end"],
+        "token": _strings(batch["uniques"], codes),
+        "token_type": batch["token_type"],
     }
     for k, name in enumerate(_FEATURES):
         values = [f[k] for f in feats]
@@ -263,7 +303,7 @@ def annotate(
     in batches of about :data:`BATCH_CHARS` characters, so its working memory does not grow with
     the corpus.
     """
-    from .engine import map_documents
+    from .engine import annotate_batches
 
     cache_dir = None if cache is False else (default_cache_dir() if cache is True else Path(cache))
     paragraphs = corpus.paragraphs
@@ -294,7 +334,7 @@ def annotate(
             batches = [items[i::n_batches] for i in range(n_batches)]
             if progress:
                 print(f"annotating {len(items)} documents ({engine} engine)", file=sys.stderr, flush=True)
-            results = iter(map_documents(annotate_texts, batches, engine=engine, workers=workers, scheduler=scheduler))
+            results = iter(annotate_batches(batches, engine=engine, workers=workers, scheduler=scheduler))
         # back to one frame per document (slices, no copies), cached one file per document
         where = {}
         for i, batch in enumerate(batches):
