@@ -478,7 +478,10 @@ def _contribution_columns(tokens: pd.DataFrame, rules: SentimentRules) -> dict[s
         sent_factor = 1.0 + rules.exclamation * n_excl
         tok_upper = np.array([v.isupper() for v in tok_s], dtype=bool)
         tt_letters = np.array(
-            [typ_s[y] == "word" and any(ch.isalpha() for ch in tok_s[t]) for t, y in zip(tt_tok.tolist(), tt_typ.tolist())],
+            [
+                typ_s[y] == "word" and any(ch.isalpha() for ch in tok_s[t])
+                for t, y in zip(tt_tok.tolist(), tt_typ.tolist())
+            ],
             dtype=bool,
         )
         letters = tt_letters[c_tt][combo]
