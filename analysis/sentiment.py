@@ -303,6 +303,32 @@ def _doc_codes(doc_id: pd.Series) -> tuple[np.ndarray, list]:
     return codes, uniques.tolist()
 
 
+_CHUNK_TOKENS = 500_000  # the rules run on about this many tokens (whole sentences) at a time
+
+
+@dataclass
+class _Words:
+    """What the rules need to know of each distinct (token, token_type, norm, lemma) and each norm."""
+
+    token: list[str]  # str() of the distinct tokens
+    norm: list[str]  # the distinct norms lower-cased, without a leading "#"
+    combo_token: np.ndarray  # per combination: its token (index into ``token``)
+    combo_lemma: np.ndarray  # per combination: its lemma (index into the distinct lemmas)
+    weight: np.ndarray  # per combination: the lexicon weight (0: none, or a negator)
+    match: dict[int, tuple[str, str]]  # per combination with a weight: (matched key, source)
+    breaks: np.ndarray  # per combination: punctuation that ends a clause
+    excl: np.ndarray  # per combination: number of "!" of a punctuation token
+    letters: np.ndarray  # per combination: a word with letters
+    upper: np.ndarray  # per combination: the token is upper-case
+    caps: np.ndarray  # per combination: an upper-case token of at least three characters
+    negator: np.ndarray  # per norm
+    intensifier: np.ndarray  # per norm
+    factor: np.ndarray  # per norm: the intensifier's factor
+    connective: np.ndarray  # per norm: any connective (it opens a clause)
+    kind: np.ndarray  # per norm: 1 "after", 2 "after-initial", 3 "concessive", else 0
+    zwar: np.ndarray  # per norm
+
+
 def _contribution_columns(tokens: pd.DataFrame, rules: SentimentRules) -> dict[str, object] | None:
     """The columns of :func:`token_contributions` (before sorting), or None when no token contributes.
 
@@ -312,11 +338,12 @@ def _contribution_columns(tokens: pd.DataFrame, rules: SentimentRules) -> dict[s
     # ---- distinct words: one lexicon lookup per distinct (token, token_type, norm, lemma)
     tok, tok_values = _codes(tokens["token"])
     typ, typ_values = _codes(tokens["token_type"])
-    nrm, nrm_values = _codes(tokens["norm"])
-    lem, lem_values = _codes(tokens["lemma"])
     tok_typ, (tt_tok, tt_typ) = _pair_codes(tok, typ, len(typ_values))
-    del typ
+    del tok, typ
+    nrm, nrm_values = _codes(tokens["norm"])
     ttn, (ttn_tt, ttn_nrm) = _pair_codes(tok_typ, nrm, len(nrm_values))
+    del tok_typ
+    lem, lem_values = _codes(tokens["lemma"])
     combo, (c_ttn, c_lem) = _pair_codes(ttn, lem, len(lem_values))
     del ttn, lem
     c_tt = ttn_tt[c_ttn]
@@ -351,63 +378,120 @@ def _contribution_columns(tokens: pd.DataFrame, rules: SentimentRules) -> dict[s
         hit |= np.array([v in negators for v in norm_f], dtype=bool)[nrm]
     doc, doc_values = _doc_codes(tokens["doc_id"])
     sent_id = tokens["sent_id"].to_numpy()
-    s64 = sent_id.astype(np.int64)
-    low = int(s64.min())
-    pair = pd.factorize(doc.astype(np.int64) * (int(s64.max()) - low + 1) + (s64 - low))[0]
-    del s64
+    low = int(sent_id.min())
+    key = doc.astype(np.int64)
+    key *= int(sent_id.max()) - low + 1
+    key += sent_id
+    key -= low
+    pair = pd.factorize(key)[0]
+    del key
     keep_pair = np.zeros(int(pair.max()) + 1, dtype=bool)
     keep_pair[pair[hit]] = True
     idx = np.flatnonzero(keep_pair[pair])
     del pair, hit, keep_pair
     if not len(idx):
         return None
-    token_id = tokens["token_id"].to_numpy()
-    idx = idx[np.lexsort((token_id[idx], doc[idx]))]  # sorted by doc_id, token_id (stable)
+    idx = idx[np.lexsort((tokens["token_id"].to_numpy()[idx], doc[idx]))]  # sorted by doc_id, token_id (stable)
     combo, nrm, doc, sent_id = combo[idx], nrm[idx], doc[idx], sent_id[idx]
     n = len(idx)
-    pos = np.arange(n)
-
     # sentences: runs of equal (doc_id, sent_id)
     new = np.ones(n, dtype=bool)
     new[1:] = (doc[1:] != doc[:-1]) | (sent_id[1:] != sent_id[:-1])
+
+    conn = _connectives() if rules.rules else {}
+    intens = _intensifiers() if rules.rules else {}
+    kinds = {"after": 1, "after-initial": 2, "concessive": 3}
+    tt_tok_l, tt_typ_l = tt_tok.tolist(), tt_typ.tolist()
+    tt_break = [
+        typ_s[y] in ("punct", "symbol") and (tok_s[t] in _CLAUSE_PUNCT or tok_s[t] in ".!?")
+        for t, y in zip(tt_tok_l, tt_typ_l)
+    ]
+    tt_excl = [tok_s[t].count("!") if typ_s[y] == "punct" else 0 for t, y in zip(tt_tok_l, tt_typ_l)]
+    tt_letters = [typ_s[y] == "word" and any(ch.isalpha() for ch in tok_s[t]) for t, y in zip(tt_tok_l, tt_typ_l)]
+    words = _Words(
+        token=tok_s,
+        norm=norm_s,
+        combo_token=c_tok,
+        combo_lemma=c_lem,
+        weight=weight_c,
+        match=match_c,
+        breaks=np.array(tt_break, dtype=bool)[c_tt],
+        excl=np.array(tt_excl, dtype=np.int64)[c_tt],
+        letters=np.array(tt_letters, dtype=bool)[c_tt],
+        upper=np.array([v.isupper() for v in tok_s], dtype=bool)[c_tok],
+        caps=np.array([len(v) >= 3 and v.isupper() for v in tok_s], dtype=bool)[c_tok],
+        negator=np.array([v in negators for v in norm_s], dtype=bool),
+        intensifier=np.array([v in intens for v in norm_s], dtype=bool),
+        factor=np.array([intens.get(v, np.nan) for v in norm_s], dtype=float),
+        connective=np.array([v in conn for v in norm_s], dtype=bool),
+        kind=np.array([kinds.get(conn.get(v, ""), 0) for v in norm_s], dtype=np.int8),
+        zwar=np.array([v == "zwar" for v in norm_s], dtype=bool),
+    )
+
+    # ---- the rules, on whole sentences of about _CHUNK_TOKENS tokens at a time
+    starts = np.flatnonzero(new)
+    first = np.minimum(np.searchsorted(starts, np.arange(0, n, _CHUNK_TOKENS)), len(starts) - 1)
+    bounds = np.unique(np.append(starts[first], n))
+    parts = []
+    for a, b in zip(bounds[:-1].tolist(), bounds[1:].tolist()):
+        rows, cols = _score_chunk(combo[a:b], nrm[a:b], new[a:b], words, rules)
+        parts.append((rows + a, cols))
+    rows = np.concatenate([p[0] for p in parts])
+    if not len(rows):
+        return None
+    at = idx[rows]
+    del idx
+    para = tokens["para_id"].to_numpy()[at] if "para_id" in tokens else np.zeros(len(rows))
+    out: dict[str, object] = {
+        "doc_id": [doc_values[d] for d in doc[rows].tolist()],
+        "para_id": para.astype(np.int64),
+        "sent_id": sent_id[rows].astype(np.int64),
+        "token_id": tokens["token_id"].to_numpy()[at].astype(np.int64),
+        "token": [tok_values[t] for t in c_tok[combo[rows]].tolist()],
+        "lemma": [lem_values[v] for v in c_lem[combo[rows]].tolist()],
+    }
+    for name in ("match", "source", "rule"):
+        out[name] = [v for p in parts for v in p[1][name]]
+    for name in ("weight", "modifier", "negated", "contrast", "emphasis", "contribution"):
+        out[name] = np.concatenate([p[1][name] for p in parts])
+    return out
+
+
+def _score_chunk(
+    combo: np.ndarray, nrm: np.ndarray, new: np.ndarray, words: _Words, rules: SentimentRules
+) -> tuple[np.ndarray, dict[str, object]]:
+    """The rules on whole sentences (``new``: a token starts a sentence): the rows (positions of the
+    tokens, sentence by sentence: sentiment words, then negators without one) and their columns."""
+    n = len(combo)
+    pos = np.arange(n)
     sent = np.cumsum(new) - 1
     starts = np.flatnonzero(new)
-
-    weights = weight_c[combo]
+    weights = words.weight[combo]
     modifier = np.ones(n)
     negated = np.zeros(n, dtype=bool)
     contrast = np.ones(n)
     emphasis = np.ones(n)
+    caps = np.zeros(n, dtype=bool)
     notes: dict[int, list[str]] = {}
     bare = np.zeros(0, dtype=np.int64)
+    n_excl = np.zeros(len(starts), dtype=np.int64)
     sent_factor = np.ones(len(starts))
     last_after = np.full(len(starts), -1)
     conceded: dict[int, str] = {}
+    tok_s = words.token
+
+    def token(i: int) -> str:
+        return tok_s[words.combo_token[combo[i]]]
 
     if rules.rules:
-        intens = _intensifiers()
-        conn = _connectives()
-        kinds = {"after": 1, "after-initial": 2, "concessive": 3}
-        is_neg = np.array([v in negators for v in norm_s], dtype=bool)[nrm]
-        factor_n = np.array([intens.get(v, np.nan) for v in norm_s], dtype=float)
-        is_int = np.array([v in intens for v in norm_s], dtype=bool)[nrm]
-        is_conn = np.array([v in conn for v in norm_s], dtype=bool)[nrm]
-        kind = np.array([kinds.get(conn.get(v, ""), 0) for v in norm_s], dtype=np.int8)[nrm]
-        zwar_n = np.array([v == "zwar" for v in norm_s], dtype=bool)
-        tt_break = np.array(
-            [
-                typ_s[y] in ("punct", "symbol") and (tok_s[t] in _CLAUSE_PUNCT or tok_s[t] in ".!?")
-                for t, y in zip(tt_tok.tolist(), tt_typ.tolist())
-            ],
-            dtype=bool,
-        )
-        brk = tt_break[c_tt][combo]
-
+        is_int = words.intensifier[nrm]
+        kind = words.kind[nrm]
         # clauses: punctuation and subordinating/contrast connectives open a new clause
+        brk = words.breaks[combo]
         prev_break = np.zeros(n, dtype=bool)
         prev_break[1:] = brk[:-1]
         opens = new | prev_break
-        clause = np.cumsum(new | brk | (is_conn & ~opens))
+        clause = np.cumsum(new | brk | (words.connective[nrm] & ~opens))
         clause_next = np.ones(n, dtype=bool)  # the next token is in another clause (or there is none)
         clause_next[:-1] = clause[1:] != clause[:-1]
         clause_end = np.flatnonzero(clause_next) + 1  # exclusive ends of the clauses
@@ -421,14 +505,14 @@ def _contribution_columns(tokens: pd.DataFrame, rules: SentimentRules) -> dict[s
         t2 = ok1 & ~t1 & (ii + 2 < n) & (clause[j2] == clause[ii]) & (weights[j2] != 0) & ~is_int[j2]
         target = np.where(t1, j1, j2)[t1 | t2]
         source = ii[t1 | t2]
-        factors = factor_n[nrm[source]]
+        factors = words.factor[nrm[source]]
         np.multiply.at(modifier, target, factors)  # in text order of the intensifiers
         weights[source] = 0.0  # "super schnell": super modifies, it does not also count
         for j, i, f in zip(target.tolist(), source.tolist(), factors.tolist()):
-            notes.setdefault(j, []).append(f"{tok_s[tt_tok[c_tt[combo[i]]]]} ×{f:g}")
+            notes.setdefault(j, []).append(f"{token(i)} ×{f:g}")
 
         # negation: nearest sentiment word after the negator in its clause, else before it
-        neg = np.flatnonzero(is_neg)
+        neg = np.flatnonzero(words.negator[nrm])
         scored = np.flatnonzero(weights != 0)
         if len(neg) and len(scored):
             k = np.searchsorted(scored, neg)
@@ -444,7 +528,7 @@ def _contribution_columns(tokens: pd.DataFrame, rules: SentimentRules) -> dict[s
         wins[has[np.unique(target[has], return_index=True)[1]]] = True  # the first negator of a word
         negated[target[wins]] = True
         for j, i in zip(target[wins].tolist(), neg[wins].tolist()):
-            notes.setdefault(j, []).append(f"negated by {tok_s[tt_tok[c_tt[combo[i]]]]!r}")
+            notes.setdefault(j, []).append(f"negated by {token(i)!r}")
         bare = neg[~wins]
 
         # contrast
@@ -457,51 +541,31 @@ def _contribution_columns(tokens: pd.DataFrame, rules: SentimentRules) -> dict[s
         if len(conc):
             sent_end = np.append(starts[1:], n)[sent[conc]]
             clause_stop = clause_end[np.searchsorted(clause_end, conc, side="right")]
-            zwar = zwar_n[nrm[conc]]
+            zwar = words.zwar[nrm[conc]]
             stop = np.where(zwar, np.where(la[conc] >= 0, np.maximum(la[conc], conc + 1), sent_end), clause_stop)
             cover = np.zeros(n + 1, dtype=np.int64)
             np.add.at(cover, conc + 1, 1)
             np.add.at(cover, stop, -1)
             covered = np.cumsum(cover[:n]) > 0
             contrast[covered] = np.minimum(contrast[covered], rules.contrast_before)
-            words: dict[int, set[str]] = {}
+            conc_words: dict[int, set[str]] = {}
             for s, v in zip(sent[conc].tolist(), nrm[conc].tolist()):
-                words.setdefault(s, set()).add(norm_s[v])
-            conceded = {s: "/".join(sorted(w)) for s, w in words.items()}
+                conc_words.setdefault(s, set()).add(words.norm[v])
+            conceded = {s: "/".join(sorted(w)) for s, w in conc_words.items()}
 
         # emphasis: "!" in the sentence (up to three); all-caps words in a sentence that is not all caps
-        tt_excl = np.array(
-            [tok_s[t].count("!") if typ_s[y] == "punct" else 0 for t, y in zip(tt_tok.tolist(), tt_typ.tolist())],
-            dtype=np.int64,
-        )
-        n_excl = np.minimum(np.add.reduceat(tt_excl[c_tt][combo], starts), 3)
+        n_excl = np.minimum(np.add.reduceat(words.excl[combo], starts), 3)
         sent_factor = 1.0 + rules.exclamation * n_excl
-        tok_upper = np.array([v.isupper() for v in tok_s], dtype=bool)
-        tt_letters = np.array(
-            [
-                typ_s[y] == "word" and any(ch.isalpha() for ch in tok_s[t])
-                for t, y in zip(tt_tok.tolist(), tt_typ.tolist())
-            ],
-            dtype=bool,
-        )
-        letters = tt_letters[c_tt][combo]
-        upper = tok_upper[c_tok][combo]
+        letters = words.letters[combo]
         n_letters = np.add.reduceat(letters.astype(np.int64), starts)
-        n_lower = np.add.reduceat((letters & ~upper).astype(np.int64), starts)
+        n_lower = np.add.reduceat((letters & ~words.upper[combo]).astype(np.int64), starts)
         all_caps_sentence = (n_letters > 0) & (n_lower == 0)
         emphasis = sent_factor[sent]
         if rules.caps != 1:
-            caps_c = np.array([len(v) >= 3 and v.isupper() for v in tok_s], dtype=bool)[c_tok]
-            caps = caps_c[combo] & ~all_caps_sentence[sent]
+            caps = words.caps[combo] & ~all_caps_sentence[sent]
             emphasis[caps] = emphasis[caps] * rules.caps
-        else:
-            caps = np.zeros(n, dtype=bool)
-        n_excl = n_excl.tolist()
-    else:
-        caps = np.zeros(n, dtype=bool)
-        n_excl = [0] * len(starts)
 
-    # ---- the rows: sentiment words, then (per sentence) the negators without a sentiment word
+    # ---- the rows: per sentence the sentiment words, then the negators without a sentiment word
     scored = np.flatnonzero(weights != 0)
     if not rules.bare_negation:
         bare = bare[:0]
@@ -510,64 +574,45 @@ def _contribution_columns(tokens: pd.DataFrame, rules: SentimentRules) -> dict[s
     is_bare[len(scored) :] = True
     order = np.lexsort((rows, is_bare, sent[rows]))
     rows, is_bare = rows[order], is_bare[order]
-    if not len(rows):
-        return None
-    bare_weight = float(rules.bare_negation)
-    value = weights * modifier * np.where(negated, rules.negation, 1.0) * contrast * emphasis
-    bare_value = rules.bare_negation * contrast * sent_factor[sent]
-    r_sent = sent[rows].tolist()
-    r_la = last_after[sent[rows]].tolist()
+    r_sent = sent[rows]
+    value = weights[rows] * modifier[rows] * np.where(negated[rows], rules.negation, 1.0) * contrast[rows]
+    value *= emphasis[rows]
+    bare_value = rules.bare_negation * contrast[rows] * sent_factor[r_sent]
     match, source, rule = [], [], []
-    r_weight, r_modifier, r_emphasis, r_value = [], [], [], []
-    r_contrast = contrast[rows].tolist()
-    for r, b, s, la_r, c in zip(rows.tolist(), is_bare.tolist(), r_sent, r_la, r_contrast):
+    n_excl_l, factor_l = n_excl.tolist(), sent_factor.tolist()
+    for r, b, s, la_r, c in zip(
+        rows.tolist(), is_bare.tolist(), r_sent.tolist(), last_after[r_sent].tolist(), contrast[rows].tolist()
+    ):
         if b:
-            match.append(norm_s[nrm[r]])
+            match.append(words.norm[nrm[r]])
             source.append("negation")
-            r_weight.append(bare_weight)
-            r_modifier.append(1.0)
-            r_emphasis.append(float(sent_factor[s]))
-            r_value.append(float(bare_value[r]))
             rule.append("negation without a sentiment word")
             continue
-        key, src = match_c[int(combo[r])]
+        key, src = words.match[int(combo[r])]
         match.append(key)
         source.append(src)
-        r_weight.append(float(weights[r]))
-        r_modifier.append(float(modifier[r]))
-        r_emphasis.append(float(emphasis[r]))
-        r_value.append(float(value[r]))
         note = notes.get(r, [])
         if caps[r]:
             note.append(f"caps ×{rules.caps:g}")
-        if n_excl[s]:
-            note.append(f"{'!' * n_excl[s]} ×{float(sent_factor[s]):g}")
+        if n_excl_l[s]:
+            note.append(f"{'!' * n_excl_l[s]} ×{factor_l[s]:g}")
         if c != 1.0:
             if la_r >= 0 and r > la_r and c == rules.contrast_after:
-                note.append(f"after {tok_s[tt_tok[c_tt[combo[la_r]]]]!r} ×{c:g}")
+                note.append(f"after {token(la_r)!r} ×{c:g}")
             elif s in conceded and c == rules.contrast_before and (la_r < 0 or r > la_r):
                 note.append(f"conceded ({conceded[s]}) ×{c:g}")
             else:
-                note.append(f"before {tok_s[tt_tok[c_tt[combo[la_r]]]]!r} ×{c:g}")
+                note.append(f"before {token(la_r)!r} ×{c:g}")
         rule.append("; ".join(note))
-    at = idx[rows]
-    para = tokens["para_id"].to_numpy()[at] if "para_id" in tokens else np.zeros(len(rows))
-    tok_r = tt_tok[c_tt[combo[rows]]]
-    return {
-        "doc_id": [doc_values[d] for d in doc[rows].tolist()],
-        "para_id": para.astype(np.int64),
-        "sent_id": sent_id[rows].astype(np.int64),
-        "token_id": tokens["token_id"].to_numpy()[at].astype(np.int64),
-        "token": [tok_values[t] for t in tok_r.tolist()],
-        "lemma": [lem_values[v] for v in c_lem[combo[rows]].tolist()],
+    return rows, {
         "match": match,
         "source": source,
-        "weight": np.array(r_weight, dtype=float),
-        "modifier": np.array(r_modifier, dtype=float),
+        "weight": np.where(is_bare, float(rules.bare_negation), weights[rows]),
+        "modifier": np.where(is_bare, 1.0, modifier[rows]),
         "negated": negated[rows] & ~is_bare,
-        "contrast": np.array(r_contrast, dtype=float),
-        "emphasis": np.array(r_emphasis, dtype=float),
-        "contribution": np.array(r_value, dtype=float),
+        "contrast": contrast[rows],
+        "emphasis": np.where(is_bare, sent_factor[r_sent], emphasis[rows]),
+        "contribution": np.where(is_bare, bare_value, value),
         "rule": rule,
     }
 

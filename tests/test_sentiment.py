@@ -89,6 +89,29 @@ def test_lemma_lookup_finds_inflected_forms_missing_from_the_list():
     assert raw("Wir hatten mit Problemen zu kämpfen.") < 0
 
 
+def test_contributions_do_not_depend_on_row_order_dtypes_or_chunks(monkeypatch):
+    # the rules run on integer codes, a few whole sentences at a time: a compact table (categorical
+    # doc_id and token_type, int32 ids) in shuffled row order, scored in tiny chunks, gives the same rows
+    import analysis.sentiment as sentiment
+
+    texts = [
+        "Das Essen war zwar gut, aber der Service war nicht schlecht!",
+        "Obwohl der Zug SEHR pünktlich war, war die Fahrt keine Katastrophe. Nicht.",
+        "Das ist super schön :) Ohne Probleme, aber nie wieder!!",
+        "GUT GUT!!",
+    ]
+    tokens = text_tokens(texts, ids=["b", "a", "d", "c"])
+    expected = token_contributions(tokens)
+    assert {"negation", "sentiws"} <= set(expected["source"]) and expected["negated"].any()
+    assert (expected["modifier"] != 1).any() and (expected["contrast"] != 1).any()
+    compact = tokens.sample(frac=1, random_state=0).astype(
+        {"doc_id": "category", "token_type": "category", "sent_id": "int32", "token_id": "int32"}
+    )
+    monkeypatch.setattr(sentiment, "_CHUNK_TOKENS", 3)
+    pd.testing.assert_frame_equal(token_contributions(compact), expected)
+    assert token_contributions(compact, rules=NAIVE_RULES)["rule"].eq("").all()
+
+
 def test_placeholder_weights_are_replaced():
     # SentiWS gives "schade" only the placeholder -0.0048; the extra lexicon overrides it, and other
     # placeholders count with rules.placeholder_weight
