@@ -17,10 +17,9 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable, Sequence
-from contextlib import contextmanager
 from typing import Any
 
-__all__ = ["ENGINES", "annotate_batches", "map_documents"]
+__all__ = ["ENGINES", "map_documents"]
 
 ENGINES = ("local", "dask")
 
@@ -57,43 +56,7 @@ def map_documents(
         return list(pool.map(func, items, chunksize=chunksize))
 
 
-def annotate_batches(
-    batches: Sequence[list], *, engine: str = "local", workers: int | None = None, scheduler: str | None = None
-) -> list:
-    """:func:`analysis.annotate.annotate_texts` on each batch, in order.
-
-    On Dask the per-word work (lemma, stop word, compound split) is done once per distinct word
-    of the whole corpus instead of once per worker that meets it: the workers tokenize their
-    batches and keep the result, the distinct ``(surface, token_type)`` pairs are gathered and
-    split into shards whose features the workers compute in parallel, the feature table is
-    broadcast, and each worker builds the token tables of its own batches. Same tables as
-    ``annotate_texts``; the other engines just map it."""
-    from .annotate import annotate_texts, batch_frame, batch_types, tokenize_batch, word_features
-
-    batches = list(batches)
-    if engine != "dask" or not batches:
-        return map_documents(annotate_texts, batches, engine=engine, workers=workers, scheduler=scheduler)
-    with _dask_client(workers=workers, scheduler=scheduler) as client:
-        tokenized = client.map(tokenize_batch, batches, pure=False)
-        distinct = list(dict.fromkeys(p for pairs in client.gather(client.map(batch_types, tokenized)) for p in pairs))
-        n_shards = max(1, len(client.scheduler_info().get("workers", {}))) * 4
-        shards = [distinct[i::n_shards] for i in range(n_shards)]
-        features: dict = {}
-        for part in client.gather(client.map(word_features, shards, pure=False)):
-            features.update(part)
-        shared = client.scatter(features, broadcast=True, hash=False)
-        return client.gather(client.map(batch_frame, tokenized, [shared] * len(tokenized), pure=False))
-
-
 def _dask_map(func, items: list, *, workers: int | None, scheduler: str | None) -> list:
-    with _dask_client(workers=workers, scheduler=scheduler) as client:
-        futures = client.map(func, items, pure=False)
-        return client.gather(futures)
-
-
-@contextmanager
-def _dask_client(*, workers: int | None, scheduler: str | None):
-    """A client of the scheduler at ``scheduler``, or of a local cluster of ``workers`` processes."""
     try:
         from dask.distributed import Client, LocalCluster
     except ImportError:  # an optional engine: say how to get it
@@ -116,7 +79,8 @@ def _dask_client(*, workers: int | None, scheduler: str | None):
         )
         client = Client(cluster)
     try:
-        yield client
+        futures = client.map(func, items, pure=False)
+        return client.gather(futures)
     finally:
         client.close()
         if cluster is not None:
