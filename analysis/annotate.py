@@ -30,6 +30,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from .compounds import compound_parts
 from .corpus import Corpus
@@ -333,12 +335,12 @@ def annotate(
     paragraphs = corpus.paragraphs
     spans_by_doc = _spans_by_doc(paragraphs)
     docs = corpus.documents
-    frames: dict[str, pd.DataFrame] = {}
+    frames: dict[str, pd.DataFrame | pa.Table] = {}
     todo: list[tuple[str, str, list[tuple[int, int]], Path | None]] = []
     for doc_id, text in zip(docs["doc_id"], docs["text"]):
         spans = spans_by_doc.get(doc_id, [])
         path = _cache_path(cache_dir, text, spans)  # hashed once, used to read and to write
-        cached = read_parquet_cache(path)
+        cached = _read_arrow_cache(path)  # Arrow tables: converted to pandas in runs, not one by one
         if cached is not None:
             frames[doc_id] = cached
         else:
@@ -374,13 +376,14 @@ def annotate(
     doc_ids = docs["doc_id"].tolist()
     finish = _ParagraphColumns(doc_ids, paragraphs, boilerplate=boilerplate)
     pieces: list[pd.DataFrame] = []
-    group: list[pd.DataFrame] = []
+    group: list[pd.DataFrame | pa.Table] = []
     size = first = 0
     for pos, doc_id in enumerate(doc_ids):  # in corpus order, ~PIECE_ROWS rows at a time
         group.append(frames.pop(doc_id))
         size += len(group[-1])
         if size >= PIECE_ROWS or pos == len(doc_ids) - 1:
-            piece = pd.concat(group, ignore_index=True) if len(group) > 1 else group[0]
+            parts = _as_frames(group)
+            piece = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
             pieces.append(finish(piece, first, [len(f) for f in group]))
             group, size, first = [], 0, pos + 1
     if not pieces:
@@ -485,6 +488,35 @@ def _split_by_doc(df: pd.DataFrame, n_docs: int) -> list[pd.DataFrame]:
 
 def _cache_path(cache_dir: Path | None, text: str, spans: list[tuple[int, int]]) -> Path | None:
     return None if cache_dir is None else cache_dir / f"{_cache_key(text, spans)}.parquet"
+
+
+def _read_arrow_cache(path: Path | None) -> pa.Table | None:
+    """A cached annotation as an Arrow table (a third of the cost of ``pd.read_parquet`` per file),
+    or ``None`` when there is none or it cannot be read (recompute then)."""
+    if path is None or not path.is_file():
+        return None
+    try:
+        table = pq.ParquetFile(path).read()
+    except Exception:  # a truncated or foreign file: recompute and overwrite
+        return None
+    return table if table.column_names == list(TOKEN_COLUMNS[1:]) else None
+
+
+def _as_frames(group: list[pd.DataFrame | pa.Table]) -> list[pd.DataFrame]:
+    """DataFrames for a run of per-document tables; consecutive Arrow tables become one frame."""
+    out: list[pd.DataFrame] = []
+    run: list[pa.Table] = []
+    for item in group:
+        if isinstance(item, pa.Table):
+            run.append(item)
+            continue
+        if run:
+            out.append(pa.concat_tables(run).to_pandas())
+            run = []
+        out.append(item)
+    if run:
+        out.append(pa.concat_tables(run).to_pandas())
+    return out
 
 
 def read_parquet_cache(path: Path | None) -> pd.DataFrame | None:
