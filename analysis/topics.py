@@ -82,8 +82,12 @@ def topic_units(
     )
     if tokens.empty:
         return empty
-    columns = ["doc_id", "para_id", "sent_id", "token_id", "token", "token_type", "lemma", "is_content", "compound"]
-    t = tokens[[c for c in [*columns, "speaker"] if c in tokens.columns]]
+    columns = ["doc_id", "para_id", "sent_id", "token_id", "token", "token_type", "lemma", "is_content"]
+    columns += ["compound"] if compounds else []
+    t = tokens  # no copy: annotate() output is already in order; reordered below only if not
+    missing = [c for c in columns if c not in t.columns]
+    if missing:
+        raise ValueError(f"topic_units: the token table lacks {', '.join(missing)}")
     doc, _ = pd.factorize(t["doc_id"], sort=True)
     order = np.lexsort((t["token_id"].to_numpy(), doc))
     if not np.array_equal(order, np.arange(len(order))):  # annotate() output is in this order already
@@ -120,8 +124,8 @@ def topic_units(
         ],
         dtype=object,
     )
-    feat = pair_feat[pair_codes] if len(t) else np.empty(0, dtype=object)
     has_feat = content & (np.array([bool(x) for x in pair_feat], dtype=bool)[pair_codes] if len(t) else content)
+    del content, lemma_codes, comp_codes
     # one pass over the sorted tokens: runs of equal (doc_id, unit) are the units
     change = (np.diff(doc) != 0) | (np.diff(key) != 0) if len(t) else np.zeros(0, dtype=bool)
     bounds = np.flatnonzero(change) + 1
@@ -134,7 +138,8 @@ def topic_units(
     words_per_token = np.where(has_feat, pair_words[pair_codes] if len(t) else 0, 0)
     n_features = np.add.reduceat(words_per_token, starts) if len(t) else np.empty(0, dtype=np.int64)
     f_starts, f_ends = np.searchsorted(feat_pos, starts), np.searchsorted(feat_pos, ends)
-    feat_only = feat[feat_pos]
+    feat_only = pair_feat[pair_codes[feat_pos]]
+    del pair_codes, has_feat, words_per_token
     if "speaker" in t.columns:
         spk_codes, spk_values = pd.factorize(t["speaker"])
         spk_pos = np.flatnonzero(spk_codes >= 0)
