@@ -122,3 +122,38 @@ def test_cache_key_changes_with_the_annotation_code(monkeypatch):
         assert ann._cache_key("Ein Text.", [(0, 9)]) != before
     finally:
         ann._code_fingerprint.cache_clear()
+
+
+def test_compact_dtypes_keep_string_order(tokens):
+    # the documented contract: int32 ids/offsets, categoricals for the repeated strings, with doc_id
+    # categories sorted so that grouping by them gives the order of plain strings
+    for c in ("para_id", "sent_id", "token_id", "start", "end"):
+        assert tokens[c].dtype == "int32", c
+    for c in ("doc_id", "token_type", "kind", "speaker"):
+        assert isinstance(tokens[c].dtype, pd.CategoricalDtype), c
+    categories = list(tokens["doc_id"].cat.categories)
+    assert categories == sorted(categories)
+    by_category = tokens.groupby("doc_id").size()
+    by_string = tokens.assign(doc_id=tokens["doc_id"].astype(str)).groupby("doc_id").size()
+    assert list(by_category.index.astype(str)) == list(by_string.index)
+    assert by_category.tolist() == by_string.tolist()
+
+
+def test_partly_cached_corpus_gives_the_uncached_table(tmp_path, corpus):
+    # cached documents are read as Arrow tables and joined with freshly annotated ones in corpus order
+    fresh = annotate(corpus, cache=False)
+    annotate(corpus.subset(corpus.documents["doc_id"].iloc[::2].tolist()), cache=tmp_path)
+    mixed = annotate(corpus, cache=tmp_path)
+    pd.testing.assert_frame_equal(mixed, fresh)
+    pd.testing.assert_frame_equal(annotate(corpus, cache=tmp_path), fresh)
+
+
+def test_small_batches_give_the_same_table(monkeypatch, corpus):
+    import importlib
+
+    module = importlib.import_module("analysis.annotate")  # the package attribute is the function
+
+    whole = annotate(corpus, cache=False)
+    monkeypatch.setattr(module, "BATCH_CHARS", 500)  # many batches, documents never split
+    monkeypatch.setattr(module, "PIECE_ROWS", 300)
+    pd.testing.assert_frame_equal(annotate(corpus, cache=False), whole)
