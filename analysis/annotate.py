@@ -168,13 +168,6 @@ def annotate_texts(items: list[tuple[str, list[tuple[int, int]]]]) -> pd.DataFra
     ``take``s; the DataFrame is built once for the whole batch (its fixed cost would otherwise
     dominate short documents such as tweets).
     """
-    batch = _tokenize_batch(items)
-    return _batch_frame(batch, _word_features(_batch_types(batch)))
-
-
-@_gc_paused
-def _tokenize_batch(items: list[tuple[str, list[tuple[int, int]]]]) -> dict:
-    """Tokens and sentences of a batch as arrays; surfaces as codes into distinct ``uniques``."""
     all_tokens: list[tuple[int, int, str, str]] = []
     para_ids: list[np.ndarray] = []
     sent_ids: list[np.ndarray] = []
@@ -210,50 +203,20 @@ def _tokenize_batch(items: list[tuple[str, list[tuple[int, int]]]]) -> dict:
     )
     first = np.empty(len(uniques), dtype=np.int64)
     first[codes[::-1]] = np.arange(n - 1, -1, -1)
+    feats = [_features(surface, ttype) for surface, ttype in zip(uniques, type_arr[first])]
     longest = max((len(text) for text, _ in items), default=0)
     offset_dtype = np.int32 if longest < 2**31 else np.int64
-    return {
-        "n_items": len(items),
-        "doc_lengths": np.asarray(doc_lengths, dtype=np.int64),
+    doc_lengths_arr = np.asarray(doc_lengths, dtype=np.int64)
+    doc_starts = np.repeat(np.cumsum(doc_lengths_arr) - doc_lengths_arr, doc_lengths_arr)
+    frame: dict[str, object] = {
+        "doc_index": np.repeat(np.arange(len(items), dtype=np.int32), doc_lengths_arr),
         "para_id": np.concatenate(para_ids) if para_ids else np.empty(0, dtype=np.int32),
         "sent_id": np.concatenate(sent_ids) if sent_ids else np.empty(0, dtype=np.int32),
+        "token_id": (np.arange(n, dtype=np.int64) - doc_starts).astype(np.int32),
         "start": np.asarray(starts, dtype=offset_dtype),
         "end": np.asarray(ends, dtype=offset_dtype),
-        "codes": codes,
-        "uniques": list(uniques),
-        "unique_types": type_arr[first].tolist(),
+        "token": _strings(list(uniques), codes),
         "token_type": pd.Categorical(type_arr, categories=TOKEN_TYPES),
-    }
-
-
-def _batch_types(batch: dict) -> list[tuple[str, str]]:
-    """The distinct ``(surface, token_type)`` pairs of a tokenized batch."""
-    return list(zip(batch["uniques"], batch["unique_types"]))
-
-
-@_gc_paused
-def _word_features(pairs: list[tuple[str, str]]) -> dict[tuple[str, str], tuple]:
-    """The per-word features (``norm`` … ``compound_modifier``) of distinct ``(surface, token_type)`` pairs."""
-    return {pair: _features(*pair) for pair in pairs}
-
-
-@_gc_paused
-def _batch_frame(batch: dict, features: dict[tuple[str, str], tuple]) -> pd.DataFrame:
-    """The token table of a tokenized batch, its words' features looked up in ``features``."""
-    codes = batch["codes"]
-    n = len(codes)
-    feats = [features[pair] for pair in zip(batch["uniques"], batch["unique_types"])]
-    doc_lengths = batch["doc_lengths"]
-    doc_starts = np.repeat(np.cumsum(doc_lengths) - doc_lengths, doc_lengths)
-    frame: dict[str, object] = {
-        "doc_index": np.repeat(np.arange(batch["n_items"], dtype=np.int32), doc_lengths),
-        "para_id": batch["para_id"],
-        "sent_id": batch["sent_id"],
-        "token_id": (np.arange(n, dtype=np.int64) - doc_starts).astype(np.int32),
-        "start": batch["start"],
-        "end": batch["end"],
-        "token": _strings(batch["uniques"], codes),
-        "token_type": batch["token_type"],
     }
     for k, name in enumerate(_FEATURES):
         values = [f[k] for f in feats]
@@ -360,7 +323,7 @@ def annotate(
             batches = [items[i::n_batches] for i in range(n_batches)]
             if progress:
                 print(f"annotating {len(items)} documents ({engine} engine)", file=sys.stderr, flush=True)
-            results = iter(map_documents(annotate_texts, batches, engine=engine, workers=workers, scheduler=scheduler))
+            results = map_documents(annotate_texts, batches, engine=engine, workers=workers, scheduler=scheduler)
         # back to one frame per document (slices, no copies), cached one file per document
         where = {}
         for i, batch in enumerate(batches):
@@ -443,7 +406,8 @@ class _ParagraphColumns:
         kinds = paragraphs["kind"].astype(str).to_numpy()
         self.kind_categories = list(PARAGRAPH_KINDS) + sorted(set(kinds) - set(PARAGRAPH_KINDS))
         self.kind_codes = pd.Categorical(kinds, categories=self.kind_categories).codes
-        self.speaker_codes, self.speaker_categories = _codes(paragraphs["speaker"].astype(object))
+        speakers = pd.Categorical(paragraphs["speaker"].astype(object))  # sorted categories, -1 for none
+        self.speaker_codes, self.speaker_categories = speakers.codes, speakers.categories
 
     def __call__(self, tokens: pd.DataFrame, first_doc: int, lengths: list[int]) -> pd.DataFrame:
         doc_pos = np.repeat(np.arange(first_doc, first_doc + len(lengths), dtype=np.int64), lengths)
@@ -467,15 +431,6 @@ class _ParagraphColumns:
         tokens["speaker"] = pd.Categorical.from_codes(self.speaker_codes[p_row], categories=self.speaker_categories)
         tokens["is_boilerplate"] = t_boiler
         return tokens[list(TOKEN_COLUMNS) + ["kind", "speaker", "is_boilerplate"]]
-
-
-def _codes(values: pd.Series) -> tuple[np.ndarray, list[str]]:
-    """Codes into sorted categories (``-1`` for missing values)."""
-    present = values.notna()
-    categories = sorted(set(values[present].astype(str)))
-    pos = {c: i for i, c in enumerate(categories)}
-    codes = np.asarray([pos[str(v)] if ok else -1 for v, ok in zip(values.tolist(), present.tolist())], dtype=np.int32)
-    return codes, categories
 
 
 def _split_by_doc(df: pd.DataFrame, n_docs: int) -> list[pd.DataFrame]:
