@@ -24,6 +24,7 @@ import hashlib
 import os
 import sys
 import warnings
+from collections.abc import Sequence
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -45,7 +46,9 @@ __all__ = [
     "annotate_text",
     "annotate_texts",
     "default_cache_dir",
+    "factorize_pairs",
     "stopwords",
+    "word_rows",
 ]
 
 ANNOTATOR_VERSION = "1"
@@ -230,6 +233,32 @@ def annotate_texts(items: list[tuple[str, list[tuple[int, int]]]]) -> pd.DataFra
 def _strings(values: list[str], codes: np.ndarray):
     """A string column from its distinct values and the codes that pick them."""
     return pd.array(values, dtype="str").take(codes) if len(codes) else pd.array([], dtype="str")
+
+
+def word_rows(tokens: pd.DataFrame, *, content_only: bool, columns: Sequence[str] | None = None) -> pd.DataFrame:
+    """The word and hashtag rows of a token table (content words only with ``content_only``); only
+    ``columns`` (those present) when given, which keeps the copy small on large tables."""
+    mask = tokens["token_type"].isin(tuple(_WORDLIKE)).to_numpy()
+    if content_only:
+        mask = mask & tokens["is_content"].to_numpy(dtype=bool)
+    if columns is not None:
+        return tokens.loc[mask, list(dict.fromkeys(c for c in columns if c in tokens.columns))]
+    return tokens[mask]
+
+
+def factorize_pairs(a: pd.Series, b: pd.Series) -> tuple[np.ndarray, list[tuple[str, str]]]:
+    """Codes of the distinct ``(a, b)`` string pairs of two columns (missing values as ``""``) and the
+    pairs themselves, in order of first appearance: per-pair work then runs once per distinct pair
+    and is spread to the rows with ``codes``, without building millions of Python tuples."""
+    a_codes, a_values = pd.factorize(a.fillna("").astype(str))
+    b_codes, b_values = pd.factorize(b.fillna("").astype(str))
+    width = max(len(b_values), 1)
+    codes, keys = pd.factorize(a_codes.astype(np.int64) * width + b_codes)
+    keys = np.asarray(keys, dtype=np.int64)
+    pairs = list(
+        zip(np.asarray(a_values, dtype=object)[keys // width], np.asarray(b_values, dtype=object)[keys % width])
+    )
+    return codes, pairs
 
 
 def default_cache_dir() -> Path:

@@ -36,6 +36,8 @@ import pandas as pd
 from scipy.special import xlogy
 from scipy.stats import chi2
 
+from .annotate import word_rows
+
 __all__ = [
     "KEYNESS_COLUMNS",
     "general_german",
@@ -150,17 +152,6 @@ def _sort(df: pd.DataFrame, name: str) -> pd.DataFrame:
     return df.iloc[order].reset_index(drop=True)
 
 
-def _words(tokens: pd.DataFrame, *, content_only: bool, columns: Sequence[str] | None = None) -> pd.DataFrame:
-    """The word rows (content words only with ``content_only``), only ``columns`` when given."""
-    mask = tokens["token_type"].isin(_WORD_TYPES).to_numpy()
-    if content_only:
-        mask = mask & tokens["is_content"].to_numpy(dtype=bool)
-    if columns is not None:
-        columns = list(dict.fromkeys(c for c in columns if c in tokens.columns))
-        return tokens.loc[mask, columns]
-    return tokens[mask]
-
-
 def _counts(words: pd.DataFrame, unit: str) -> pd.Series:
     return words[unit].value_counts().sort_index()
 
@@ -187,7 +178,7 @@ def keyness_documents(
     Frequencies count content words (``is_content``) unless ``content_only=False``; the sizes are
     the numbers of counted words. Empty for a one-document corpus.
     """
-    words = _words(tokens, content_only=content_only, columns=["doc_id", unit])
+    words = word_rows(tokens, content_only=content_only, columns=["doc_id", unit])
     words = words[words["doc_id"].notna() & words[unit].notna()]
     if words["doc_id"].nunique() < 2:
         return _frame([], unit)
@@ -231,7 +222,7 @@ def keyness_speakers(
 ) -> pd.DataFrame:
     """Within each document with two or more speakers, each speaker against the others
     (``comparison = "speaker_vs_speaker"``; ``target`` is the speaker, ``reference`` the other(s))."""
-    words = _words(tokens, content_only=content_only, columns=["doc_id", "speaker", unit])
+    words = word_rows(tokens, content_only=content_only, columns=["doc_id", "speaker", unit])
     words = words[words["speaker"].notna()]
     rows = []
     for doc_id, doc_words in sorted(words.groupby("doc_id"), key=lambda kv: kv[0]):
@@ -355,7 +346,7 @@ def keyness_general(
     included) even when only content words are scored.
     """
     columns = ["doc_id", unit] + (["norm"] if "norm" in tokens.columns and unit != "norm" else [])
-    words = _words(tokens, content_only=content_only, columns=columns)
+    words = word_rows(tokens, content_only=content_only, columns=columns)
     all_mask = tokens["token_type"].isin(_WORD_TYPES).to_numpy()
     if reference is None:
         reference = general_german(unit=unit)

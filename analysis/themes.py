@@ -39,6 +39,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .annotate import factorize_pairs
+
 __all__ = [
     "DominantRule",
     "MATCH_COLUMNS",
@@ -275,8 +277,6 @@ def match_themes(tokens: pd.DataFrame, themes: dict[str, Theme] | None = None) -
     if not np.array_equal(order, np.arange(len(order))):  # annotate() output is in this order already
         words, doc = words.iloc[order], doc[order]
     sent = words["sent_id"].to_numpy()
-    norm_codes, norms = pd.factorize(words["norm"].fillna("").astype(str))
-    lemma_codes, lemmas = pd.factorize(words["lemma"].fillna("").astype(str))
     head_codes, heads = pd.factorize(words["compound_head"].fillna("").astype(str))
     mod_codes, mods = pd.factorize(words["compound_modifier"].fillna("").astype(str))
 
@@ -285,9 +285,8 @@ def match_themes(tokens: pd.DataFrame, themes: dict[str, Theme] | None = None) -
     n = len(words)
     # pieces are computed once per distinct (word form, lemma); only tokens with a piece that
     # starts a term are looked at in their sentence (the few multi-word terms read on from there)
-    width = max(len(lemmas), 1)
-    pair_codes, pair_keys = pd.factorize(norm_codes.astype(np.int64) * width + lemma_codes)
-    pair_pieces = [_pieces(norms[key // width], lemmas[key % width]) for key in pair_keys.tolist()]
+    pair_codes, pairs = factorize_pairs(words["norm"], words["lemma"])
+    pair_pieces = [_pieces(norm, lemma) for norm, lemma in pairs]
     starts_term = np.array([any(alt in by_first for alts in ps for alt in alts) for ps in pair_pieces], dtype=bool)
     candidates = np.flatnonzero(starts_term[pair_codes]) if n else np.empty(0, dtype=np.int64)
     for i in candidates.tolist():

@@ -34,6 +34,8 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
+from .annotate import factorize_pairs
+
 __all__ = [
     "TopicModel",
     "cluster_units",
@@ -101,31 +103,21 @@ def topic_units(
     if not np.array_equal(order, np.arange(len(order))):
         t, doc, key = t.iloc[order].reset_index(drop=True), doc[order], key[order]
     # features per distinct (lemma, compound): lower-cased lemma plus compound parts
-    lemma_codes, lemmas = pd.factorize(t["lemma"].fillna("").astype(str))
-    lemma_list = [str(x) for x in lemmas]
-    ok_lemma = np.array([bool(_LETTERS2.search(w)) for w in lemma_list], dtype=bool)
+    compound = t["compound"] if compounds else pd.Series("", index=t.index)
+    pair_codes, pairs = factorize_pairs(t["lemma"], compound)
+    ok_pair = np.array([bool(_LETTERS2.search(lemma)) for lemma, _ in pairs], dtype=bool)
     if max_zipf is not None:
-        ok_lemma &= np.array([not _zipf(w.lower()) > max_zipf for w in lemma_list], dtype=bool)
+        ok_pair &= np.array([not _zipf(lemma.lower()) > max_zipf for lemma, _ in pairs], dtype=bool)
     content = (
         t["is_content"].to_numpy(dtype=bool)
         & t["token_type"].isin(_WORDLIKE).to_numpy()
-        & (ok_lemma[lemma_codes] if len(t) else np.zeros(0, dtype=bool))
+        & (ok_pair[pair_codes] if len(t) else np.zeros(0, dtype=bool))
     )
-    if compounds:
-        comp_codes, comps = pd.factorize(t["compound"].fillna("").astype(str))
-    else:
-        comp_codes, comps = np.zeros(len(t), dtype=np.int64), pd.Index([""])
-    width = max(len(comps), 1)
-    pair_codes, pair_keys = pd.factorize(lemma_codes.astype(np.int64) * width + comp_codes)
     pair_feat = np.array(
-        [
-            (lemma_list[k // width].lower() + " " + str(comps[k % width]).lower().replace("|", " ")).strip()
-            for k in pair_keys.tolist()
-        ],
-        dtype=object,
+        [(lemma.lower() + " " + comp.lower().replace("|", " ")).strip() for lemma, comp in pairs], dtype=object
     )
     has_feat = content & (np.array([bool(x) for x in pair_feat], dtype=bool)[pair_codes] if len(t) else content)
-    del content, lemma_codes, comp_codes
+    del content
     # one pass over the sorted tokens: runs of equal (doc_id, unit) are the units
     change = (np.diff(doc) != 0) | (np.diff(key) != 0) if len(t) else np.zeros(0, dtype=bool)
     bounds = np.flatnonzero(change) + 1

@@ -36,6 +36,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .annotate import factorize_pairs, word_rows
 from .keyness import keyness_table, top_keywords
 from .readability import readability
 
@@ -76,22 +77,6 @@ def _by(by: By) -> list[str]:
     if by is None:
         return []
     return [by] if isinstance(by, str) else list(by)
-
-
-def _word_mask(tokens: pd.DataFrame, *, content_only: bool) -> np.ndarray:
-    mask = tokens["token_type"].isin(_WORD_TYPES).to_numpy()
-    if content_only:
-        mask = mask & tokens["is_content"].to_numpy(dtype=bool)
-    return mask
-
-
-def _words(tokens: pd.DataFrame, *, content_only: bool, columns: Sequence[str] | None = None) -> pd.DataFrame:
-    """The word rows (content words only with ``content_only``); only ``columns`` when given, which
-    keeps the copy small on large token tables."""
-    mask = _word_mask(tokens, content_only=content_only)
-    if columns is not None:
-        return tokens.loc[mask, list(dict.fromkeys(c for c in columns if c in tokens.columns))]
-    return tokens[mask]
 
 
 def _groups(df: pd.DataFrame, by: list[str]) -> Iterator[tuple[tuple, pd.DataFrame]]:
@@ -158,7 +143,7 @@ def frequencies(
     keeps the ``top`` most frequent rows per group.
     """
     by = _by(by)
-    words = _words(tokens, content_only=content_only)
+    words = word_rows(tokens, content_only=content_only)
     counts = words.groupby([*by, unit], dropna=True).size().rename("n").reset_index()
     totals = words.groupby(by, dropna=True).size() if by else pd.Series({(): len(words)})
     if by:
@@ -320,7 +305,7 @@ def diversity(
     compare texts by MATTR, MTLD or HD-D.
     """
     by = _by(by)
-    words = _words(tokens, content_only=content_only).sort_values(["doc_id", "token_id"], kind="mergesort")
+    words = word_rows(tokens, content_only=content_only).sort_values(["doc_id", "token_id"], kind="mergesort")
     rows = []
     for key, group in _groups(words, by):
         seq = group[unit].astype(str).str.casefold().tolist()
@@ -351,7 +336,7 @@ def overlap(
     vectors (raw frequencies). Words are case-folded ``unit`` values of content words unless
     ``content_only=False``.
     """
-    words = _words(tokens, content_only=content_only)
+    words = word_rows(tokens, content_only=content_only)
     words = words[words[by].notna()]
     groups, X = _count_matrix(words, by, unit)
     shared, dot, n_types, sq = _pair_stats(X, X)
@@ -458,7 +443,7 @@ def compound_families(
     if role not in ("head", "modifier"):
         raise ValueError(f"role must be 'head' or 'modifier', not {role!r}")
     by = _by(by)
-    words = _words(tokens, content_only=True)
+    words = word_rows(tokens, content_only=True)
     compound = words["compound"].fillna("").astype(str)
     comp = words.loc[compound != "", [*by, "lemma"]].assign(_c=compound[compound != ""])
     parts = {}
@@ -525,10 +510,7 @@ def _family_matches(words: pd.DataFrame, families: pd.DataFrame) -> pd.DataFrame
     lookup: dict[str, list[str]] = {}
     for fam, term in families.itertuples(index=False):
         lookup.setdefault(term.casefold(), []).append(fam)
-    lemma_codes, lemmas = pd.factorize(words["lemma"].fillna("").astype(str))
-    compound_codes, compounds = pd.factorize(words["compound"].fillna("").astype(str))
-    codes, pair_codes = pd.factorize(lemma_codes.astype(np.int64) * max(len(compounds), 1) + compound_codes)
-    pairs = zip(lemmas[pair_codes // max(len(compounds), 1)], compounds[pair_codes % max(len(compounds), 1)])
+    codes, pairs = factorize_pairs(words["lemma"], words["compound"])
     u_rows = []
     for u, (lem, comp) in enumerate(pairs):  # per distinct (lemma, compound), not per token
         found: dict[str, str] = {}
@@ -568,8 +550,8 @@ def word_families(
     by = _by(by)
     fam_table = families if isinstance(families, pd.DataFrame) else load_families(families)
     family_names = sorted(fam_table["family"].unique())
-    content = _words(tokens, content_only=True, columns=by)
-    words = _words(tokens, content_only=False, columns=[*by, "lemma", "compound"])
+    content = word_rows(tokens, content_only=True, columns=by)
+    words = word_rows(tokens, content_only=False, columns=[*by, "lemma", "compound"])
     matches = _family_matches(words, fam_table)
     matched = words.loc[matches["_idx"], [*by, "lemma"]].reset_index(drop=True)
     matched = pd.concat([matched, matches[["family", "role"]].reset_index(drop=True)], axis=1)
@@ -734,7 +716,7 @@ def collocations(
     if window < 2:
         raise ValueError("window must be at least 2")
     by = _by(by)
-    words = _words(tokens, content_only=content_only).sort_values(["doc_id", "token_id"], kind="mergesort")
+    words = word_rows(tokens, content_only=content_only).sort_values(["doc_id", "token_id"], kind="mergesort")
     node_key = node.casefold() if node else None
     words = words.reset_index(drop=True)
     group = words.groupby(by, sort=True, dropna=True).ngroup().to_numpy() if by else np.zeros(len(words), dtype=int)
@@ -805,9 +787,9 @@ def reference_overlap(
     n_reference_types, n_shared, jaccard, cosine, shared`` (``shared``: the most frequent shared
     content lemmas of the document, at most ``top``)."""
     ref_id = "\u0000reference"
-    words = _words(tokens, content_only=True)
+    words = word_rows(tokens, content_only=True)
     words = words[words["doc_id"].notna()]
-    ref = _words(reference, content_only=True).assign(doc_id=ref_id)
+    ref = word_rows(reference, content_only=True).assign(doc_id=ref_id)
     groups, X = _count_matrix(pd.concat([words, ref], ignore_index=True), "doc_id", unit)
     is_ref = groups == ref_id
     R = X[np.flatnonzero(is_ref)]
@@ -831,7 +813,7 @@ def reference_overlap(
             "cosine": cosine,
         }
     )
-    ref_words = set(_words(reference, content_only=True)[unit].astype(str).str.casefold())
+    ref_words = set(word_rows(reference, content_only=True)[unit].astype(str).str.casefold())
     freqs = frequencies(tokens, by="doc_id", unit=unit)
     freqs = freqs[freqs[unit].str.casefold().isin(ref_words)]
     shared = freqs.groupby("doc_id")[unit].agg(lambda s: "; ".join(s.head(top)))

@@ -157,3 +157,15 @@ def test_small_batches_give_the_same_table(monkeypatch, corpus):
     monkeypatch.setattr(module, "BATCH_CHARS", 500)  # many batches, documents never split
     monkeypatch.setattr(module, "PIECE_ROWS", 300)
     pd.testing.assert_frame_equal(annotate(corpus, cache=False), whole)
+
+
+def test_factorize_pairs_against_python_tuples():
+    from analysis.annotate import factorize_pairs
+
+    a = pd.Series(["Kunde", "Markt", None, "Kunde", "Markt", "Kunde"], dtype="str")
+    b = pd.Series(["", "Markt|Platz", "x", "", "Markt", ""], dtype="str")
+    codes, pairs = factorize_pairs(a, b)
+    rows = [("" if x is None or x != x else x, y) for x, y in zip(a.astype(object), b.astype(object))]
+    expected = list(dict.fromkeys(rows))  # distinct, in order of first appearance
+    assert pairs == expected
+    assert [pairs[c] for c in codes] == rows
