@@ -163,8 +163,9 @@ def run_report(
         for name, df in sorted(tables.items()):
             _write_csv(df, tables_dir / f"{name}.csv")
 
+        found = _findings(loaded, tokens, tables, themes, log)
         (work / "index.html").write_text(
-            _index_html(loaded, tables, figures, nb_links, log, corpus_dir), encoding="utf-8"
+            _index_html(loaded, tables, figures, nb_links, log, corpus_dir, found, work), encoding="utf-8"
         )
         _replace(work, out)
     except BaseException:
@@ -226,6 +227,19 @@ def _spine_tables(corpus: Corpus, tokens: pd.DataFrame) -> dict[str, pd.DataFram
         "paragraphs": corpus.paragraphs.sort_values(["doc_id", "para_id"]).reset_index(drop=True),
         "quotes": corpus.quotes.sort_values(["doc_id", "quote_id"]).reset_index(drop=True),
     }
+
+
+def _findings(corpus: Corpus, tokens: pd.DataFrame, tables: dict[str, pd.DataFrame], themes: Path | None, log: _Log):
+    """The findings of :mod:`analysis.findings` for this corpus (an empty list if they fail)."""
+    from .findings import findings
+    from .themes import load_themes, match_themes
+
+    try:
+        matches = match_themes(tokens, load_themes(themes)) if "themes" in tables else None
+        return findings(tables, matches=matches, paragraphs=corpus.paragraphs)
+    except Exception as exc:  # the findings summarise; the tables and figures stand without them
+        log.problem("error", "section Findings", f"failed: {exc.__class__.__name__}: {exc}")
+        return []
 
 
 def _write_csv(df: pd.DataFrame, path: Path) -> None:
@@ -316,18 +330,31 @@ _CSS = """
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222;line-height:1.45}
 h1{font-size:1.6em}h2{border-bottom:1px solid #ddd;padding-bottom:.2em;margin-top:2em}
 table{border-collapse:collapse;font-size:.85em;margin:.5em 0}th,td{border:1px solid #ddd;padding:.25em .5em;text-align:left;vertical-align:top}
-th{background:#f3f3f3}img{max-width:100%;border:1px solid #eee;margin:.5em 0}
+th{background:#f3f3f3}img{max-width:100%;height:auto;border:1px solid #eee;margin:.5em 0}
+figure{margin:1.5em 0}figcaption{color:#444;font-size:.9em;max-width:820px}.findings li{margin:.35em 0}
 .warning{color:#8a5300}.error{color:#b00020}.muted{color:#666;font-size:.9em}code{background:#f5f5f5;padding:0 .2em}
 """
 _KEY_TABLES = (
     ("themes", "Dominant theme per document", 20),
     ("sentiment_documents", "Sentiment per document", 20),
-    ("keyness", "Most distinctive words (keyness, top rows)", 30),
+    ("keyness", "Most distinctive words (keyness: the top 5 of every document and speaker)", 200),
 )
 
 
+def _key_rows(name: str, df: pd.DataFrame) -> pd.DataFrame:
+    """What the page shows of a key table: for keyness the top 5 over-used words of every target."""
+    if name == "keyness" and {"comparison", "target", "g2", "log_ratio"} <= set(df.columns):
+        over = df[(df["log_ratio"] > 0) & df["comparison"].isin(["document_vs_rest", "speaker_vs_speaker"])]
+        over = over.sort_values(["comparison", "target", "g2"], ascending=[True, True, False], kind="stable")
+        return over.groupby(["comparison", "target"], sort=False).head(5)
+    return df
+
+
 def _table_html(df: pd.DataFrame, max_rows: int) -> str:
-    shown = df.head(max_rows)
+    shown = df.head(max_rows).copy()
+    for col in shown.columns:  # nullable integers and strings print <NA>; show an empty cell like NaN
+        if isinstance(shown[col].dtype, pd.api.extensions.ExtensionDtype) and shown[col].isna().any():
+            shown[col] = shown[col].astype(object).where(shown[col].notna(), "")
     note = f"<p class='muted'>first {max_rows} of {len(df)} rows</p>" if len(df) > max_rows else ""
     return shown.to_html(index=False, escape=True, float_format=lambda v: f"{v:.3f}", na_rep="", border=0) + note
 
@@ -339,7 +366,12 @@ def _index_html(
     notebooks: list[tuple[str, str, str]],
     log: _Log,
     corpus_dir: Path,
+    found: list | None = None,
+    out_dir: Path | None = None,
 ) -> str:
+    from . import plots
+    from .findings import figure_captions
+
     e = html.escape
     docs = tables["documents"]
     cols = [
@@ -356,9 +388,22 @@ def _index_html(
         f"<p>Corpus folder <code>{e(str(corpus_dir))}</code>: {len(corpus)} documents, "
         f"{int(docs['words_total'].sum()) if 'words_total' in docs else 0} words, "
         f"{len(corpus.paragraphs)} paragraphs ({int(corpus.paragraphs['is_boilerplate'].sum())} boilerplate).</p>",
-        "<h2>Documents</h2>",
-        _table_html(docs[cols], 200),
     ]
+    parts.append("<h2 id='findings'>Findings</h2>")
+    if found:
+        parts.append("<ul class='findings'>")
+        for f in found:
+            refs = []
+            if f.figure and f.figure in figures:
+                refs.append(f"<a href='#fig-{e(f.figure)}'>figure</a>")
+            if f.table and f.table[: -len(".csv")] in tables:
+                refs.append(f"<a href='tables/{e(f.table)}'>{e(f.table)}</a>")
+            ref = f" <span class='muted'>({', '.join(refs)})</span>" if refs else ""
+            parts.append(f"<li>{e(f.text)}{ref}</li>")
+        parts.append("</ul>")
+    else:
+        parts.append("<p class='muted'>No findings: the sections that produce them did not run.</p>")
+    parts += ["<h2>Documents</h2>", _table_html(docs[cols], 200)]
     parts.append("<h2>Warnings and problems</h2>")
     if log.problems:
         parts.append("<ul>")
@@ -376,14 +421,23 @@ def _index_html(
     else:
         parts.append("<p class='muted'>Notebooks were not executed (--no-notebooks).</p>")
     parts.append("<h2>Key figures</h2>")
+    captions = figure_captions(tables)
     for name, src in figures.items():
+        caption = captions.get(name, name.replace("_", " "))
+        width = ""
+        if out_dir is not None:
+            try:  # saved at 2x: shown at half its pixel width, sharp on high-density screens
+                width = f" width='{plots.png_width(out_dir / src) * 100 // plots.SAVE_DPI}'"
+            except (OSError, ValueError):
+                pass
         parts.append(
-            f"<figure><img src='{e(src)}' alt='{e(name)}'><figcaption class='muted'>{e(name)}</figcaption></figure>"
+            f"<figure id='fig-{e(name)}'><img src='{e(src)}'{width} alt='{e(caption)}'>"
+            f"<figcaption>{e(caption)}</figcaption></figure>"
         )
     for key, title, rows in _KEY_TABLES:
         if key in tables:
             parts.append(f"<h2>{e(title)}</h2>")
-            parts.append(_table_html(tables[key], rows))
+            parts.append(_table_html(_key_rows(key, tables[key]), rows))
     parts.append("<h2>Tables</h2><ul>")
     for name in sorted(tables):
         parts.append(f"<li><a href='tables/{e(name)}.csv'>{e(name)}.csv</a> ({len(tables[name])} rows)</li>")
