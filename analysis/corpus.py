@@ -22,6 +22,7 @@ import regex
 
 from .language import detect_language
 from .readers import DEFAULT_MAX_BYTES, TEXT_SUFFIXES, ReadError, read_text_file
+from .references import REFERENCES_FILE
 from .structure import BOILERPLATE_KINDS, segment
 
 __all__ = ["Corpus", "CorpusError", "load_corpus", "METADATA_COLUMNS", "slugify"]
@@ -298,6 +299,9 @@ def _text_files(root: Path, root_real: Path, report: _Reporter) -> list[Path]:
             path = Path(dirpath) / name
             rel = path.relative_to(root).as_posix()
             if path.suffix.lower() not in TEXT_SUFFIXES:
+                continue
+            if rel == REFERENCES_FILE:
+                report("info", rel, "is the reference statements file (used by the reference sections), not a text")
                 continue
             if path.is_symlink():
                 try:

@@ -127,6 +127,8 @@ def keyness_findings(keyness: pd.DataFrame, *, n: int = 3) -> list[Finding]:
     if keyness is None or keyness.empty:
         return [Finding("vocabulary", "No word is significantly over-used by any document.", "keyness.csv")]
     over = keyness[keyness["log_ratio"] > 0]
+    if "p_value" in over:
+        over = over[over["p_value"] < 0.05]
     for comparison, what in (("document_vs_rest", "the other texts"), ("speaker_vs_speaker", "the other speaker")):
         part = over[over["comparison"] == comparison]
         for target, rows in part.groupby(part["target"].astype(str), sort=True):

@@ -107,6 +107,10 @@ def run_report(
         references = Path(references).absolute()
         if not references.is_file():
             raise ReportError(f"{references}: references file not found")
+    else:
+        from .references import find_references
+
+        references = find_references(corpus_dir)
     metadata = Path(metadata).absolute() if metadata else None
 
     log.say(f"loading {corpus_dir}")
