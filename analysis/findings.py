@@ -6,8 +6,9 @@ corpus is stored here) and names the table or figure it rests on, so a reader ca
 
 Differences are stated only when they hold up: a sentiment difference between two texts is called
 "no clear difference" when the 95 % interval of the difference in their net share of positive
-sentences includes zero (a normal approximation for the difference of two multinomial shares), and
-shares that rest on fewer than :data:`MIN_SENTENCES` sentences are not compared at all.
+sentences includes zero (a normal approximation for the difference of two multinomial shares, with one
+pseudo-sentence added to each label of each group so that a handful of sentences gives a wide
+interval), and shares that rest on fewer than :data:`MIN_SENTENCES` sentences are not compared at all.
 """
 
 from __future__ import annotations
@@ -88,12 +89,13 @@ def theme_findings(
     if doc_themes is None or doc_themes.empty:
         return out
     score_cols = [c for c in doc_themes.columns if c.startswith("score_")]
+    unused: list[str] = []
     for col in score_cols:
         theme = col[len("score_") :]
         scores = doc_themes[["doc_id", col]].sort_values([col, "doc_id"], ascending=[False, True])
         top_doc, top_score = str(scores.iloc[0]["doc_id"]), float(scores.iloc[0][col])
         if top_score <= 0:
-            out.append(Finding("themes", f"No text uses the words of {_theme_label(theme)}.", "themes.csv"))
+            unused.append(_theme_label(theme))
             continue
         text = (
             f"{top_doc} leans most towards {_theme_label(theme)} ({top_score:.1f} theme words per 1,000 content words"
@@ -114,6 +116,10 @@ def theme_findings(
                     if len(row):
                         text += f". Densest passage (paragraph {para}): „{_snippet(row.iloc[0]['text'])}“"
         out.append(Finding("themes", text + ".", "themes.csv", "topics_themes"))
+    if unused:
+        out.append(
+            Finding("themes", f"No text uses the words of {_and(unused).replace(' and ', ' or ')}.", "themes.csv")
+        )
     return out
 
 
@@ -201,6 +207,15 @@ def net_share_difference(
     return diff, diff - half, diff + half
 
 
+def _adjusted(row) -> tuple[float, float, int]:
+    """Shares with one pseudo-sentence added to each of the three labels (the Agresti–Caffo idea
+    for intervals of differences of proportions): the interval of a few sentences widens instead of
+    collapsing when a share is 0 or 1."""
+    n = int(row["n_sentences"])
+    pos, neg = row["share_positive"] * n, row["share_negative"] * n
+    return (pos + 1) / (n + 3), (neg + 1) / (n + 3), n + 3
+
+
 def _pts(x: float) -> str:
     """A share difference in percentage points, without a negative zero."""
     v = round(100 * x)
@@ -227,14 +242,8 @@ def _compare(rows: pd.DataFrame, key: str, *, what: str, table: str, figure: str
     rows["net"] = rows["share_positive"] - rows["share_negative"]
     rows = rows.sort_values(["net", key], ascending=[False, True])
     hi, lo = rows.iloc[0], rows.iloc[-1]
-    diff, low, high = net_share_difference(
-        hi["share_positive"],
-        hi["share_negative"],
-        int(hi["n_sentences"]),
-        lo["share_positive"],
-        lo["share_negative"],
-        int(lo["n_sentences"]),
-    )
+    diff, low, high = net_share_difference(*_adjusted(hi), *_adjusted(lo))
+    diff = (hi["share_positive"] - hi["share_negative"]) - (lo["share_positive"] - lo["share_negative"])
     if low <= 0:
         return Finding(
             area,

@@ -882,19 +882,25 @@ def plot_profile(diversity_table: pd.DataFrame, readability_table: pd.DataFrame)
     reading ease. The tables come from :func:`diversity` and :func:`analysis.readability.readability`
     with the same grouping."""
     import matplotlib.pyplot as plt
+    from matplotlib.colors import to_rgb
 
     from .plots import PALETTE, style
 
     style()
     keys = [c for c in ("doc_id", "speaker") if c in diversity_table.columns and c in readability_table.columns]
-    merged = diversity_table.merge(readability_table, on=keys, how="outer", sort=False)
+    # a left merge keeps the given row order (each document followed by its speakers); an outer
+    # merge would sort the keys and put a document's speaker rows above it
+    merged = diversity_table.merge(readability_table, on=keys, how="left", sort=False)
     labels = _row_labels(merged)
     fig, axes = plt.subplots(1, 2, figsize=(10, 0.35 * len(labels) + 1.4), sharey=True)
-    axes[0].barh(labels, merged["mtld"].to_numpy(), color=PALETTE[0])
+    # speaker rows lighter than their document's row
+    speaker_row = np.array([lab.startswith("  ↳") for lab in labels], dtype=bool)
+    alpha = np.where(speaker_row, 0.55, 1.0)
+    axes[0].barh(labels, merged["mtld"].to_numpy(), color=[(*to_rgb(PALETTE[0]), a) for a in alpha])
     axes[0].set_title("Lexical diversity (MTLD)")
     axes[0].set_xlabel("mean length of a stretch with TTR > 0.72 (words)")
     axes[0].invert_yaxis()
-    axes[1].barh(labels, merged["flesch_amstad"].to_numpy(), color=PALETTE[1])
+    axes[1].barh(labels, merged["flesch_amstad"].to_numpy(), color=[(*to_rgb(PALETTE[1]), a) for a in alpha])
     axes[1].set_title("Reading ease (Flesch-Amstad)")
     axes[1].set_xlabel("0 very hard … 100 very easy")
     fig.tight_layout()

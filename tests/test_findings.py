@@ -41,6 +41,8 @@ def test_sentiment_says_no_clear_difference_for_few_sentences_and_names_a_clear_
     clear = sentiment_findings(_sent_docs([("a", 200, 0.6, 0.05), ("b", 200, 0.1, 0.5)]))
     assert "a is the most positive" in clear[0].text and "is clear" in clear[0].text
     assert "200 sentences" in clear[0].text
+    few = _sent_docs([("a", 6, 0.5, 0.0), ("b", 6, 0.0, 0.17)])  # 3 positive vs 1 negative sentence
+    assert sentiment_findings(few)[0].text.startswith("No clear difference")
     too_few = sentiment_findings(_sent_docs([("a", MIN_SENTENCES - 1, 1.0, 0.0), ("b", 50, 0.0, 1.0)]))
     assert too_few[0].text.startswith("Too few sentences")
 
