@@ -272,7 +272,7 @@ def _start_notebooks(dest: Path, log: _Log, params: dict):
     pool = ThreadPoolExecutor(max_workers=max(1, min(2, os.cpu_count() or 1)))
     jobs = []
     for nb_path in sorted(NOTEBOOKS.glob("[0-9]*.ipynb")):
-        log.say(f"executing notebook {nb_path.name}")
+        log.say(f"executing notebook {nb_path.name} (in the background, two at a time)")
         target = dest / nb_path.name
         jobs.append((nb_path, target, pool.submit(_execute_notebook, nb_path, target, params)))
     return pool, jobs
@@ -289,6 +289,8 @@ def _execute_notebook(nb_path: Path, target: Path, params: dict) -> tuple[str | 
             str(target),
             parameters=params,
             kernel_name="python3",
+            # the kernel listens on loopback only; its warning about unencrypted TCP is noise for the user
+            extra_arguments=["--IPKernelApp.log_level=ERROR"],
             # no cwd=: papermill would chdir the whole process, and notebooks run in two threads;
             # every path parameter is absolute, so the kernel's working directory does not matter
             progress_bar=False,
@@ -316,6 +318,7 @@ def _finish_notebooks(pool, jobs, log: _Log, links: list[tuple[str, str, str]]) 
         for nb_path, target, future in jobs:
             error, seconds = future.result()
             log.timings.append((f"notebook: {nb_path.stem}", seconds))
+            log.say(f"notebook {nb_path.stem} {'failed' if error else 'done'} ({seconds:.0f} s)")
             if error is not None:
                 failures += 1
                 log.problem("error", f"notebooks/{nb_path.name}", f"execution failed: {error}")
