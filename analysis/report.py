@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import html
 import importlib
+import inspect
 import os
 import shutil
 import sys
@@ -28,6 +29,7 @@ import pandas as pd
 
 from .annotate import annotate
 from .corpus import Corpus, load_corpus
+from .results import RESULTS_DIR, save_tables
 
 __all__ = ["MARKER", "REQUIRED_TABLES", "SECTIONS", "ReportError", "run_report"]
 
@@ -133,14 +135,14 @@ def run_report(
         tables_dir, fig_dir = work / "tables", work / "figures"
         tables_dir.mkdir()
         fig_dir.mkdir()
+        results_dir = work / RESULTS_DIR
         nb_params = {
             "corpus_dir": str(corpus_dir),
             "metadata_path": str(metadata) if metadata else None,
             "themes_path": str(themes) if themes else None,
             "references_path": str(references) if references else None,
+            "results_dir": str(results_dir),
         }
-        # notebooks run in their own kernels while this process computes the tables
-        pool, jobs = _start_notebooks(work / "notebooks", log, nb_params) if notebooks else (None, [])
         tables = _spine_tables(loaded, tokens)
         figures: dict[str, str] = {}
         from . import overview, plots
@@ -152,7 +154,16 @@ def run_report(
                 module = importlib.import_module(f"analysis.{module_name}")
                 new = log.timed(f"tables: {module_name}", lambda m=module: m.report_tables(loaded, tokens, **kwargs))
                 tables.update(new)
-                figs = log.timed(f"figures: {module_name}", lambda m=module: m.report_figures(loaded, tokens, **kwargs))
+                for name in save_tables(new, results_dir, section=module_name):
+                    log.problem(
+                        "warning", f"results/{name}", "could not be saved as Parquet; the notebook recomputes it"
+                    )
+                fig_kwargs = dict(kwargs)
+                if "tables" in inspect.signature(module.report_figures).parameters:
+                    fig_kwargs["tables"] = new  # figures drawn from the tables just computed
+                figs = log.timed(
+                    f"figures: {module_name}", lambda m=module, kw=fig_kwargs: m.report_figures(loaded, tokens, **kw)
+                )
                 for name, fig in figs.items():
                     figures[f"{module_name}_{name}"] = _save_fig(fig, fig_dir / f"{module_name}_{name}.png", plots)
             except Exception as exc:  # one failing analysis must not cost the user the rest of the report
@@ -161,8 +172,10 @@ def run_report(
         for name in REQUIRED_TABLES:
             if name not in tables:
                 log.problem("error", f"table {name}.csv", "was not produced")
+        # the notebooks run in their own kernels after the tables exist and load them (results/)
+        pool, jobs = _start_notebooks(work / "notebooks", log, nb_params) if notebooks else (None, [])
         nb_links: list[tuple[str, str, str]] = []
-        failures += _finish_notebooks(pool, jobs, log, nb_links)
+        failures += _finish_notebooks(pool, jobs, log, nb_links, params=nb_params, final_dir=out / "notebooks")
         tables["problems"] = pd.DataFrame(log.problems, columns=["file", "level", "message"])
         for name, df in sorted(tables.items()):
             _write_csv(df, tables_dir / f"{name}.csv")
@@ -304,7 +317,32 @@ def _execute_notebook(nb_path: Path, target: Path, params: dict) -> tuple[str | 
     return error, time.perf_counter() - t0
 
 
-def _finish_notebooks(pool, jobs, log: _Log, links: list[tuple[str, str, str]]) -> int:
+def _relative_parameters(node, params: dict, *, work_dir: Path, final_dir: Path) -> None:
+    """Show the parameters of an executed notebook as paths relative to its final folder
+    (``OUT/notebooks``), so the notebook embeds no absolute path of the user's and can be rerun
+    from where it lies. Paths inside the report's temporary folder become paths inside ``OUT``."""
+    lines = ["# Parameters of this run (paths relative to this notebook's folder)"]
+    for key, value in params.items():
+        if isinstance(value, str) and os.path.isabs(value):
+            path = Path(value)
+            if path == work_dir or work_dir in path.parents:
+                path = final_dir.parent / path.relative_to(work_dir)
+            value = os.path.relpath(path, final_dir)
+        lines.append(f"{key} = {value!r}")
+    for cell in node.cells:
+        if "injected-parameters" in cell.get("metadata", {}).get("tags", []):
+            cell.source = "\n".join(lines)
+
+
+def _finish_notebooks(
+    pool,
+    jobs,
+    log: _Log,
+    links: list[tuple[str, str, str]],
+    *,
+    params: dict | None = None,
+    final_dir: Path | None = None,
+) -> int:
     if pool is None:
         return 0
     import nbformat
@@ -323,7 +361,11 @@ def _finish_notebooks(pool, jobs, log: _Log, links: list[tuple[str, str, str]]) 
                 failures += 1
                 log.problem("error", f"notebooks/{nb_path.name}", f"execution failed: {error}")
             if target.is_file():
-                body, _ = exporter.from_notebook_node(nbformat.read(str(target), as_version=4))
+                node = nbformat.read(str(target), as_version=4)
+                if params is not None and final_dir is not None:
+                    _relative_parameters(node, params, work_dir=target.parent.parent, final_dir=final_dir)
+                    nbformat.write(node, str(target))
+                body, _ = exporter.from_notebook_node(node)
                 target.with_suffix(".html").write_text(body, encoding="utf-8")
                 links.append(
                     (nb_path.stem, f"notebooks/{target.with_suffix('.html').name}", "failed" if error else "ok")

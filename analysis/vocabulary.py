@@ -1044,26 +1044,29 @@ def report_figures(
     *,
     themes_path: str | os.PathLike[str] | None = None,
     references_path: str | os.PathLike[str] | None = None,
+    tables: dict[str, pd.DataFrame] | None = None,
 ) -> dict:
     """Key figures of the report: ``keyness`` (keyword bars per document), ``profile`` (MTLD and
     Flesch-Amstad per document and speaker), ``word_families`` (family heatmap). Large corpora show
     the :data:`MAX_KEYNESS_PANELS` / :data:`MAX_FIGURE_DOCUMENTS` documents with the most words
-    (noted in the corner), so that the figures stay readable."""
+    (noted in the corner), so that the figures stay readable. ``tables`` (what
+    :func:`report_tables` returned for the same tokens) saves computing them again."""
     del themes_path, references_path
+    tables = report_tables(None, tokens) if tables is None else tables
     n_docs = tokens["doc_id"].nunique()
-    shown = _largest_documents(tokens, MAX_FIGURE_DOCUMENTS)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)
-        read = per_document_and_speaker(readability, shown)
-    keyness = keyness_table(tokens)
+    shown = set(_largest_documents(tokens, MAX_FIGURE_DOCUMENTS)["doc_id"].unique())
     few = set(_largest_documents(tokens, MAX_KEYNESS_PANELS)["doc_id"].unique())
+
+    def of_shown(name: str, docs: set) -> pd.DataFrame:  # every statistic here is per document
+        table = tables[name]
+        return table[table["doc_id"].isin(docs)].reset_index(drop=True)
+
+    keyness = tables["keyness"]
     keyness = keyness[keyness["doc_id"].isna() | keyness["doc_id"].isin(few)]
-    families = per_document_and_speaker(word_families, tokens)
-    families = families[families["doc_id"].isin(set(shown["doc_id"].unique()))].reset_index(drop=True)
     figures = {
         "keyness": plot_keyness(keyness),
-        "profile": plot_profile(per_document_and_speaker(diversity, shown), read),
-        "word_families": plot_families(families),
+        "profile": plot_profile(of_shown("diversity", shown), of_shown("readability", shown)),
+        "word_families": plot_families(of_shown("word_families", shown)),
     }
     for name, limit in (
         ("keyness", MAX_KEYNESS_PANELS),
