@@ -285,7 +285,7 @@ def _start_notebooks(dest: Path, log: _Log, params: dict):
     pool = ThreadPoolExecutor(max_workers=max(1, min(2, os.cpu_count() or 1)))
     jobs = []
     for nb_path in sorted(NOTEBOOKS.glob("[0-9]*.ipynb")):
-        log.say(f"executing notebook {nb_path.name} (in the background, two at a time)")
+        log.say(f"executing notebook {nb_path.name} (two at a time)")
         target = dest / nb_path.name
         jobs.append((nb_path, target, pool.submit(_execute_notebook, nb_path, target, params)))
     return pool, jobs
@@ -303,7 +303,7 @@ def _execute_notebook(nb_path: Path, target: Path, params: dict) -> tuple[str | 
             parameters=params,
             kernel_name="python3",
             # the kernel listens on loopback only; its warning about unencrypted TCP is noise for the user
-            extra_arguments=["--IPKernelApp.log_level=ERROR"],
+            extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
             # no cwd=: papermill would chdir the whole process, and notebooks run in two threads;
             # every path parameter is absolute, so the kernel's working directory does not matter
             progress_bar=False,
@@ -317,18 +317,34 @@ def _execute_notebook(nb_path: Path, target: Path, params: dict) -> tuple[str | 
     return error, time.perf_counter() - t0
 
 
+def _drop_timings(node) -> None:
+    """Remove the run's clock times from an executed notebook (papermill's and the kernel's), so
+    two runs on the same corpus give the same files."""
+    papermill = node.metadata.get("papermill", {})
+    for key in ("start_time", "end_time", "duration", "input_path", "output_path"):
+        papermill.pop(key, None)
+    for cell in node.cells:
+        cell.metadata.pop("execution", None)
+        cell.metadata.get("papermill", {}).clear()
+        cell.metadata.pop("papermill", None)
+
+
 def _relative_parameters(node, params: dict, *, work_dir: Path, final_dir: Path) -> None:
     """Show the parameters of an executed notebook as paths relative to its final folder
     (``OUT/notebooks``), so the notebook embeds no absolute path of the user's and can be rerun
     from where it lies. Paths inside the report's temporary folder become paths inside ``OUT``."""
     lines = ["# Parameters of this run (paths relative to this notebook's folder)"]
+    relative = {}
     for key, value in params.items():
         if isinstance(value, str) and os.path.isabs(value):
             path = Path(value)
             if path == work_dir or work_dir in path.parents:
                 path = final_dir.parent / path.relative_to(work_dir)
             value = os.path.relpath(path, final_dir)
+        relative[key] = value
         lines.append(f"{key} = {value!r}")
+    if "papermill" in node.metadata:
+        node.metadata["papermill"]["parameters"] = relative
     for cell in node.cells:
         if "injected-parameters" in cell.get("metadata", {}).get("tags", []):
             cell.source = "\n".join(lines)
@@ -364,7 +380,8 @@ def _finish_notebooks(
                 node = nbformat.read(str(target), as_version=4)
                 if params is not None and final_dir is not None:
                     _relative_parameters(node, params, work_dir=target.parent.parent, final_dir=final_dir)
-                    nbformat.write(node, str(target))
+                _drop_timings(node)
+                nbformat.write(node, str(target))
                 body, _ = exporter.from_notebook_node(node)
                 target.with_suffix(".html").write_text(body, encoding="utf-8")
                 links.append(

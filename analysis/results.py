@@ -35,13 +35,15 @@ def save_tables(tables: dict[str, pd.DataFrame], folder: str | os.PathLike[str],
     notebook computes them itself)."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    saved, failed = [], []
+    saved, failed = {}, []
     for name, df in sorted(tables.items()):
         try:
             df.to_parquet(folder / f"{name}.parquet", index=False)
-            saved.append(name)
         except (ValueError, TypeError, ImportError) as exc:  # e.g. a column of mixed Python types
             failed.append(f"{name} ({exc.__class__.__name__})")
+            continue
+        # Parquet reads plain Python-object columns back as strings with NaN: remember them
+        saved[name] = sorted(str(c) for c in df.columns if df[c].dtype == object)
     manifest_path = folder / MANIFEST
     manifest = json.loads(manifest_path.read_text("utf-8")) if manifest_path.is_file() else {}
     manifest[section] = saved
@@ -56,10 +58,16 @@ def load_tables(folder: str | os.PathLike[str], *, section: str) -> dict[str, pd
     manifest_path = folder / MANIFEST
     if not manifest_path.is_file():
         return None
-    names = json.loads(manifest_path.read_text("utf-8")).get(section)
-    if names is None:
+    saved = json.loads(manifest_path.read_text("utf-8")).get(section)
+    if saved is None:
         return None
-    return {name: pd.read_parquet(folder / f"{name}.parquet") for name in names}
+    out = {}
+    for name, object_columns in saved.items():
+        df = pd.read_parquet(folder / f"{name}.parquet")
+        for col in object_columns:  # back to Python objects with None, as the section returned them
+            df[col] = df[col].astype(object).where(df[col].notna(), None)
+        out[name] = df
+    return out
 
 
 def section_tables(
