@@ -286,32 +286,21 @@ def sentiment_findings(
                     figure="sentiment_sentiment_documents",
                 )
             )
+    groups = []  # (table, column that names a group, column that splits the comparisons, words, table, figure)
     if speakers is not None and len(speakers):
         sp = speakers.assign(doc_id=speakers["doc_id"].astype(str), speaker=speakers["speaker"].astype(str))
-        for doc_id, rows in sp.groupby("doc_id", sort=True):
-            if len(rows) >= 2:
-                out.append(
-                    _compare(
-                        rows,
-                        "speaker",
-                        what=f"the speakers of {doc_id}",
-                        table="sentiment_speakers.csv",
-                        figure="",
-                    )
-                )
+        groups.append((sp, "speaker", "doc_id", "the speakers of {}", "sentiment_speakers.csv", ""))
     if themes is not None and len(themes):
-        th = themes.assign(doc_id=themes["doc_id"].astype(str))
-        for theme, rows in th.groupby("theme", sort=True):
+        th = themes.assign(
+            doc_id=themes["doc_id"].astype(str), theme=themes["theme"].map(lambda t: _theme_label(str(t)))
+        )
+        groups.append(
+            (th, "doc_id", "theme", "the texts' sentences on {}", "sentiment_themes.csv", "sentiment_sentiment_themes")
+        )
+    for table, key, split, what, table_name, figure in groups:
+        for value, rows in table.groupby(split, sort=True):
             if len(rows) >= 2:
-                out.append(
-                    _compare(
-                        rows,
-                        "doc_id",
-                        what=f"the texts' sentences on {_theme_label(str(theme))}",
-                        table="sentiment_themes.csv",
-                        figure="sentiment_sentiment_themes",
-                    )
-                )
+                out.append(_compare(rows, key, what=what.format(value), table=table_name, figure=figure))
     return out
 
 
