@@ -764,12 +764,10 @@ def collocations(
 def reference_tokens(path: str | os.PathLike[str], *, doc_id: str = "references") -> pd.DataFrame:
     """Token table of a file of reference statements (one per line, ``1.``-style numbers dropped),
     e.g. the Cluetrain theses: every line is a paragraph of one document ``doc_id``."""
-    import regex
-
     from .annotate import annotate_text
+    from .references import load_references
 
-    lines = [regex.sub(r"^\s*\d+[.)]\s*", "", line).strip() for line in Path(path).read_text("utf-8").splitlines()]
-    lines = [line for line in lines if line and not line.startswith("#")]
+    lines = load_references(path)["statement"].tolist()  # the one parser of reference files
     text = "\n\n".join(lines)
     spans, pos = [], 0
     for line in lines:
