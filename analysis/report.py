@@ -27,11 +27,11 @@ from pathlib import Path
 import pandas as pd
 
 from .annotate import annotate
-from .corpus import Corpus, load_corpus
+from .corpus import REPORT_MARKER, Corpus, load_corpus
 
 __all__ = ["MARKER", "REQUIRED_TABLES", "SECTIONS", "ReportError", "run_report"]
 
-MARKER = ".german-discourse-report"
+MARKER = REPORT_MARKER
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 DEFAULT_THEMES = Path(__file__).resolve().parent.parent / "data" / "themes.toml"
 # analysis modules that contribute tables and figures: (title, module)
