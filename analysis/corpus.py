@@ -85,6 +85,9 @@ def slugify(name: str) -> str:
     return s or "doc"
 
 
+_MAX_PRINTED = 50  # warnings printed one by one; the rest are counted
+
+
 class _Reporter:
     def __init__(self, quiet: bool) -> None:
         self.rows: list[dict[str, str]] = []
@@ -92,8 +95,13 @@ class _Reporter:
 
     def __call__(self, level: str, file: str, message: str) -> None:
         self.rows.append({"file": file, "level": level, "message": message})
-        if not self.quiet:
+        if not self.quiet and len(self.rows) <= _MAX_PRINTED:
             print(f"{level}: {file}: {message}", file=sys.stderr)
+
+    def summarise(self) -> None:
+        """One line for the warnings that were not printed (a metadata file of a million rows)."""
+        if not self.quiet and len(self.rows) > _MAX_PRINTED:
+            print(f"… and {len(self.rows) - _MAX_PRINTED:,} more (all in Corpus.problems)", file=sys.stderr)
 
     def frame(self) -> pd.DataFrame:
         return pd.DataFrame(self.rows, columns=["file", "level", "message"])
@@ -241,6 +249,7 @@ def load_corpus(
             if m.get("_escapes"):
                 continue
             report("warning", str(where), "is listed in the metadata but no such file was loaded")
+    report.summarise()
     if not rows:
         if not files:
             raise CorpusError(f"{root}: no .txt, .md or .html files found")
