@@ -73,6 +73,9 @@ def quote_table(corpus: Corpus, *, speech_only: bool = True, width: int = 70) ->
     return out.sort_values(["doc_id", "para_id"]).reset_index(drop=True)
 
 
+MAX_STRUCTURE_DOCS = 60  # documents drawn in the structure figure (the longest ones)
+
+
 def plot_structure(corpus: Corpus):
     """Stacked bars: words per paragraph kind in each document, boilerplate kinds hatched grey."""
     from . import plots
@@ -83,6 +86,11 @@ def plot_structure(corpus: Corpus):
     words = corpus.paragraphs.groupby(["doc_id", "kind"])["n_words"].sum().unstack(fill_value=0)
     kinds = [k for k in PARAGRAPH_KINDS if k in words.columns]
     words = words[kinds].sort_index()
+    n_docs = len(words)
+    if n_docs > MAX_STRUCTURE_DOCS:  # one bar per document: 5,000 documents would be a 225,000-pixel figure
+        total = words.sum(axis=1)
+        keep = total.reset_index(name="w").sort_values(["w", "doc_id"], ascending=[False, True])["doc_id"]
+        words = words.loc[sorted(keep.head(MAX_STRUCTURE_DOCS))]
     fig, ax = plt.subplots(figsize=(8, 0.45 * len(words) + 1.8))
     left = pd.Series(0.0, index=words.index)
     colours = iter(plots.PALETTE * 3)
@@ -99,7 +107,10 @@ def plot_structure(corpus: Corpus):
         )
         left += words[kind]
     ax.set_xlabel("words")
-    ax.set_title("Document structure: words per paragraph kind (boilerplate hatched)")
+    title = "Document structure: words per paragraph kind (boilerplate hatched)"
+    if n_docs > len(words):
+        title += f"\nthe {len(words)} longest documents; {n_docs - len(words):,} more in tables/documents.csv"
+    ax.set_title(title)
     ax.legend(ncol=3, fontsize=7, loc="lower right", frameon=False)
     fig.tight_layout()
     return fig

@@ -30,7 +30,15 @@ import regex
 from .annotate import annotate
 from .corpus import REPORT_MARKER, Corpus, load_corpus
 
-__all__ = ["MARKER", "REQUIRED_TABLES", "SECTIONS", "ReportError", "run_report", "spreadsheet_safe"]
+__all__ = [
+    "MARKER",
+    "REQUIRED_TABLES",
+    "SECTIONS",
+    "ReportError",
+    "run_report",
+    "self_contained_html",
+    "spreadsheet_safe",
+]
 
 MARKER = REPORT_MARKER
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
@@ -450,13 +458,32 @@ def _finish_notebooks(pool, jobs, log: _Log, links: list[tuple[str, str, str]]) 
                 log.problem("error", f"notebooks/{nb_path.name}", f"execution failed: {error}")
             if target.is_file():
                 body, _ = exporter.from_notebook_node(nbformat.read(str(target), as_version=4))
-                target.with_suffix(".html").write_text(body, encoding="utf-8")
+                target.with_suffix(".html").write_text(self_contained_html(body), encoding="utf-8")
                 links.append(
                     (nb_path.stem, f"notebooks/{target.with_suffix('.html').name}", "failed" if error else "ok")
                 )
     finally:
         pool.shutdown(wait=True)
     return failures
+
+
+CSP = "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'"  # of every page the report writes
+_SCRIPT_RE = regex.compile(r"<script\b[^>]*>.*?</script\s*>", regex.IGNORECASE | regex.DOTALL)
+_EXTERNAL_RE = regex.compile(r"<(?:link|iframe|object|embed)\b[^>]*>", regex.IGNORECASE)
+
+
+def self_contained_html(page: str) -> str:
+    """A notebook's HTML export without anything loaded from elsewhere: nbconvert's template pulls
+    require.js, MathJax and mermaid from public CDNs; every ``<script>`` (and ``<link>``, ``<iframe>``,
+    ``<object>``, ``<embed>``) is removed and the report's Content-Security-Policy added, so the
+    page works offline and runs no code. Figures are inline ``data:`` images, styles inline."""
+    page = _SCRIPT_RE.sub("", page)
+    page = _EXTERNAL_RE.sub("", page)
+    meta = f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
+    head = regex.search(r"<head\b[^>]*>", page, regex.IGNORECASE)
+    if head is None:
+        return f"<!DOCTYPE html><html><head>{meta}</head><body>{page}</body></html>"
+    return page[: head.end()] + meta + page[head.end() :]
 
 
 _CSS = """
@@ -496,7 +523,7 @@ def _index_html(
     ]
     parts = [
         "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>",
-        "<meta http-equiv='Content-Security-Policy' content=\"default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'\">",
+        f"<meta http-equiv='Content-Security-Policy' content=\"{CSP}\">",
         "<meta name='viewport' content='width=device-width, initial-scale=1'>",
         f"<title>German discourse analysis — {e(corpus_dir.name)}</title><style>{_CSS}</style></head><body>",
         "<h1>German discourse analysis report</h1>",
