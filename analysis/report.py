@@ -145,7 +145,7 @@ def run_report(
             log.problem(row.level, row.file, row.message)
         if len(loaded.problems) > _MAX_PRINTED:
             rest = len(loaded.problems) - _MAX_PRINTED
-            log.say(f"… and {rest:,} more warnings (all in tables/problems.csv)")
+            print(f"… and {rest:,} more warnings (all in tables/problems.csv)", file=sys.stderr, flush=True)
             log.problems.extend(loaded.problems.iloc[_MAX_PRINTED:].to_dict("records"))
         tokens = log.timed(
             "annotate",
