@@ -462,3 +462,32 @@ def test_references_file_above_the_limit_is_refused_quickly(tmp_path):
     with pytest.raises(ValueError, match="at most"):
         load_references(refs)
     assert time.perf_counter() - t0 < 5
+
+
+# hangs on small inputs ----------------------------------------------------------------------------
+
+
+def _seconds(fn, arg, *, limit: float | None = None) -> float:
+    """Best of three runs; stops early once a run is under ``limit`` (a slow run is retried, as
+    the machine may be busy, but a consistently slow one is reported)."""
+    best = float("inf")
+    for _ in range(3):
+        t0 = time.perf_counter()
+        fn(arg)
+        best = min(best, time.perf_counter() - t0)
+        if limit is not None and best < limit:
+            break
+    return best
+
+
+@pytest.mark.parametrize("unit", ["x.y", "a1.", "a-a.", "1.", "a\n\n"])
+def test_paragraph_segmentation_is_linear_on_pathological_text(unit):
+    """Issue 19: the contact patterns rescanned ``x.y.x.y…`` from every position (16k characters:
+    26 s) and every paragraph looked at all the paragraphs before it. 8 times the input may take
+    at most 24 times as long (linear: 8; quadratic: 64)."""
+    from analysis.structure import segment
+
+    small, large = (unit * 2000)[:2000], (unit * 16000)[:16000]
+    t_small = _seconds(segment, small)
+    t_large = _seconds(segment, large, limit=24 * t_small + 0.05)
+    assert t_large < 24 * t_small + 0.05, (t_small, t_large)
