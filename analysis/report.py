@@ -162,11 +162,14 @@ def run_report(
         }
         # notebooks run in their own kernels while this process computes the tables
         pool, jobs = _start_notebooks(work / "notebooks", log, nb_params) if notebooks else (None, [])
-        tables = _spine_tables(loaded, tokens)
+        tables = log.timed("tables: documents", lambda: _spine_tables(loaded, tokens))
         figures: dict[str, str] = {}
         from . import overview, plots
 
-        figures["structure"] = _save_fig(overview.plot_structure(loaded), fig_dir / "structure.png", plots)
+        figures["structure"] = log.timed(
+            "figures: structure",
+            lambda: _save_fig(overview.plot_structure(loaded), fig_dir / "structure.png", plots),
+        )
         kwargs = {"themes_path": themes, "references_path": references}
         for title, module_name in SECTIONS:
             try:
