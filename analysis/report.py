@@ -295,10 +295,11 @@ def _remove_leftovers(out: Path) -> None:
             continue
         path = Path(entry.path)
         try:
-            if (path / MARKER).is_file() or not any(path.iterdir()):
-                shutil.rmtree(path, ignore_errors=True)
+            ours = (path / MARKER).is_file() or (pid_text.isdigit() and not any(path.iterdir()))
         except OSError:
-            pass
+            continue
+        if ours:
+            shutil.rmtree(path, ignore_errors=True)
 
 
 def _replace(work: Path, out: Path) -> None:

@@ -76,7 +76,11 @@ def _stages(tmp: Path) -> dict[str, Callable[[str], object]]:
     def references(text: str) -> object:
         path = tmp / "references.txt"
         path.write_text(text, encoding="utf-8")
-        return find_echoes(doc_tokens, load_references(path))
+        try:
+            statements = load_references(path)
+        except ValueError:  # above the statement limit: refused, which is the bounded behaviour
+            return None
+        return find_echoes(doc_tokens, statements)
 
     def tok(text: str) -> object:
         _clear_tokenizer_cache()
