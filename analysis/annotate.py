@@ -324,6 +324,8 @@ def annotate(
     from .engine import map_documents
 
     cache_dir = None if cache is False else (default_cache_dir() if cache is True else Path(cache))
+    if cache_dir is not None:
+        _remove_stale_temporaries(str(cache_dir))
     paragraphs = corpus.paragraphs
     spans_by_doc = _spans_by_doc(paragraphs)
     docs = corpus.documents
@@ -332,7 +334,7 @@ def annotate(
     for doc_id, text in zip(docs["doc_id"], docs["text"]):
         spans = spans_by_doc.get(doc_id, [])
         path = _cache_path(cache_dir, text, spans)  # hashed once, used to read and to write
-        cached = _read_arrow_cache(path)  # Arrow tables: converted to pandas in runs, not one by one
+        cached = _read_arrow_cache(path, text_length=len(text))  # Arrow: converted to pandas in runs
         if cached is not None:
             frames[doc_id] = cached
         else:
@@ -474,16 +476,32 @@ def _cache_path(cache_dir: Path | None, text: str, spans: list[tuple[int, int]])
     return None if cache_dir is None else cache_dir / f"{_cache_key(text, spans)}.parquet"
 
 
-def _read_arrow_cache(path: Path | None) -> pa.Table | None:
+_KEY_FIELD = b"analysis_cache_key"  # Parquet schema metadata of every annotation cache entry
+
+
+def _read_arrow_cache(path: Path | None, *, text_length: int | None = None) -> pa.Table | None:
     """A cached annotation as an Arrow table (a third of the cost of ``pd.read_parquet`` per file),
-    or ``None`` when there is none or it cannot be read (recompute then)."""
+    or ``None`` when there is none, it cannot be read, or it is not the entry it claims to be
+    (recompute then): the key stored inside the entry must equal its file name, and every token
+    offset must fit a text of ``text_length`` characters. A well-formed entry of another document
+    copied under this name is thus never used."""
     if path is None or not path.is_file():
         return None
     try:
         table = pq.ParquetFile(path).read()
     except Exception:  # a truncated or foreign file: recompute and overwrite
         return None
-    return table if table.column_names == list(TOKEN_COLUMNS[1:]) else None
+    if table.column_names != list(TOKEN_COLUMNS[1:]):
+        return None
+    if (table.schema.metadata or {}).get(_KEY_FIELD) != path.stem.encode():
+        return None
+    if text_length is not None and table.num_rows:
+        import pyarrow.compute as pc
+
+        lo, hi = pc.min(table["start"]).as_py(), pc.max(table["end"]).as_py()
+        if lo < 0 or hi > text_length:
+            return None
+    return table
 
 
 def _as_frames(group: list[pd.DataFrame | pa.Table]) -> list[pd.DataFrame]:
@@ -522,11 +540,56 @@ def write_parquet_atomic(df: pd.DataFrame, path: Path, *, index: bool = False) -
 
 
 def _write_cache(path: Path | None, df: pd.DataFrame) -> None:
+    """Write one annotation cache entry atomically, with its key (the file name) stored inside it."""
     if path is None:
         return
     try:
-        write_parquet_atomic(df, path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        table = pa.Table.from_pandas(df, preserve_index=False)
+        table = table.replace_schema_metadata({**(table.schema.metadata or {}), _KEY_FIELD: path.stem.encode()})
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        try:
+            pq.write_table(table, tmp)
+            os.replace(tmp, path)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
     except OSError as exc:
         warnings.warn(
             f"annotation cache {path.parent} is not writable ({exc.strerror}); continuing without it", stacklevel=3
         )
+
+
+@lru_cache(maxsize=16)
+def _remove_stale_temporaries(cache_dir: str) -> int:
+    """Delete ``*.PID.tmp`` files that a killed run (SIGKILL, full disk) left in the cache folder,
+    once per folder and process; files of a process that is still running are left alone.
+    Returns how many were removed."""
+    removed = 0
+    try:
+        entries = list(os.scandir(cache_dir))
+    except OSError:
+        return 0
+    for entry in entries:
+        if not entry.name.endswith(".tmp"):
+            continue
+        parts = entry.name.split(".")
+        pid = int(parts[-2]) if len(parts) >= 3 and parts[-2].isdigit() else None
+        if pid is not None and (pid == os.getpid() or _process_alive(pid)):
+            continue
+        try:
+            os.unlink(entry.path)
+            removed += 1
+        except OSError:
+            pass
+    return removed
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # exists, owned by someone else
+        return True
+    return True

@@ -73,6 +73,9 @@ def quote_table(corpus: Corpus, *, speech_only: bool = True, width: int = 70) ->
     return out.sort_values(["doc_id", "para_id"]).reset_index(drop=True)
 
 
+MAX_STRUCTURE_DOCS = 60  # documents drawn in the structure figure (the longest ones)
+
+
 def plot_structure(corpus: Corpus):
     """Stacked bars: words per paragraph kind in each document; boilerplate kinds hatched in pale
     colours. The legend, beside the bars, lists every kind (present or not) so figures of different
@@ -86,6 +89,11 @@ def plot_structure(corpus: Corpus):
     words = corpus.paragraphs.groupby(["doc_id", "kind"], observed=True)["n_words"].sum().unstack(fill_value=0)
     kinds = list(PARAGRAPH_KINDS) + sorted(k for k in words.columns if k not in PARAGRAPH_KINDS)
     words = words.reindex(columns=kinds, fill_value=0).sort_index()
+    n_docs = len(words)
+    if n_docs > MAX_STRUCTURE_DOCS:  # one bar per document: 5,000 documents would be a 225,000-pixel figure
+        total = words.sum(axis=1)
+        keep = total.reset_index(name="w").sort_values(["w", "doc_id"], ascending=[False, True])["doc_id"]
+        words = words.loc[sorted(keep.head(MAX_STRUCTURE_DOCS))]
     content = [k for k in kinds if k not in BOILERPLATE_KINDS]
     boiler = [k for k in kinds if k in BOILERPLATE_KINDS]
     pale = plt.get_cmap("Pastel2").colors + plt.get_cmap("Pastel1").colors
@@ -108,7 +116,10 @@ def plot_structure(corpus: Corpus):
             left += words[kind]
     ax.invert_yaxis()
     ax.set_xlabel("words")
-    ax.set_title("Document structure: words per paragraph kind")
+    title = "Document structure: words per paragraph kind"
+    if n_docs > len(words):
+        title += f"\nthe {len(words)} longest documents; {n_docs - len(words):,} more in tables/documents.csv"
+    ax.set_title(title)
     handles = [Patch(facecolor=colour[k], label=k) for k in content]
     handles += [Patch(facecolor=colour[k], hatch="//", edgecolor="#777777", label=f"{k} (boilerplate)") for k in boiler]
     ax.legend(handles=handles, fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, ncol=1)

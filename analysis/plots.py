@@ -30,6 +30,9 @@ _STYLE = {
     "axes.spines.right": False,
     "axes.prop_cycle": matplotlib.cycler(color=PALETTE),
     "svg.hashsalt": "german-discourse",
+    # labels come from user data (speaker and theme names, file names): "$…$" in them is text,
+    # never matplotlib mathtext, which would fail the figure on a malformed formula
+    "text.parse_math": False,
 }
 
 

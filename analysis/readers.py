@@ -60,7 +60,13 @@ def read_text_file(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> TextFil
         raise ReadError(f"cannot be read ({exc.strerror or exc})") from None
     text, encoding = decode_bytes(raw)
     if path.suffix.lower() in (".html", ".htm"):
-        text = extract_html(text)
+        try:
+            text = extract_html(text)
+        except ImportError as exc:  # trafilatura or lxml_html_clean missing: one clear line, not a traceback
+            raise ReadError(
+                f"is HTML, but the HTML reader cannot be loaded ({exc}); install the project's "
+                "dependencies (pip install -e .)"
+            ) from None
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
     text = text.replace("\u2028", "\n").replace("\u2029", "\n\n")
     if not text.strip():

@@ -26,14 +26,23 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
+import regex
 
 from .annotate import annotate
-from .corpus import Corpus, load_corpus
+from .corpus import REPORT_MARKER, Corpus, load_corpus
 from .results import RESULTS_DIR, save_tables
 
-__all__ = ["MARKER", "REQUIRED_TABLES", "SECTIONS", "ReportError", "run_report"]
+__all__ = [
+    "MARKER",
+    "REQUIRED_TABLES",
+    "SECTIONS",
+    "ReportError",
+    "run_report",
+    "self_contained_html",
+    "spreadsheet_safe",
+]
 
-MARKER = ".german-discourse-report"
+MARKER = REPORT_MARKER
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 DEFAULT_THEMES = Path(__file__).resolve().parent.parent / "data" / "themes.toml"
 # analysis modules that contribute tables and figures: (title, module)
@@ -95,6 +104,8 @@ def run_report(
     """
     log = _Log(quiet=quiet)
     out = Path(out).absolute()
+    if out.is_symlink():  # write where the link points, so the link keeps working (not replaced by a folder)
+        out = out.resolve()
     corpus_dir = Path(corpus).absolute()
     _check_out(out, corpus_dir)
     themes = Path(themes).absolute() if themes else (DEFAULT_THEMES if DEFAULT_THEMES.is_file() else None)
@@ -113,25 +124,40 @@ def run_report(
         from .references import find_references
 
         references = find_references(corpus_dir)
+    if references is not None:
+        from .references import load_references
+
+        try:  # too large, binary or undecodable: one line before any work is done
+            load_references(references)
+        except ValueError as exc:
+            raise ReportError(str(exc).splitlines()[0]) from None
     metadata = Path(metadata).absolute() if metadata else None
 
-    log.say(f"loading {corpus_dir}")
-    loaded: Corpus = log.timed(
-        "load", lambda: load_corpus(corpus_dir, metadata=metadata, max_bytes=max_bytes, quiet=True)
-    )
-    for row in loaded.problems.itertuples(index=False):
-        log.problem(row.level, row.file, row.message)
-    tokens = log.timed(
-        "annotate",
-        lambda: annotate(loaded, progress=not quiet, engine=engine, workers=workers, scheduler=scheduler),
-    )
-
-    out.parent.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    # the folder is created (and writability checked) before the slow work starts
+    _remove_leftovers(out)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        work = Path(tempfile.mkdtemp(prefix=f".{out.name}.{os.getpid()}.", dir=out.parent))
+    except OSError as exc:
+        raise ReportError(f"{out.parent}: cannot write the report there ({exc.strerror or exc})") from None
     failures = 0
     pool = None
     try:
-        (work / MARKER).write_text("German discourse analysis report folder; safe to replace with a new report.\n")
+        (work / MARKER).write_text(_MARKER_HEADER)
+        log.say(f"loading {corpus_dir}")
+        loaded: Corpus = log.timed(
+            "load", lambda: load_corpus(corpus_dir, metadata=metadata, max_bytes=max_bytes, quiet=True)
+        )
+        for row in loaded.problems.head(_MAX_PRINTED).itertuples(index=False):
+            log.problem(row.level, row.file, row.message)
+        if len(loaded.problems) > _MAX_PRINTED:
+            rest = len(loaded.problems) - _MAX_PRINTED
+            print(f"… and {rest:,} more warnings (all in tables/problems.csv)", file=sys.stderr, flush=True)
+            log.problems.extend(loaded.problems.iloc[_MAX_PRINTED:].to_dict("records"))
+        tokens = log.timed(
+            "annotate",
+            lambda: annotate(loaded, progress=not quiet, engine=engine, workers=workers, scheduler=scheduler),
+        )
         tables_dir, fig_dir = work / "tables", work / "figures"
         tables_dir.mkdir()
         fig_dir.mkdir()
@@ -143,11 +169,14 @@ def run_report(
             "references_path": str(references) if references else None,
             "results_dir": str(results_dir),
         }
-        tables = _spine_tables(loaded, tokens)
+        tables = log.timed("tables: documents", lambda: _spine_tables(loaded, tokens))
         figures: dict[str, str] = {}
         from . import overview, plots
 
-        figures["structure"] = _save_fig(overview.plot_structure(loaded), fig_dir / "structure.png", plots)
+        figures["structure"] = log.timed(
+            "figures: structure",
+            lambda: _save_fig(overview.plot_structure(loaded), fig_dir / "structure.png", plots),
+        )
         kwargs = {"themes_path": themes, "references_path": references}
         for title, module_name in SECTIONS:
             try:
@@ -177,13 +206,15 @@ def run_report(
         nb_links: list[tuple[str, str, str]] = []
         failures += _finish_notebooks(pool, jobs, log, nb_links, params=nb_params, final_dir=out / "notebooks")
         tables["problems"] = pd.DataFrame(log.problems, columns=["file", "level", "message"])
+        t0 = time.perf_counter()
         for name, df in sorted(tables.items()):
             _write_csv(df, tables_dir / f"{name}.csv")
-
         found = _findings(loaded, tokens, tables, themes, log)
         (work / "index.html").write_text(
             _index_html(loaded, tables, figures, nb_links, log, corpus_dir, found, work), encoding="utf-8"
         )
+        log.timings.append(("write", time.perf_counter() - t0))
+        _write_manifest(work)
         _replace(work, out)
     except BaseException:
         if notebooks and pool is not None:
@@ -198,19 +229,117 @@ def run_report(
 # ---------------------------------------------------------------------------------------------
 
 
+_MARKER_HEADER = "German discourse analysis report folder; safe to replace with a new report.\n"
+_MAX_PRINTED = 50  # warnings printed and listed in index.html; all of them are in tables/problems.csv
+# what a report writes, for reports from before the marker listed its files
+_LEGACY_ENTRIES = {
+    "index.html": None,
+    MARKER: None,
+    "tables": ".csv",
+    "figures": ".png",
+    "notebooks": (".ipynb", ".html"),
+}
+
+
 def _check_out(out: Path, corpus_dir: Path) -> None:
     if out.exists() and not out.is_dir():
         raise ReportError(f"{out}: exists and is not a folder")
-    if out.is_dir() and any(out.iterdir()) and not (out / MARKER).is_file():
-        raise ReportError(f"{out}: folder is not empty and holds no previous report; choose an empty or new folder")
-    if out == corpus_dir or corpus_dir in out.parents or out in corpus_dir.parents:
+    if out.is_dir() and any(out.iterdir()):
+        if not (out / MARKER).is_file():
+            raise ReportError(f"{out}: folder is not empty and holds no previous report; choose an empty or new folder")
+        foreign = _foreign_entries(out)
+        if foreign:
+            raise ReportError(f"{out}: {_describe_foreign(foreign)}; move them out or choose another folder")
+    # resolved paths: C/../C, symlinks and bind-style aliases of the corpus are caught too
+    real_out, real_corpus = out.resolve(), corpus_dir.resolve()
+    if real_out == real_corpus or real_corpus in real_out.parents or real_out in real_corpus.parents:
         raise ReportError(f"{out}: the output folder must not contain or be inside the corpus folder")
 
 
+def _describe_foreign(foreign: list[str]) -> str:
+    shown = ", ".join(foreign[:5]) + (f" and {len(foreign) - 5:,} more" if len(foreign) > 5 else "")
+    return f"holds {len(foreign):,} file(s) or folder(s) the report did not write ({shown})"
+
+
+def _foreign_entries(out: Path) -> list[str]:
+    """Paths inside a previous report folder that the report did not write (sorted)."""
+    try:
+        lines = (out / MARKER).read_text("utf-8", errors="replace").splitlines()
+    except OSError:
+        lines = []
+    listed = {line for line in lines[1:] if line.strip()}
+    foreign: list[str] = []
+    for dirpath, dirnames, filenames in os.walk(out, followlinks=False):
+        base = Path(dirpath).relative_to(out)
+        for name in sorted(dirnames) + sorted(filenames):
+            rel = (base / name).as_posix()
+            if listed:
+                ok = rel in listed
+            else:  # an older report: its marker lists nothing, so accept what a report writes
+                top, _, rest = rel.partition("/")
+                kind = _LEGACY_ENTRIES.get(top, False)
+                ok = kind is not False and (not rest or (kind is not None and "/" not in rest and rest.endswith(kind)))
+            if not ok:
+                foreign.append(rel)
+        dirnames[:] = [
+            d
+            for d in dirnames
+            if (base / d).as_posix() in listed or (not listed and not base.parts and d in _LEGACY_ENTRIES)
+        ]
+    return sorted(foreign)
+
+
+def _write_manifest(work: Path) -> None:
+    """List every path the report wrote in its marker, so the next run replaces only those."""
+    entries = []
+    for dirpath, dirnames, filenames in os.walk(work):
+        base = Path(dirpath).relative_to(work)
+        entries.extend((base / name).as_posix() for name in dirnames + filenames)
+    (work / MARKER).write_text(_MARKER_HEADER + "".join(f"{e}\n" for e in sorted(entries)), encoding="utf-8")
+
+
+def _remove_leftovers(out: Path) -> None:
+    """Remove the hidden work folders (``.OUT.PID.*``) of runs that were killed (SIGKILL, full disk):
+    only folders of processes no longer running, and only when they are empty or hold a report marker."""
+    from .annotate import _process_alive
+
+    prefix = f".{out.name}."
+    try:
+        entries = [e for e in os.scandir(out.parent) if e.name.startswith(prefix) and e.is_dir(follow_symlinks=False)]
+    except OSError:
+        return
+    for entry in entries:
+        pid_text = entry.name[len(prefix) :].split(".", 1)[0]
+        if pid_text.isdigit() and (int(pid_text) == os.getpid() or _process_alive(int(pid_text))):
+            continue
+        path = Path(entry.path)
+        try:
+            ours = (path / MARKER).is_file() or (pid_text.isdigit() and not any(path.iterdir()))
+        except OSError:
+            continue
+        if ours:
+            shutil.rmtree(path, ignore_errors=True)
+
+
 def _replace(work: Path, out: Path) -> None:
+    # check again right before replacing: OUT may have been created or filled while the run went on
+    if out.exists() or out.is_symlink():
+        problem = None
+        if not out.is_dir():
+            problem = "is no longer a folder"
+        elif any(out.iterdir()):
+            if not (out / MARKER).is_file():
+                problem = "was filled by something else during the run"
+            else:
+                foreign = _foreign_entries(out)
+                problem = _describe_foreign(foreign) if foreign else None
+        if problem is not None:
+            kept = out.with_name(f"{out.name}.new-report-{time.strftime('%Y%m%d-%H%M%S')}")
+            work.rename(kept)
+            raise ReportError(f"{out}: {problem}; nothing was replaced, the new report is in {kept}")
     old = None
     if out.exists():
-        old = out.with_name(f".{out.name}.old")
+        old = out.with_name(f".{out.name}.{os.getpid()}.old")
         shutil.rmtree(old, ignore_errors=True)
         out.rename(old)
     work.rename(out)
@@ -260,7 +389,38 @@ def _findings(corpus: Corpus, tokens: pd.DataFrame, tables: dict[str, pd.DataFra
 
 
 def _write_csv(df: pd.DataFrame, path: Path) -> None:
-    df.to_csv(path, index=False, lineterminator="\n", float_format="%.6g")
+    spreadsheet_safe(df).to_csv(path, index=False, lineterminator="\n", float_format="%.6g")
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = regex.compile(r"[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][+-]?\d+)?%?")
+
+
+def spreadsheet_safe(df: pd.DataFrame) -> pd.DataFrame:
+    """``df`` with every text cell that a spreadsheet would run as a formula defused (OWASP "CSV
+    injection"): a cell beginning with ``=``, ``+``, ``-``, ``@``, tab or carriage return gets a
+    leading ``'``. Numeric columns and text cells that are plain numbers (``-3``, ``+4,5``) are
+    left alone. The raw text stays in the Python API (``annotate``, ``load_corpus``, ``report_tables``)."""
+    out = None
+    for col in df.columns:
+        series = df[col]
+        if isinstance(series.dtype, pd.CategoricalDtype):
+            series = series.astype(object)
+        elif not (series.dtype == object or pd.api.types.is_string_dtype(series.dtype)):
+            continue
+        text = series.where(series.map(lambda v: isinstance(v, str)), None)
+        risky = text.str.startswith(_FORMULA_START, na=False)
+        if not risky.any():
+            continue
+        risky &= ~text.str.fullmatch(_PLAIN_NUMBER.pattern, na=False)
+        if not risky.any():
+            continue
+        if out is None:
+            out = df.copy()
+        fixed = series.astype(object).copy()
+        fixed[risky] = "'" + text[risky]
+        out[col] = fixed
+    return df if out is None else out
 
 
 def _save_fig(fig, path: Path, plots) -> str:
@@ -383,13 +543,32 @@ def _finish_notebooks(
                 _drop_timings(node)
                 nbformat.write(node, str(target))
                 body, _ = exporter.from_notebook_node(node)
-                target.with_suffix(".html").write_text(body, encoding="utf-8")
+                target.with_suffix(".html").write_text(self_contained_html(body), encoding="utf-8")
                 links.append(
                     (nb_path.stem, f"notebooks/{target.with_suffix('.html').name}", "failed" if error else "ok")
                 )
     finally:
         pool.shutdown(wait=True)
     return failures
+
+
+CSP = "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'"  # of every page the report writes
+_SCRIPT_RE = regex.compile(r"<script\b[^>]*>.*?</script\s*>", regex.IGNORECASE | regex.DOTALL)
+_EXTERNAL_RE = regex.compile(r"<(?:link|iframe|object|embed)\b[^>]*>", regex.IGNORECASE)
+
+
+def self_contained_html(page: str) -> str:
+    """A notebook's HTML export without anything loaded from elsewhere: nbconvert's template pulls
+    require.js, MathJax and mermaid from public CDNs; every ``<script>`` (and ``<link>``, ``<iframe>``,
+    ``<object>``, ``<embed>``) is removed and the report's Content-Security-Policy added, so the
+    page works offline and runs no code. Figures are inline ``data:`` images, styles inline."""
+    page = _SCRIPT_RE.sub("", page)
+    page = _EXTERNAL_RE.sub("", page)
+    meta = f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
+    head = regex.search(r"<head\b[^>]*>", page, regex.IGNORECASE)
+    if head is None:
+        return f"<!DOCTYPE html><html><head>{meta}</head><body>{page}</body></html>"
+    return page[: head.end()] + meta + page[head.end() :]
 
 
 _CSS = """
@@ -447,7 +626,7 @@ def _index_html(
     ]
     parts = [
         "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>",
-        "<meta http-equiv='Content-Security-Policy' content=\"default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'\">",
+        f"<meta http-equiv='Content-Security-Policy' content=\"{CSP}\">",
         "<meta name='viewport' content='width=device-width, initial-scale=1'>",
         f"<title>German discourse analysis — {e(corpus_dir.name)}</title><style>{_CSS}</style></head><body>",
         "<h1>German discourse analysis report</h1>",
@@ -473,9 +652,14 @@ def _index_html(
     parts.append("<h2>Warnings and problems</h2>")
     if log.problems:
         parts.append("<ul>")
-        for p in log.problems:
+        for p in log.problems[:_MAX_PRINTED]:
             parts.append(f"<li class='{e(p['level'])}'><b>{e(p['level'])}</b>: {e(p['file'])}: {e(p['message'])}</li>")
         parts.append("</ul>")
+        if len(log.problems) > _MAX_PRINTED:
+            parts.append(
+                f"<p class='muted'>… and {len(log.problems) - _MAX_PRINTED:,} more: see "
+                "<a href='tables/problems.csv'>problems.csv</a></p>"
+            )
     else:
         parts.append("<p>None: every file was read and every section ran.</p>")
     parts.append("<h2>Notebooks</h2>")

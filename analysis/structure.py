@@ -216,8 +216,12 @@ _BIO_MARKER_RE = regex.compile(
     r"|About the author)",
     regex.IGNORECASE,
 )
-_URL_RE = regex.compile(r"https?://\S+|www\.\S+|\b[\w\-]+(?:\.[\w\-]+)*\.(?:de|com|org|net|at|ch|eu|info|io)\b(?!\w)")
-_EMAIL_RE = regex.compile(r"[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+")
+_URL_RE = regex.compile(
+    r"https?://\S+|www\.\S+|\b[\w\-]{1,63}(?:\.[\w\-]{1,63}){0,16}\.(?:de|com|org|net|at|ch|eu|info|io)\b(?!\w)"
+)
+# repetitions bounded (local part <= 64, labels <= 63, <= 16 labels: RFC 5321/1035) so that a long
+# whitespace-free run ("x.y.x.y…") is not rescanned from every position (issue 19)
+_EMAIL_RE = regex.compile(r"[\w.+\-]{1,64}@[\w\-]{1,63}(?:\.[\w\-]{1,63}){1,16}")
 _PHONE_RE = regex.compile(r"(?:Tel\.?|Telefon|Fon|Fax|Mobil)\s*:?\s*\+?[\d\s/()\-]{6,}")
 _CONTACT_CUE_RE = regex.compile(
     r"\b(?:Kontakt|kontaktieren|Schreiben Sie mir|Schreib mir|schreiben Sie uns|melden Sie sich"
@@ -405,9 +409,9 @@ def _content_kind(doc: _Doc, i: int, t: str, nw: int) -> str:
         return "list_item"
     if _WHOLE_QUOTE_RE.match(t) and not _QUOTE_RE.sub("", t).strip(" .,!?…"):
         return "quote"
-    first_content = all(q.kind in BOILERPLATE_KINDS for q in doc.paragraphs[:i])
     last = t[-1:]
-    if first_content and nw <= 20 and last not in ".!?,;" and i < 3:
+    # i < 3 first: the all() over the paragraphs before would make a file of many paragraphs quadratic
+    if i < 3 and nw <= 20 and last not in ".!?,;" and all(q.kind in BOILERPLATE_KINDS for q in doc.paragraphs[:i]):
         return "title"
     if nw <= 12 and last not in ".!?,;…" and not _URL_RE.search(t):
         return "heading"

@@ -91,7 +91,10 @@ def test_existing_report_is_replaced_not_mixed(tmp_path):
     corpus = second_corpus(tmp_path / "texts")
     out = tmp_path / "out"
     assert run("--corpus", str(corpus), "--out", str(out), "--no-notebooks") == 0
+    # a table an older version of the report wrote (listed in the marker) is not mixed into the new one
     (out / "tables" / "stale.csv").write_text("old")
+    with (out / MARKER).open("a") as marker:
+        marker.write("tables/stale.csv\n")
     assert run("--corpus", str(corpus), "--out", str(out), "--no-notebooks") == 0
     assert not (out / "tables" / "stale.csv").exists() and (out / MARKER).is_file()
 
