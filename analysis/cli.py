@@ -51,7 +51,11 @@ def _parser() -> argparse.ArgumentParser:
         "--metadata", type=Path, help="metadata CSV (default: CORPUS/metadata.csv or CORPUS/../metadata.csv)"
     )
     run.add_argument("--themes", type=Path, help="theme lexicon TOML (default: data/themes.toml)")
-    run.add_argument("--references", type=Path, help="reference statements, one per line (e.g. Cluetrain theses)")
+    run.add_argument(
+        "--references",
+        type=Path,
+        help="reference statements, one per line, e.g. the Cluetrain theses (default: CORPUS/references.txt if present)",
+    )
     run.add_argument("--max-mb", type=float, default=20.0, help="refuse files larger than this many MB (default 20)")
     run.add_argument("--no-notebooks", action="store_true", help="write the tables only, do not execute notebooks")
     run.add_argument("--quiet", action="store_true", help="no progress output (warnings are still printed)")

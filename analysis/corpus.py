@@ -22,6 +22,7 @@ import regex
 
 from .language import detect_language
 from .readers import DEFAULT_MAX_BYTES, TEXT_SUFFIXES, ReadError, read_text_file
+from .references import REFERENCES_FILE
 from .structure import BOILERPLATE_KINDS, segment
 
 __all__ = ["Corpus", "CorpusError", "load_corpus", "METADATA_COLUMNS", "slugify"]
@@ -300,15 +301,24 @@ def _year(value: str, rel: str, report: _Reporter) -> int | None:
     return None
 
 
+_MD_HEADING = regex.compile(r"^\s{0,3}#{1,6}\s+(.*?)(?:\s+#+)?\s*$")
+
+
+def _plain_title(line: str) -> str:
+    """A title line without Markdown heading marks (``# Titel #`` → ``Titel``); a hashtag stays."""
+    m = _MD_HEADING.match(line)
+    return m.group(1).strip() if m else line.strip()
+
+
 def _infer_title(paras: list, text: str) -> str:
     for p in paras:
         if p.kind == "title":
-            return p.text.strip()
+            return _plain_title(p.text.strip().split("\n", 1)[0]) if p.text.lstrip().startswith("#") else p.text.strip()
     for p in paras:
         if not p.kind.startswith(("byline", "view", "photo")):
-            first = p.text.strip().split("\n", 1)[0]
+            first = _plain_title(p.text.strip().split("\n", 1)[0])
             return first if len(first) <= 100 else first[:97].rsplit(" ", 1)[0] + " …"
-    return text.strip().split("\n", 1)[0][:100]
+    return _plain_title(text.strip().split("\n", 1)[0])[:100]
 
 
 def _text_files(root: Path, root_real: Path, report: _Reporter) -> list[Path]:
@@ -326,6 +336,9 @@ def _text_files(root: Path, root_real: Path, report: _Reporter) -> list[Path]:
             path = Path(dirpath) / name
             rel = _display_name(path.relative_to(root).as_posix())
             if path.suffix.lower() not in TEXT_SUFFIXES:
+                continue
+            if rel == REFERENCES_FILE:
+                report("info", rel, "is the reference statements file (used by the reference sections), not a text")
                 continue
             if path.is_symlink():
                 try:

@@ -29,11 +29,15 @@ __all__ = [
     "ECHO_COLUMNS",
     "MAX_REFERENCE_BYTES",
     "MAX_STATEMENTS",
+    "REFERENCES_FILE",
     "find_echoes",
+    "find_references",
     "load_references",
     "passages",
     "statement_lemmas",
 ]
+
+REFERENCES_FILE = "references.txt"  # picked up from the corpus folder; not read as a text of the corpus
 
 ECHO_COLUMNS = (
     "doc_id",
@@ -64,6 +68,19 @@ def _information(lemma: str) -> float:
     import wordfreq
 
     return max(1.0, 8.0 - wordfreq.zipf_frequency(lemma, "de"))
+
+
+def find_references(
+    corpus_dir: str | os.PathLike[str] | None, given: str | os.PathLike[str] | None = None
+) -> Path | None:
+    """The reference statements to use: ``given`` when set, else ``corpus_dir/references.txt`` if it
+    exists, else None (the reference sections are then skipped with a message)."""
+    if given:
+        return Path(given)
+    if corpus_dir is None:
+        return None
+    candidate = Path(corpus_dir) / REFERENCES_FILE
+    return candidate if candidate.is_file() else None
 
 
 def load_references(path: str | os.PathLike[str]) -> pd.DataFrame:

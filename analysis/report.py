@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import html
 import importlib
+import inspect
 import os
 import shutil
 import sys
@@ -29,6 +30,7 @@ import regex
 
 from .annotate import annotate
 from .corpus import REPORT_MARKER, Corpus, load_corpus
+from .results import RESULTS_DIR, save_tables
 
 __all__ = [
     "MARKER",
@@ -118,6 +120,11 @@ def run_report(
         references = Path(references).absolute()
         if not references.is_file():
             raise ReportError(f"{references}: references file not found")
+    else:
+        from .references import find_references
+
+        references = find_references(corpus_dir)
+    if references is not None:
         from .references import load_references
 
         try:  # too large, binary or undecodable: one line before any work is done
@@ -154,14 +161,14 @@ def run_report(
         tables_dir, fig_dir = work / "tables", work / "figures"
         tables_dir.mkdir()
         fig_dir.mkdir()
+        results_dir = work / RESULTS_DIR
         nb_params = {
             "corpus_dir": str(corpus_dir),
             "metadata_path": str(metadata) if metadata else None,
             "themes_path": str(themes) if themes else None,
             "references_path": str(references) if references else None,
+            "results_dir": str(results_dir),
         }
-        # notebooks run in their own kernels while this process computes the tables
-        pool, jobs = _start_notebooks(work / "notebooks", log, nb_params) if notebooks else (None, [])
         tables = log.timed("tables: documents", lambda: _spine_tables(loaded, tokens))
         figures: dict[str, str] = {}
         from . import overview, plots
@@ -176,7 +183,16 @@ def run_report(
                 module = importlib.import_module(f"analysis.{module_name}")
                 new = log.timed(f"tables: {module_name}", lambda m=module: m.report_tables(loaded, tokens, **kwargs))
                 tables.update(new)
-                figs = log.timed(f"figures: {module_name}", lambda m=module: m.report_figures(loaded, tokens, **kwargs))
+                for name in save_tables(new, results_dir, section=module_name):
+                    log.problem(
+                        "warning", f"results/{name}", "could not be saved as Parquet; the notebook recomputes it"
+                    )
+                fig_kwargs = dict(kwargs)
+                if "tables" in inspect.signature(module.report_figures).parameters:
+                    fig_kwargs["tables"] = new  # figures drawn from the tables just computed
+                figs = log.timed(
+                    f"figures: {module_name}", lambda m=module, kw=fig_kwargs: m.report_figures(loaded, tokens, **kw)
+                )
                 for name, fig in figs.items():
                     figures[f"{module_name}_{name}"] = _save_fig(fig, fig_dir / f"{module_name}_{name}.png", plots)
             except Exception as exc:  # one failing analysis must not cost the user the rest of the report
@@ -185,14 +201,18 @@ def run_report(
         for name in REQUIRED_TABLES:
             if name not in tables:
                 log.problem("error", f"table {name}.csv", "was not produced")
+        # the notebooks run in their own kernels after the tables exist and load them (results/)
+        pool, jobs = _start_notebooks(work / "notebooks", log, nb_params) if notebooks else (None, [])
         nb_links: list[tuple[str, str, str]] = []
-        failures += _finish_notebooks(pool, jobs, log, nb_links)
+        failures += _finish_notebooks(pool, jobs, log, nb_links, params=nb_params, final_dir=out / "notebooks")
         tables["problems"] = pd.DataFrame(log.problems, columns=["file", "level", "message"])
         t0 = time.perf_counter()
         for name, df in sorted(tables.items()):
             _write_csv(df, tables_dir / f"{name}.csv")
+
+        found = _findings(loaded, tokens, tables, themes, log)
         (work / "index.html").write_text(
-            _index_html(loaded, tables, figures, nb_links, log, corpus_dir), encoding="utf-8"
+            _index_html(loaded, tables, figures, nb_links, log, corpus_dir, found, work), encoding="utf-8"
         )
         log.timings.append(("write", time.perf_counter() - t0))
         _write_manifest(work)
@@ -219,6 +239,7 @@ _LEGACY_ENTRIES = {
     "tables": ".csv",
     "figures": ".png",
     "notebooks": (".ipynb", ".html"),
+    "results": (".parquet", ".json"),
 }
 
 
@@ -356,6 +377,19 @@ def _spine_tables(corpus: Corpus, tokens: pd.DataFrame) -> dict[str, pd.DataFram
     }
 
 
+def _findings(corpus: Corpus, tokens: pd.DataFrame, tables: dict[str, pd.DataFrame], themes: Path | None, log: _Log):
+    """The findings of :mod:`analysis.findings` for this corpus (an empty list if they fail)."""
+    from .findings import findings
+    from .themes import load_themes, match_themes
+
+    try:
+        matches = match_themes(tokens, load_themes(themes)) if "themes" in tables else None
+        return findings(tables, matches=matches, paragraphs=corpus.paragraphs)
+    except Exception as exc:  # the findings summarise; the tables and figures stand without them
+        log.problem("error", "section Findings", f"failed: {exc.__class__.__name__}: {exc}")
+        return []
+
+
 def _write_csv(df: pd.DataFrame, path: Path) -> None:
     spreadsheet_safe(df).to_csv(path, index=False, lineterminator="\n", float_format="%.6g")
 
@@ -413,7 +447,7 @@ def _start_notebooks(dest: Path, log: _Log, params: dict):
     pool = ThreadPoolExecutor(max_workers=max(1, min(2, os.cpu_count() or 1)))
     jobs = []
     for nb_path in sorted(NOTEBOOKS.glob("[0-9]*.ipynb")):
-        log.say(f"executing notebook {nb_path.name}")
+        log.say(f"executing notebook {nb_path.name} (two at a time)")
         target = dest / nb_path.name
         jobs.append((nb_path, target, pool.submit(_execute_notebook, nb_path, target, params)))
     return pool, jobs
@@ -430,6 +464,8 @@ def _execute_notebook(nb_path: Path, target: Path, params: dict) -> tuple[str | 
             str(target),
             parameters=params,
             kernel_name="python3",
+            # the kernel listens on loopback only; its warning about unencrypted TCP is noise for the user
+            extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
             # no cwd=: papermill would chdir the whole process, and notebooks run in two threads;
             # every path parameter is absolute, so the kernel's working directory does not matter
             progress_bar=False,
@@ -443,7 +479,48 @@ def _execute_notebook(nb_path: Path, target: Path, params: dict) -> tuple[str | 
     return error, time.perf_counter() - t0
 
 
-def _finish_notebooks(pool, jobs, log: _Log, links: list[tuple[str, str, str]]) -> int:
+def _drop_timings(node) -> None:
+    """Remove the run's clock times from an executed notebook (papermill's and the kernel's), so
+    two runs on the same corpus give the same files."""
+    papermill = node.metadata.get("papermill", {})
+    for key in ("start_time", "end_time", "duration", "input_path", "output_path"):
+        papermill.pop(key, None)
+    for cell in node.cells:
+        cell.metadata.pop("execution", None)
+        cell.metadata.get("papermill", {}).clear()
+        cell.metadata.pop("papermill", None)
+
+
+def _relative_parameters(node, params: dict, *, work_dir: Path, final_dir: Path) -> None:
+    """Show the parameters of an executed notebook as paths relative to its final folder
+    (``OUT/notebooks``), so the notebook embeds no absolute path of the user's and can be rerun
+    from where it lies. Paths inside the report's temporary folder become paths inside ``OUT``."""
+    lines = ["# Parameters of this run (paths relative to this notebook's folder)"]
+    relative = {}
+    for key, value in params.items():
+        if isinstance(value, str) and os.path.isabs(value):
+            path = Path(value)
+            if path == work_dir or work_dir in path.parents:
+                path = final_dir.parent / path.relative_to(work_dir)
+            value = os.path.relpath(path, final_dir)
+        relative[key] = value
+        lines.append(f"{key} = {value!r}")
+    if "papermill" in node.metadata:
+        node.metadata["papermill"]["parameters"] = relative
+    for cell in node.cells:
+        if "injected-parameters" in cell.get("metadata", {}).get("tags", []):
+            cell.source = "\n".join(lines)
+
+
+def _finish_notebooks(
+    pool,
+    jobs,
+    log: _Log,
+    links: list[tuple[str, str, str]],
+    *,
+    params: dict | None = None,
+    final_dir: Path | None = None,
+) -> int:
     if pool is None:
         return 0
     import nbformat
@@ -457,11 +534,17 @@ def _finish_notebooks(pool, jobs, log: _Log, links: list[tuple[str, str, str]]) 
         for nb_path, target, future in jobs:
             error, seconds = future.result()
             log.timings.append((f"notebook: {nb_path.stem}", seconds))
+            log.say(f"notebook {nb_path.stem} {'failed' if error else 'done'} ({seconds:.0f} s)")
             if error is not None:
                 failures += 1
                 log.problem("error", f"notebooks/{nb_path.name}", f"execution failed: {error}")
             if target.is_file():
-                body, _ = exporter.from_notebook_node(nbformat.read(str(target), as_version=4))
+                node = nbformat.read(str(target), as_version=4)
+                if params is not None and final_dir is not None:
+                    _relative_parameters(node, params, work_dir=target.parent.parent, final_dir=final_dir)
+                _drop_timings(node)
+                nbformat.write(node, str(target))
+                body, _ = exporter.from_notebook_node(node)
                 target.with_suffix(".html").write_text(self_contained_html(body), encoding="utf-8")
                 links.append(
                     (nb_path.stem, f"notebooks/{target.with_suffix('.html').name}", "failed" if error else "ok")
@@ -494,18 +577,31 @@ _CSS = """
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222;line-height:1.45}
 h1{font-size:1.6em}h2{border-bottom:1px solid #ddd;padding-bottom:.2em;margin-top:2em}
 table{border-collapse:collapse;font-size:.85em;margin:.5em 0}th,td{border:1px solid #ddd;padding:.25em .5em;text-align:left;vertical-align:top}
-th{background:#f3f3f3}img{max-width:100%;border:1px solid #eee;margin:.5em 0}
+th{background:#f3f3f3}img{max-width:100%;height:auto;border:1px solid #eee;margin:.5em 0}
+figure{margin:1.5em 0}figcaption{color:#444;font-size:.9em;max-width:820px}.findings li{margin:.35em 0}
 .warning{color:#8a5300}.error{color:#b00020}.muted{color:#666;font-size:.9em}code{background:#f5f5f5;padding:0 .2em}
 """
 _KEY_TABLES = (
     ("themes", "Dominant theme per document", 20),
     ("sentiment_documents", "Sentiment per document", 20),
-    ("keyness", "Most distinctive words (keyness, top rows)", 30),
+    ("keyness", "Most distinctive words (keyness: the top 5 of every document and speaker)", 200),
 )
 
 
+def _key_rows(name: str, df: pd.DataFrame) -> pd.DataFrame:
+    """What the page shows of a key table: for keyness the top 5 over-used words of every target."""
+    if name == "keyness" and {"comparison", "target", "g2", "log_ratio"} <= set(df.columns):
+        over = df[(df["log_ratio"] > 0) & df["comparison"].isin(["document_vs_rest", "speaker_vs_speaker"])]
+        over = over.sort_values(["comparison", "target", "g2"], ascending=[True, True, False], kind="stable")
+        return over.groupby(["comparison", "target"], sort=False).head(5)
+    return df
+
+
 def _table_html(df: pd.DataFrame, max_rows: int) -> str:
-    shown = df.head(max_rows)
+    shown = df.head(max_rows).copy()
+    for col in shown.columns:  # nullable integers and strings print <NA>; show an empty cell like NaN
+        if isinstance(shown[col].dtype, pd.api.extensions.ExtensionDtype) and shown[col].isna().any():
+            shown[col] = shown[col].astype(object).where(shown[col].notna(), "")
     note = f"<p class='muted'>first {max_rows} of {len(df)} rows</p>" if len(df) > max_rows else ""
     return shown.to_html(index=False, escape=True, float_format=lambda v: f"{v:.3f}", na_rep="", border=0) + note
 
@@ -517,7 +613,12 @@ def _index_html(
     notebooks: list[tuple[str, str, str]],
     log: _Log,
     corpus_dir: Path,
+    found: list | None = None,
+    out_dir: Path | None = None,
 ) -> str:
+    from . import plots
+    from .findings import figure_captions
+
     e = html.escape
     docs = tables["documents"]
     cols = [
@@ -534,9 +635,22 @@ def _index_html(
         f"<p>Corpus folder <code>{e(str(corpus_dir))}</code>: {len(corpus)} documents, "
         f"{int(docs['words_total'].sum()) if 'words_total' in docs else 0} words, "
         f"{len(corpus.paragraphs)} paragraphs ({int(corpus.paragraphs['is_boilerplate'].sum())} boilerplate).</p>",
-        "<h2>Documents</h2>",
-        _table_html(docs[cols], 200),
     ]
+    parts.append("<h2 id='findings'>Findings</h2>")
+    if found:
+        parts.append("<ul class='findings'>")
+        for f in found:
+            refs = []
+            if f.figure and f.figure in figures:
+                refs.append(f"<a href='#fig-{e(f.figure)}'>figure</a>")
+            if f.table and f.table[: -len(".csv")] in tables:
+                refs.append(f"<a href='tables/{e(f.table)}'>{e(f.table)}</a>")
+            ref = f" <span class='muted'>({', '.join(refs)})</span>" if refs else ""
+            parts.append(f"<li>{e(f.text)}{ref}</li>")
+        parts.append("</ul>")
+    else:
+        parts.append("<p class='muted'>No findings: the sections that produce them did not run.</p>")
+    parts += ["<h2>Documents</h2>", _table_html(docs[cols], 200)]
     parts.append("<h2>Warnings and problems</h2>")
     if log.problems:
         parts.append("<ul>")
@@ -559,14 +673,23 @@ def _index_html(
     else:
         parts.append("<p class='muted'>Notebooks were not executed (--no-notebooks).</p>")
     parts.append("<h2>Key figures</h2>")
+    captions = figure_captions(tables)
     for name, src in figures.items():
+        caption = captions.get(name, name.replace("_", " "))
+        width = ""
+        if out_dir is not None:
+            try:  # saved at 2x: shown at half its pixel width, sharp on high-density screens
+                width = f" width='{plots.png_width(out_dir / src) * 100 // plots.SAVE_DPI}'"
+            except (OSError, ValueError):
+                pass
         parts.append(
-            f"<figure><img src='{e(src)}' alt='{e(name)}'><figcaption class='muted'>{e(name)}</figcaption></figure>"
+            f"<figure id='fig-{e(name)}'><img src='{e(src)}'{width} alt='{e(caption)}'>"
+            f"<figcaption>{e(caption)}</figcaption></figure>"
         )
     for key, title, rows in _KEY_TABLES:
         if key in tables:
             parts.append(f"<h2>{e(title)}</h2>")
-            parts.append(_table_html(tables[key], rows))
+            parts.append(_table_html(_key_rows(key, tables[key]), rows))
     parts.append("<h2>Tables</h2><ul>")
     for name in sorted(tables):
         parts.append(f"<li><a href='tables/{e(name)}.csv'>{e(name)}.csv</a> ({len(tables[name])} rows)</li>")
