@@ -209,6 +209,7 @@ def run_report(
         t0 = time.perf_counter()
         for name, df in sorted(tables.items()):
             _write_csv(df, tables_dir / f"{name}.csv")
+
         found = _findings(loaded, tokens, tables, themes, log)
         (work / "index.html").write_text(
             _index_html(loaded, tables, figures, nb_links, log, corpus_dir, found, work), encoding="utf-8"
@@ -238,6 +239,7 @@ _LEGACY_ENTRIES = {
     "tables": ".csv",
     "figures": ".png",
     "notebooks": (".ipynb", ".html"),
+    "results": (".parquet", ".json"),
 }
 
 
