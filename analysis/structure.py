@@ -22,7 +22,10 @@ person named.
 from __future__ import annotations
 
 from collections.abc import Sequence
+import functools
+import tomllib
 from dataclasses import dataclass, field
+from importlib import resources
 
 import regex
 
@@ -55,6 +58,7 @@ PARAGRAPH_KINDS = (
     "comment",
     "pingback",
     "comment_form",
+    "furniture",
 )
 # everything from speaker_label on is boilerplate: flagged, kept, left out of analyses by default
 BOILERPLATE_KINDS = frozenset(PARAGRAPH_KINDS[PARAGRAPH_KINDS.index("speaker_label") :])
@@ -97,66 +101,154 @@ class _Doc:
 
 
 # ---------------------------------------------------------------------------------------------
+# language data (analysis/resources/structure_de.toml)
+
+
+@functools.lru_cache(maxsize=1)
+def _res() -> dict:
+    with resources.files("analysis.resources").joinpath("structure_de.toml").open("rb") as fh:
+        return tomllib.load(fh)
+
+
+def _alt(words: Sequence[str]) -> str:
+    """Regex alternation of literal words, longest first."""
+    return "|".join(regex.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
+
+
+@functools.lru_cache(maxsize=1)
+def _cues() -> dict:
+    r = _res()
+    d = r["dates"]
+    month = _alt(d["months"])
+    weekday = _alt(d["weekdays"])
+    date_words = _alt(d["date_words"])
+    date_tok = (
+        rf"(?:\d{{1,2}}\.\s*(?:{month})\.?(?:\s+\d{{2,4}})?|(?:{month})\.?\s+\d{{4}}"
+        rf"|\d{{1,2}}\.\d{{1,2}}\.(?:\d{{2,4}})?|\d{{4}}-\d{{2}}(?:-\d{{2}})?|\d{{1,2}}:\d{{2}}(?::\d{{2}})?(?:\s*Uhr)?"
+        rf"|\d{{1,2}}\s*Uhr|\d{{1,2}}\.\s*(?:{month})\b)"
+    )
+    filler = rf"(?:(?:{weekday})\b\.?|(?:{date_words})\b\.?|\d{{1,4}}\b\.?|[,|/–—\-:()\[\]·•]|\s)"
+    agencies = _alt(r["agencies"]["names"])
+    f = r["furniture"]
+    lab = r["labels"]
+    return {
+        "date": regex.compile(date_tok, regex.IGNORECASE),
+        "dateline": regex.compile(rf"^(?:{filler}|{date_tok})+$", regex.IGNORECASE),
+        "month_or_weekday": regex.compile(rf"\b(?:{month}|{weekday})\b"),
+        "agency_dateline": regex.compile(
+            rf"^\(?(?:{agencies})(?:\s*/\s*[\p{{L}}]+)*\)?(?:\s+\p{{Lu}}[\p{{L}}\-]+(?:\s+\p{{Lu}}[\p{{L}}\-]+)?)?\s*[.:]?$"
+        ),
+        "agency_credit": regex.compile(rf"^(?:Quelle|Foto|Fotos|Bild|Credit)\s*:\s*(?:{agencies})\b", regex.IGNORECASE),
+        "byline_lead": regex.compile(rf"^(?:{_alt(r['byline']['lead'])})\b\s*:?\s*", regex.IGNORECASE),
+        "role_line": regex.compile(rf"^[\p{{L}}\-]*(?:{_alt(r['byline']['role_suffixes'])})$", regex.IGNORECASE),
+        "closing": regex.compile(rf"^(?:{_alt(r['byline']['closings'])})\b[^.?]{{0,30}}[!,.]?$", regex.IGNORECASE),
+        "furniture": {w.casefold() for w in f["phrases"]},
+        "furniture_marker": {w.casefold() for w in f["marker_words"]},
+        "furniture_prefix": regex.compile(rf"^(?:{_alt(f['prefixes'])})", regex.IGNORECASE),
+        "breadcrumb_heads": {w.casefold() for w in f["breadcrumb_heads"]},
+        "image_placeholders": {w.casefold() for w in f["image_placeholders"]},
+        "reading_time": regex.compile(
+            r"^\W*\d+\s*(?:Min\.?|Minuten|min)\s*(?:Lesezeit|Lesedauer|read|zum Lesen)\W*$"
+            r"|(?:Lesezeit|Lesedauer)\s*:?\s*(?:ca\.\s*)?\d+\s*(?:Min\.?|Minuten|min)",
+            regex.IGNORECASE,
+        ),
+        "contact_heads": {w.casefold() for w in r["contact"]["box_heads"]},
+        "contact_cues": regex.compile(rf"\b(?:{_alt(r['contact']['cues'])})\b", regex.IGNORECASE),
+        "outlets": set(r["outlets"]["names"]),
+        "q_labels": {w.casefold() for w in lab["question"]},
+        "a_labels": {w.casefold() for w in lab["answer"]},
+        "interviewer_intro": regex.compile(
+            rf"(?:\b(?:{_alt(lab['interviewer_phrases'])})|\b(?:{_alt(lab['interviewer_roles'])})(?:\s+(?:und|&)\s+\p{{L}}+)?"
+            rf"|\bim Gespräch mit(?=\s+{_NAME}\s*\|))\s+(?P<name>{_NAME})"
+        ),
+        "interview_cue": regex.compile(rf"\b(?:{_alt(lab['interview_cues'])})", regex.IGNORECASE),
+        "verbs": _alt(r["quotes"]["verbs"]),
+        "role_nouns": {w.casefold() for w in r["quotes"]["role_nouns"]},
+        "role_suffixes": tuple(
+            w.casefold()
+            for w in r["quotes"]["role_nouns"]
+            if len(w) >= 5 and w[0].isupper() and not w.endswith(".")
+        ),
+    }
+
+
+# ---------------------------------------------------------------------------------------------
 # paragraph splitting
 
 _BULLET_RE = regex.compile(
     r"^\s*(?:[•·▪►◦‣∙*\-–—]\s+|\d{1,2}[.)]\s+(?!(?:Jan|Feb|Mär|Apr|Mai|Jun|Jul|Aug|Sep|Okt|Nov|Dez)))"
 )
 _SENT_END = '.!?:…"“”«»'
+_TIME = r"\d{1,2}:\s?\d{2}(?::\d{2})?"
+_LINE_LABEL_RE = regex.compile(
+    rf"^(?:\[?{_TIME}\]?\s*[-–—|]?\s*)?[\p{{Lu}}][\p{{L}}\p{{M}}.&'’\- ]{{0,30}}?(?:\s*\([^)]{{1,12}}\))?\s*:\s*\S"
+)
+_TIMESTAMP_RE = regex.compile(rf"^\[?{_TIME}\]?\s*[-–—|]\s*\S")
+_NUMERIC_LINE_RE = regex.compile(r"^[\d.,\s%+\-/]+$")
 
 
 def split_paragraphs(text: str) -> list[tuple[int, int]]:
     """Paragraph spans ``(start, end)`` of ``text`` (stripped of surrounding whitespace).
 
-    Blank lines separate paragraphs. Inside a block, a line break also starts a new paragraph
-    when the line before is long (≥ 50 characters) and ends a sentence — one-paragraph-per-line
-    texts — or when the next line is a list item. Short lines (addresses, dates) and
-    hard-wrapped prose stay together.
+    Blank lines separate blocks. Inside a block every line is its own paragraph — web pages
+    put titles, bylines, captions, menu entries and chat turns on lines of their own — except
+    where a line only continues the one before (hard-wrapped prose: the line before does not end a
+    sentence and either is long, ends in a comma or hyphen, or the next line starts in lower case)
+    and except for blocks of short lines that belong together: address blocks (two or more lines
+    with a date, time or street/postcode) and member boxes (mostly bare numbers and dates).
     """
     spans: list[tuple[int, int]] = []
+    block: list[tuple[int, int]] = []
     pos = 0
-    cur_start: int | None = None
-    cur_end = 0
-    prev_line = ""
     for line in text.split("\n"):
-        line_end = pos + len(line)
         stripped = line.strip()
-        if not stripped:
-            if cur_start is not None:
-                spans.append((cur_start, cur_end))
-                cur_start = None
-        else:
+        if stripped:
             lead = len(line) - len(line.lstrip())
-            if cur_start is not None and (
-                (len(prev_line) >= 50 and prev_line[-1] in _SENT_END) or _BULLET_RE.match(line)
-            ):
-                spans.append((cur_start, cur_end))
-                cur_start = None
-            if cur_start is None:
-                cur_start = pos + lead
-            cur_end = pos + len(line.rstrip())
-            prev_line = stripped
-        pos = line_end + 1
-    if cur_start is not None:
-        spans.append((cur_start, cur_end))
-    return _split_title_block(text, spans)
-
-
-def _split_title_block(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """The first block of a web text is often a title line plus a subtitle line: split it."""
-    if not spans:
-        return spans
-    a, b = spans[0]
-    lines = text[a:b].split("\n")
-    if not 2 <= len(lines) <= 3 or any(len(line.strip()) > 100 for line in lines):
-        return spans
-    out: list[tuple[int, int]] = []
-    pos = a
-    for line in lines:
-        lead = len(line) - len(line.lstrip())
-        out.append((pos + lead, pos + len(line.rstrip())))
+            block.append((pos + lead, pos + len(line.rstrip())))
+        elif block:
+            spans.extend(_split_block(text, block))
+            block = []
         pos += len(line) + 1
-    return out + spans[1:]
+    if block:
+        spans.extend(_split_block(text, block))
+    return spans
+
+
+def _split_block(text: str, lines: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    if len(lines) == 1:
+        return lines
+    texts = [text[a:b] for a, b in lines]
+    if _keeps_together(texts):
+        return [(lines[0][0], lines[-1][1])]
+    out = [lines[0]]
+    for (a, b), prev, cur in zip(lines[1:], texts, texts[1:]):
+        if _continues(prev, cur):
+            out[-1] = (out[-1][0], b)
+        else:
+            out.append((a, b))
+    return out
+
+
+def _continues(prev: str, cur: str) -> bool:
+    """Does line ``cur`` continue the sentence of line ``prev`` (hard wrap)?"""
+    if _BULLET_RE.match(cur) or _LINE_LABEL_RE.match(cur) or _TIMESTAMP_RE.match(cur):
+        return False
+    last = prev[-1:]
+    if last in _SENT_END or last in "*)":
+        return False
+    if last in ",;-–(" or cur[:1].islower():
+        return True
+    return len(prev) >= 60 and len(cur) >= 20
+
+
+def _keeps_together(lines: list[str]) -> bool:
+    if any(len(t) > 60 or t[-1:] in ".!?" or _BULLET_RE.match(t) for t in lines):
+        return False
+    numeric = sum(1 for t in lines if _NUMERIC_LINE_RE.match(t) or _cues()["dateline"].match(t))
+    if len(lines) >= 3 and numeric * 2 >= len(lines):
+        return True
+    cued = sum(1 for t in lines if any(rx.search(t) for rx in _EVENT_CUE_RES[1:]))
+    return cued >= 2
 
 
 # ---------------------------------------------------------------------------------------------
@@ -167,7 +259,7 @@ _NAME = r"\p{Lu}[\p{L}\p{M}'’\-]+(?:[ \t]+(?:von[ \t]+|van[ \t]+|de[ \t]+)?\p{
 
 _COMMENT_HEADER_RE = regex.compile(
     r"^(?:(?:\d+|Ein|Eine|Zwei|Drei|Vier|Fünf|Sechs|Sieben|Acht|Neun|Zehn|Keine)\s+)?"
-    r"(?:Kommentare?|Antworten|Antwort|Reaktionen|Reaktion|Gedanken zu|Comments?|Responses?|Replies)"
+    r"(?:Kommentare?|Antworten|Antwort|Reaktionen|Reaktion|Gedanken? zu|Comments?|Responses?|Replies)"
     r"(?:\s+(?:auf|zu|zum|zur|on|to)\b.*)?:?$",
     regex.IGNORECASE,
 )
@@ -192,7 +284,7 @@ _SHARE_LEAD_RE = regex.compile(
     regex.IGNORECASE,
 )
 _SHARE_WORDS = frozenset(
-    "twittern tweet tweeten teilen share facebook whatsapp linkedin xing pinterest e-mail email "
+    "twitter twittern tweet tweeten youtube tiktok teilen share facebook whatsapp linkedin xing pinterest e-mail email "
     "mail drucken print reddit telegram pocket threads mastodon bluesky flipboard tumblr "
     "messenger instagram kopieren link x".split()
 )
@@ -326,12 +418,69 @@ def _is_label_line(text: str, speakers: Sequence[str]) -> bool:
 # classification
 
 
+def _furniture(t: str, nw: int) -> bool:
+    """Page furniture: menus, log-in links, ad markers, logos, navigation, reactions."""
+    c = _cues()
+    low = t.strip(" .:|»›>•·-–").casefold()
+    if low in c["furniture"] or c["furniture_prefix"].match(t):
+        return True
+    if nw <= 4 and any(w.casefold() in c["furniture_marker"] for w in _words(t)):
+        return True
+    words = _words(t)
+    return 2 <= nw <= 4 and all(w.casefold() in c["furniture"] for w in words)
+
+
+def _is_dateline(t: str) -> bool:
+    c = _cues()
+    return bool(c["dateline"].match(t) and (c["date"].search(t) or regex.search(r"\b(?:19|20)\d{2}\b", t)))
+
+
+def _byline_kind(t: str, nw: int) -> str | None:
+    """``byline`` / ``view_counter`` for date lines, author lines, datelines and reading times."""
+    c = _cues()
+    inner = _BULLET_RE.sub("", t, count=1).strip() if t[:1] in "-–•·" else t
+    if c["reading_time"].search(inner) and nw <= 12:
+        return "view_counter"
+    if nw <= 10 and _is_dateline(inner):
+        return "byline"
+    if nw <= 6 and c["agency_dateline"].match(inner):
+        return "byline"
+    if nw <= 2 and c["role_line"].match(inner):
+        return "byline"
+    m = c["byline_lead"].match(inner)
+    if m and nw <= 14:
+        rest = inner[m.end() :]
+        parts = [x.strip() for x in regex.split(r"\s[|·•]\s|,\s", rest) if x.strip()]
+        if parts and regex.match(rf"^(?:{_NAME}|[\w.\-]+)$", parts[0]) and all(
+            _is_dateline(x) or c["byline_lead"].match(x) or c["reading_time"].search(x) or len(_words(x)) <= 4
+            for x in parts[1:]
+        ):
+            return "byline"
+    if nw <= 16 and " | " in inner:
+        parts = [x.strip() for x in inner.split("|") if x.strip()]
+        if any(_is_dateline(x) for x in parts) and any(regex.search(_NAME, x) for x in parts):
+            return "byline"
+    if nw <= 6 and regex.match(r"^(?:Redaktion|Red\.)\s", inner) and c["date"].search(inner):
+        return "byline"
+    return None
+
+
+def _name_only(t: str) -> bool:
+    """A line that is just a name (1–3 capitalised words, or one handle-like word)."""
+    t = _BULLET_RE.sub("", t, count=1).strip() if t[:1] in "-–•·" else t.strip()
+    return bool(
+        regex.fullmatch(r"\p{Lu}[\p{L}\p{M}'’\-]+(?:\s+\p{Lu}[\p{L}\p{M}'’\-]+){0,2}", t)
+        or regex.fullmatch(r"[\p{Ll}\d][\p{L}\d_.\-]{2,30}", t)
+    )
+
+
 def _classify(doc: _Doc) -> None:
     paras = doc.paragraphs
     n = len(paras)
     in_comments = False
     event_prev = False
     bio_left = 0
+    contact_box = False
     for i, p in enumerate(paras):
         t = p.text.strip()
         words = _words(t)
@@ -353,8 +502,19 @@ def _classify(doc: _Doc) -> None:
             kind = "view_counter"
         elif nw <= 10 and (_SHARE_LEAD_RE.match(t) or (nw >= 2 and all(w.casefold() in _SHARE_WORDS for w in words))):
             kind = "share_buttons"
+        elif nw <= 4 and t.strip(" :").casefold() in _cues()["contact_heads"]:
+            kind = "contact"
+            contact_box = True
+        elif contact_box and nw <= 6 and t[-1:] not in ".!?":
+            kind = "contact"
+        elif (bk := _byline_kind(t, nw)) is not None:
+            kind = bk
         elif nw <= 30 and _CAPTION_RE.search(t):
             kind = "photo_caption"
+        elif nw <= 2 and t.strip(" .:").casefold() in _cues()["image_placeholders"]:
+            kind = "photo_caption"
+        elif _furniture(t, nw):
+            kind = "furniture"
         elif nw <= 8 and _BYLINE_RE.match(t):
             kind = "byline"
         elif nw <= 12 and _BIO_MARKER_RE.match(t):
@@ -372,21 +532,116 @@ def _classify(doc: _Doc) -> None:
             signals = sum(1 for rx in _EVENT_CUE_RES if rx.search(t))
             if (signals >= 2 and nw <= 40) or (event_prev and nw <= 20 and (signals or t[-1:] not in ".!?")):
                 kind = "event_ad"
+        if kind != "contact":
+            contact_box = False
         if kind is not None and kind != "author_bio":
             bio_left = 0
+        if kind == "byline" and late and _cues()["byline_lead"].match(t) and i + 1 < n:
+            bio_left = 1  # "Autor des Artikels: …" at the end: the next paragraph is the author's box
         event_prev = kind == "event_ad"
         if kind is None:
             kind = _content_kind(doc, i, t, nw)
         p.kind = kind
+    _layout_passes(doc)
+
+
+def _layout_passes(doc: _Doc) -> None:
+    """Rules that look at a paragraph's neighbours and position (run after the line rules)."""
+    paras = doc.paragraphs
+    n = len(paras)
+    c = _cues()
+    texts = [p.text.strip() for p in paras]
     # a short line right before a photo caption that repeats its start is the image's title
     for a, b in zip(paras, paras[1:]):
         if (
             b.kind == "photo_caption"
-            and a.kind in ("heading", "body")
-            and len(_words(a.text)) <= 6
+            and a.kind in ("heading", "body", "title")
+            and len(_words(a.text)) <= 15
             and b.text.startswith(a.text.strip())
         ):
             a.kind = "photo_caption"
+    # breadcrumbs: a numbered run at the top of the page that starts with "Home"/"Startseite"
+    i = 0
+    while i < n and paras[i].kind in BOILERPLATE_KINDS:
+        i += 1
+    if i < n and _BULLET_RE.match(texts[i]):
+        head = _BULLET_RE.sub("", texts[i], count=1).strip().casefold()
+        if head in c["breadcrumb_heads"]:
+            j = i
+            while j < n and _BULLET_RE.match(texts[j]) and len(_words(texts[j])) <= 14:
+                paras[j].kind = "furniture"
+                j += 1
+    crumbs = {_BULLET_RE.sub("", t, count=1).strip().casefold() for p, t in zip(paras, texts) if p.kind == "furniture"}
+    for p, t in zip(paras, texts):
+        if p.kind in ("heading", "title", "body") and len(t) <= 40 and t.casefold() in crumbs:
+            p.kind = "furniture"
+    # a line that repeats an earlier line with a prefix (breadcrumb trail ending in the headline)
+    for k in range(1, min(n, 12)):
+        t = texts[k]
+        for j in range(max(0, k - 3), k):
+            prev = texts[j]
+            if len(prev) >= 20 and t != prev and t.endswith(prev) and paras[k].kind not in BOILERPLATE_KINDS:
+                paras[k].kind = "furniture"
+    # photo captions: an image alt text repeated ("X X"), and the lines just above a credit line
+    for k, (p, t) in enumerate(zip(paras, texts)):
+        if p.kind in BOILERPLATE_KINDS or len(t) < 8:
+            continue
+        half = len(t) // 2
+        if t[:half].strip() == t[half + (len(t) % 2) :].strip() and len(t[:half].strip()) >= 4:
+            nxt = texts[k + 1] if k + 1 < n else ""
+            if k + 1 < n and (paras[k + 1].kind == "photo_caption" or nxt[:20] == t[:20]):
+                p.kind = "photo_caption"
+    for k in range(n - 1, 0, -1):
+        if paras[k].kind == "photo_caption" and (
+            _CREDIT_ONLY_RE.match(texts[k]) or c["agency_credit"].match(texts[k])
+        ):
+            j = k - 1
+            while j >= 0 and j >= k - 3 and paras[j].kind not in BOILERPLATE_KINDS | {"title"}:
+                if len(_words(texts[j])) > 60 or paras[j].kind == "title":
+                    break
+                prev_cap = paras[j + 1].kind == "photo_caption"
+                similar = j + 1 < n and texts[j][:25] == texts[j + 1][:25]
+                if not (prev_cap and (similar or len(_words(texts[j])) <= 25)):
+                    break
+                paras[j].kind = "photo_caption"
+                j -= 1
+    # a lone name next to a date or reading-time line is the author
+    for k, (p, t) in enumerate(zip(paras, texts)):
+        if p.kind in BOILERPLATE_KINDS or not _name_only(t) or len(_words(t)) > 3:
+            continue
+        near = [paras[j].kind for j in (k - 1, k + 1) if 0 <= j < n]
+        if any(kd in ("byline", "view_counter") for kd in near) and k <= n // 2:
+            p.kind = "byline"
+    # a signature: a lone name after a closing formula ("Alles Liebe!") near the end
+    for k in range(1, n):
+        t = texts[k]
+        if paras[k].kind in BOILERPLATE_KINDS or not _name_only(t) or len(_words(t)) > 3:
+            continue
+        if k >= n * 0.6 and c["closing"].match(texts[k - 1]):
+            paras[k].kind = "byline"
+    # forum member boxes: a kept-together block of short lines with dates and counts, and the
+    # user name on the line above it
+    for k, (p, t) in enumerate(zip(paras, texts)):
+        lines = [x.strip() for x in t.split("\n") if x.strip()]
+        if len(lines) >= 3 and p.kind not in ("comment", "comment_form"):
+            numeric = sum(1 for x in lines if _NUMERIC_LINE_RE.match(x) or _is_dateline(x))
+            if numeric * 2 >= len(lines) and all(len(x) <= 40 for x in lines):
+                p.kind = "comment_header"
+                if k > 0 and len(_words(texts[k - 1])) <= 3 and texts[k - 1][-1:] not in ".!?:":
+                    paras[k - 1].kind = "comment_header"
+    # kicker above the headline: a short first line followed by the real headline
+    first = next((k for k, p in enumerate(paras) if p.kind not in BOILERPLATE_KINDS), None)
+    if first is not None and paras[first].kind == "title" and first + 1 < n:
+        nxt = paras[first + 1]
+        if len(_words(texts[first])) <= 3 and nxt.kind == "heading" and 4 <= len(_words(texts[first + 1])) <= 20:
+            paras[first].kind = "heading"
+            nxt.kind = "title"
+
+
+_CREDIT_ONLY_RE = regex.compile(
+    r"^(?:(?:Quelle|Foto|Fotos|Bild|Bildquelle|Credit|Photo)\s*:\s*[^.!?]{1,60}|©\s*[^.!?]{1,60}|\(c\)\s*[^.!?]{1,60})$",
+    regex.IGNORECASE,
+)
 
 
 def _is_contact(t: str, nw: int) -> bool:
@@ -407,7 +662,10 @@ def _content_kind(doc: _Doc, i: int, t: str, nw: int) -> str:
         return "quote"
     first_content = all(q.kind in BOILERPLATE_KINDS for q in doc.paragraphs[:i])
     last = t[-1:]
-    if first_content and nw <= 20 and last not in ".!?,;" and i < 3:
+    more = i + 1 < len(doc.paragraphs)
+    if first_content and i < 10 and more and (
+        (nw <= 20 and last not in ".!?,;:") or (nw <= 10 and last in "?!" and not _LINE_LABEL_RE.match(t))
+    ):
         return "title"
     if nw <= 12 and last not in ".!?,;…" and not _URL_RE.search(t):
         return "heading"
