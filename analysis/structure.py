@@ -58,7 +58,7 @@ PARAGRAPH_KINDS = (
     "comment",
     "pingback",
     "comment_form",
-    "furniture",
+    "boilerplate_other",
 )
 # everything from speaker_label on is boilerplate: flagged, kept, left out of analyses by default
 BOILERPLATE_KINDS = frozenset(PARAGRAPH_KINDS[PARAGRAPH_KINDS.index("speaker_label") :])
@@ -73,6 +73,7 @@ class Paragraph:
     kind: str = "body"
     speaker: str | None = None
     label: str | None = None  # inline speaker label that precedes the text ("NAME:")
+    timed: bool = field(default=False, repr=False)  # the label carried a time stamp ("21:08 - NAME:")
 
     @property
     def is_boilerplate(self) -> bool:
@@ -238,7 +239,8 @@ def _continues(prev: str, cur: str) -> bool:
         return False
     if last in ",;-–(" or cur[:1].islower():
         return True
-    return len(prev) >= 60 and len(cur) >= 20
+    last_word = prev.split()[-1] if prev.split() else ""
+    return len(prev) >= 60 and last_word[:1].islower()
 
 
 def _keeps_together(lines: list[str]) -> bool:
@@ -439,7 +441,7 @@ def _byline_kind(t: str, nw: int) -> str | None:
     """``byline`` / ``view_counter`` for date lines, author lines, datelines and reading times."""
     c = _cues()
     inner = _BULLET_RE.sub("", t, count=1).strip() if t[:1] in "-–•·" else t
-    if c["reading_time"].search(inner) and nw <= 12:
+    if c["reading_time"].search(inner) and nw <= 5:
         return "view_counter"
     if nw <= 10 and _is_dateline(inner):
         return "byline"
@@ -514,7 +516,7 @@ def _classify(doc: _Doc) -> None:
         elif nw <= 2 and t.strip(" .:").casefold() in _cues()["image_placeholders"]:
             kind = "photo_caption"
         elif _furniture(t, nw):
-            kind = "furniture"
+            kind = "boilerplate_other"
         elif nw <= 8 and _BYLINE_RE.match(t):
             kind = "byline"
         elif nw <= 12 and _BIO_MARKER_RE.match(t):
@@ -569,19 +571,19 @@ def _layout_passes(doc: _Doc) -> None:
         if head in c["breadcrumb_heads"]:
             j = i
             while j < n and _BULLET_RE.match(texts[j]) and len(_words(texts[j])) <= 14:
-                paras[j].kind = "furniture"
+                paras[j].kind = "boilerplate_other"
                 j += 1
-    crumbs = {_BULLET_RE.sub("", t, count=1).strip().casefold() for p, t in zip(paras, texts) if p.kind == "furniture"}
+    crumbs = {_BULLET_RE.sub("", t, count=1).strip().casefold() for p, t in zip(paras, texts) if p.kind == "boilerplate_other"}
     for p, t in zip(paras, texts):
         if p.kind in ("heading", "title", "body") and len(t) <= 40 and t.casefold() in crumbs:
-            p.kind = "furniture"
+            p.kind = "boilerplate_other"
     # a line that repeats an earlier line with a prefix (breadcrumb trail ending in the headline)
     for k in range(1, min(n, 12)):
         t = texts[k]
         for j in range(max(0, k - 3), k):
             prev = texts[j]
             if len(prev) >= 20 and t != prev and t.endswith(prev) and paras[k].kind not in BOILERPLATE_KINDS:
-                paras[k].kind = "furniture"
+                paras[k].kind = "boilerplate_other"
     # photo captions: an image alt text repeated ("X X"), and the lines just above a credit line
     for k, (p, t) in enumerate(zip(paras, texts)):
         if p.kind in BOILERPLATE_KINDS or len(t) < 8:
@@ -676,25 +678,220 @@ def _content_kind(doc: _Doc, i: int, t: str, nw: int) -> str:
 # speakers
 
 
+_LABEL_RE = regex.compile(
+    rf"^(?:\[?(?P<time>{_TIME})\]?\s*[-–—|]?\s*)?(?P<label>[\p{{L}}][\p{{L}}\p{{M}}.&'’\- ]{{0,30}}?)"
+    r"(?:\s*\((?P<extra>[^)]{1,12})\))?\s*:\s*(?=\S)"
+)
+_LABEL_TOKEN_RE = regex.compile(r"^(?:\p{Lu}[\p{L}\p{M}'’\-.&]*|\p{Lu})$")
+_FUNCTION_WORDS = frozenset(
+    "der die das den dem des ein eine einer eines einem einen mein meine unser unsere dein deine zum zur im "
+    "am vom beim ins und oder mit für von auf aus bei nach über unter vor wie was wer wo warum wann so "
+    "fazit tipp tipps hinweis achtung update info quelle foto bild ps nb übrigens wichtig beispiel fragen "
+    "thema frage antwort hier dort heute".split()
+)
+
+
+def _norm_label(label: str) -> str:
+    return regex.sub(r"[\s\-–'’.]+", "", label).casefold()
+
+
+def _label_shape(label: str) -> bool:
+    toks = label.split()
+    if not 1 <= len(toks) <= 3 or not all(_LABEL_TOKEN_RE.match(t) for t in toks):
+        return False
+    return not any(t.casefold() in _FUNCTION_WORDS for t in toks)
+
+
+def _find_labels(doc: _Doc) -> None:
+    """Line-initial speaker labels: ``NAME:``, ``OUTLET:``, initials, ``Frage:``, ``21:08 - Name:``.
+
+    A candidate is kept when it is a role label or an outlet, a metadata speaker, recurs in the
+    text as a label, is named elsewhere in the text (``Billen:`` after "Gerd Billen"), or stands
+    next to a kept label (``taz:`` above ``Gerd Billen:``). Labels are cut from the paragraph text.
+    """
+    c = _cues()
+    outlets = c["outlets"]
+    cands: dict[int, regex.Match] = {}
+    content = [i for i, p in enumerate(doc.paragraphs) if p.kind not in BOILERPLATE_KINDS and p.kind != "title"]
+    for rank, i in enumerate(content):
+        t = doc.paragraphs[i].text
+        m = _LABEL_RE.match(t)
+        if m is None and rank < 2:  # a stray prefix before the first label ("Stand 3.5. SPIEGEL: …")
+            alt = "|".join(regex.escape(o) for o in sorted(outlets, key=len, reverse=True))
+            m = regex.match(rf"^.{{0,25}}?\s(?P<time>)(?P<label>{alt})(?P<extra>)\s*:\s*(?=\S)", t)
+        if m is None:
+            continue
+        label = m["label"].strip()
+        if label in outlets or label.casefold() in c["q_labels"] | c["a_labels"] or _label_shape(label):
+            cands[i] = m
+    if not cands:
+        return
+    counts: dict[str, int] = {}
+    for m in cands.values():
+        counts[_norm_label(m["label"])] = counts.get(_norm_label(m["label"]), 0) + 1
+    speakers_low = {x.casefold() for sp in doc.speakers for x in (sp, *sp.split())}
+
+    def strong(label: str) -> bool:
+        key = _norm_label(label)
+        if label in outlets or label.casefold() in c["q_labels"] | c["a_labels"] or label.casefold() in speakers_low:
+            return True
+        if counts[key] >= 2 or (label.isupper() and len(label) > 3):
+            return True
+        if any(k != key and (k.endswith(key) or k.startswith(key)) and n >= 1 for k, n in counts.items()) and len(key) > 2:
+            return True
+        if len(label) < 3:
+            return False
+        if len(label.split()) >= 2:
+            return doc.text.count(label) >= 2
+        return bool(regex.search(rf"\p{{Lu}}[\p{{L}}\-]+\s+{regex.escape(label)}\b", doc.text))
+
+    keep = {i for i, m in cands.items() if strong(m["label"].strip())}
+    for _ in range(2):
+        for i in cands:
+            if i in keep:
+                continue
+            pos = content.index(i)
+            near = [content[j] for j in (pos - 1, pos + 1) if 0 <= j < len(content)]
+            if any(j in keep for j in near):
+                keep.add(i)
+    for i in sorted(keep):
+        p, m = doc.paragraphs[i], cands[i]
+        p.label = m["label"].strip()
+        p.timed = bool(m["time"])
+        p.start += m.end()
+        p.text = p.text[m.end() :]
+
+
+def _label_names(doc: _Doc) -> dict[str, str]:
+    """Label as written → speaker name: short forms join their full form ("ZEIT" → "DIE ZEIT",
+    "Billen" → "Gerd Billen"); a first or last name gets the full name the text gives it."""
+    labels = [p.label for p in doc.paragraphs if p.label]
+    out: dict[str, str] = {}
+    forms: dict[str, list[str]] = {}
+    for lab in labels:
+        forms.setdefault(_norm_label(lab), []).append(lab)
+    best_form = {k: max(v, key=lambda x: (v.count(x), len(x))) for k, v in forms.items()}
+    for lab in set(labels):
+        if doc.speakers:
+            cand = _canonical(lab, doc.speakers)
+            if cand in doc.speakers:
+                out[lab] = cand
+                continue
+        key = _norm_label(lab)
+        longer = [
+            f for k, f in best_form.items() if k != key and len(key) > 2 and (k.endswith(key) or k.startswith(key))
+        ]
+        if longer:
+            out[lab] = max(longer, key=len)
+            continue
+        name = best_form[key]
+        role = lab.casefold() in _cues()["q_labels"] | _cues()["a_labels"] or lab in _cues()["outlets"]
+        if not role and len(name) >= 3 and len(name.split()) == 1:
+            esc = regex.escape(name)
+            m = regex.search(rf"(?<![\p{{L}}])(\p{{Lu}}[\p{{L}}\-]+)\s+{esc}\b(?!\s*:)", doc.text) or regex.search(
+                rf"\b{esc}\s+(\p{{Lu}}[\p{{L}}\-]+)\b(?!\s*:)", doc.text
+            )
+            if m and m[1].casefold() not in _FUNCTION_WORDS and m[1].casefold() not in _cues()["role_nouns"]:
+                name = f"{m[1]} {name}" if m.group(0).endswith(name) else f"{name} {m[1]}"
+        if name.isupper() and len(name) > 3 and not role:
+            name = " ".join(x.capitalize() for x in name.split())
+        out[lab] = name
+    return out
+
+
+def _question_share(paras: Sequence[Paragraph]) -> float:
+    if not paras:
+        return 0.0
+    return sum(1 for p in paras if _mask_quotes(p.text).rstrip(" “”\"»«*)").endswith("?")) / len(paras)
+
+
+def _intro_interviewer(doc: _Doc) -> str | None:
+    """The interviewer named in the introduction ("im Interview mit Redakteur X", "Das Gespräch führte X")."""
+    m = _cues()["interviewer_intro"].search(doc.text[:3000])
+    return m["name"].strip() if m else None
+
+
 def _detect_mode(doc: _Doc) -> str:
     genre = doc.genre.casefold()
     if "interview" in genre:
         return "interview"
-    if any(k in genre for k in ("dialog", "dialogue", "gespräch", "conversation")):
+    if any(k in genre for k in ("dialog", "dialogue", "gespräch", "conversation", "chat")):
         return "dialogue"
     labels = [p for p in doc.paragraphs if p.kind == "speaker_label"]
     if len(doc.speakers) >= 2 and labels:
         return "dialogue"
-    inline = sum(1 for p in doc.paragraphs if p.label and p.label.isupper())
-    body = [p for p in doc.paragraphs if p.kind == "body"]
-    qa = 0
+    labelled = [p for p in doc.paragraphs if p.label]
+    if labelled:
+        c = _cues()
+        names = _label_names(doc)
+        if sum(1 for p in labelled if getattr(p, "timed", False)) >= 2:
+            return "dialogue"
+        if any(p.label.casefold() in c["q_labels"] | c["a_labels"] or p.label in c["outlets"] for p in labelled):
+            return "interview"
+        by: dict[str, list[Paragraph]] = {}
+        for p in labelled:
+            by.setdefault(names[p.label], []).append(p)
+        if len(by) >= 2:
+            shares = sorted((_question_share(v) for v in by.values()), reverse=True)
+            return "interview" if shares[0] >= 0.6 and shares[1] <= 0.25 else "dialogue"
+        if any(p.label.isupper() for p in labelled) or _intro_interviewer(doc):
+            return "interview"
+    if _quoted_turns(doc):
+        return "quoted_dialogue"
+    body = [p for p in doc.paragraphs if p.kind in ("body", "quote")]
+    qa = addressed = 0
     for a, b in zip(body, body[1:]):
-        if a.text.rstrip()[-1:] == "?" and _SECOND_PERSON_FORMAL_RE.search(_mask_quotes(a.text)):
+        ta = _mask_quotes(a.text)
+        if a.text.rstrip()[-1:] == "?":
             if len(_words(b.text)) > 1.5 * len(_words(a.text)) and b.text.rstrip()[-1:] != "?":
                 qa += 1
-    if inline >= 1 or qa >= 3:
+                addressed += bool(_SECOND_PERSON_FORMAL_RE.search(ta) or _SECOND_PERSON_INFORMAL_RE.search(ta))
+    if qa >= 3 or (qa >= 2 and addressed >= 1):
         return "interview"
     return "monologue"
+
+
+_POSSESSED_RE = regex.compile(r"\b(?:mein|meine|meinem|meinen|meiner)\s+(?:\p{Ll}+\s+)?(?P<noun>\p{Lu}\p{Ll}+)")
+_TURN_QUOTE_RE = regex.compile(r"^(?:\([^)]{1,80}\)\s*|\*[^*]{1,80}\*\s*)?[„“\"»«]")
+
+
+def _quoted_turns(doc: _Doc) -> list[Paragraph]:
+    """A run of paragraphs that are each one quoted utterance, without labels (an unlabelled dialogue)."""
+    best: list[Paragraph] = []
+    run: list[Paragraph] = []
+    for p in doc.paragraphs:
+        if p.kind not in BOILERPLATE_KINDS and p.kind != "title" and not p.label and _TURN_QUOTE_RE.match(p.text):
+            run.append(p)
+            continue
+        if len(run) > len(best):
+            best = run
+        run = []
+    if len(run) > len(best):
+        best = run
+    return best if len(best) >= 4 else []
+
+
+def _assign_quoted_dialogue(doc: _Doc) -> None:
+    """Unlabelled quoted turns alternate between the narrator ("Ich") and the person the intro
+    names with a possessive ("meine Liebste"); the intro's last sentence says who starts."""
+    run = _quoted_turns(doc)
+    if not run:
+        return
+    intro = doc.text[: run[0].start]
+    if not regex.search(r"\b(?:ich|mir|mich|mein\w*)\b", intro, regex.IGNORECASE):
+        return
+    others = [m["noun"] for m in _POSSESSED_RE.finditer(intro)]
+    speakers = [s for s in doc.speakers if s.casefold() != "ich"]
+    other = speakers[0] if speakers else (others[-1] if others else None)
+    if other is None:
+        return
+    last = (_sentences(intro.strip()) or [""])[-1]
+    first_me = bool(regex.search(r"\b(?:ich|sage ich|fragte ich)\b", last, regex.IGNORECASE))
+    order = ["Ich", other] if first_me else [other, "Ich"]
+    for k, p in enumerate(run):
+        p.speaker = order[k % 2]
+        if p.kind in ("heading", "quote"):
+            p.kind = "body"
 
 
 def _label_speakers(doc: _Doc) -> None:
@@ -718,21 +915,6 @@ def _label_speakers(doc: _Doc) -> None:
             other = m.group(1).strip()
             if other.casefold() != doc.speakers[0].casefold():
                 doc.speakers.append(other)
-
-
-def _apply_inline_labels(doc: _Doc) -> None:
-    for p in doc.paragraphs:
-        if p.kind in BOILERPLATE_KINDS:
-            continue
-        m = _INLINE_LABEL_RE.match(p.text)
-        if not m:
-            continue
-        label = m["label"]
-        known = any(label.casefold() in (sp.casefold(), *sp.casefold().split()) for sp in doc.speakers)
-        if known or (label.isupper() and len(label) > 3) or label in ("Frage", "Antwort", "F", "A"):
-            p.label = label
-            p.start += m.end()
-            p.text = p.text[m.end() :]
 
 
 def _addressed(text: str, speakers: Sequence[str]) -> str | None:
@@ -762,7 +944,13 @@ def _hands_over(prev: Paragraph, cur: Paragraph) -> bool:
     return bool(_SECOND_PERSON_INFORMAL_RE.search(cur_head) or _SECOND_PERSON_FORMAL_RE.search(cur_head))
 
 
+_STAGE_RE = regex.compile(r"^(?:\*[^*]+\*|\([^()]+\))$", regex.DOTALL)
+
+
 def _assign_dialogue(doc: _Doc) -> None:
+    names = _label_names(doc)
+    if not doc.speakers and names:
+        doc.speakers = list(dict.fromkeys(names[p.label] for p in doc.paragraphs if p.label))
     speakers = doc.speakers
     current: str | None = None
     prev: Paragraph | None = None
@@ -774,9 +962,11 @@ def _assign_dialogue(doc: _Doc) -> None:
             continue
         if p.kind in BOILERPLATE_KINDS or p.kind in ("title",):
             continue
+        if not p.label and _STAGE_RE.match(p.text.strip()):
+            continue  # a stage direction on its own line
         speaker = None
         if p.label:
-            speaker = _canonical(p.label, speakers)
+            speaker = names.get(p.label) or _canonical(p.label, speakers)
         elif (addressed := _addressed(p.text, speakers)) is not None and len(speakers) == 2:
             speaker = next(sp for sp in speakers if sp != addressed)
         elif prev is not None and current is not None and len(speakers) == 2 and _hands_over(prev, p):
@@ -784,51 +974,92 @@ def _assign_dialogue(doc: _Doc) -> None:
         else:
             speaker = current if current is not None else author
         p.speaker = speaker
+        if speaker is not None and p.label and p.kind in ("heading", "quote"):
+            p.kind = "body"  # a turn is body text, however short
         current = speaker
         prev = p
 
 
+_VOCATIVE_OPENER_RE = regex.compile(
+    r"^(?:(?:Herr|Frau)\s+(?:(?:Dr\.|Prof\.|Professor|Professorin)\s+)?\p{Lu}[\p{L}\-]+"
+    r"|\p{Lu}[\p{L}\-]+\s+\p{Lu}[\p{L}\-]+),\s"
+)
+_FIRST_PERSON_RE = regex.compile(r"\b(?:ich|wir|mir|mich|mein\w*|uns|unser\w*)\b", regex.IGNORECASE)
+
+
 def _assign_interview(doc: _Doc) -> None:
-    interviewer = doc.interviewer or "Interviewer"
+    c = _cues()
+    names = _label_names(doc)
+    intro_name = _intro_interviewer(doc)
+    labelled = [p for p in doc.paragraphs if p.label]
+    # who asks: role and outlet labels, the metadata or intro interviewer, else the label whose
+    # turns are mostly questions
+    askers: set[str] = set()
+    by: dict[str, list[Paragraph]] = {}
+    for p in labelled:
+        by.setdefault(names[p.label], []).append(p)
+    for p in labelled:
+        lab = p.label
+        if lab.casefold() in c["q_labels"] or lab in c["outlets"]:
+            askers.add(names[lab])
+        for who in (doc.interviewer, intro_name):
+            if who and (names[lab].casefold() == who.casefold() or lab.casefold() in who.casefold().split()):
+                askers.add(names[lab])
+    if not askers and len(by) >= 2:
+        top = max(by, key=lambda k: (_question_share(by[k]), -len(by[k])))
+        if _question_share(by[top]) >= 0.5:
+            askers.add(top)
+    role_words = c["q_labels"] | c["a_labels"]
+    named_asker = next((a for a in askers if a.casefold() not in role_words), None)
+    interviewer = doc.interviewer or named_asker or intro_name or "Interviewer"
     interviewees = [s for s in doc.speakers if s != doc.interviewer]
     default = interviewees[0] if interviewees else "Interviewee"
-    content = [p for p in doc.paragraphs if p.kind in ("body", "quote", "heading", "list_item")]
+    content = [
+        p
+        for p in doc.paragraphs
+        if p.kind in ("body", "quote", "list_item") or (p.kind == "heading" and (p.label or p.speaker))
+    ]
     seen_question = False
+    prev_role: str | None = None
     for idx, p in enumerate(content):
-        if p.kind == "heading":
-            continue
         nxt = content[idx + 1] if idx + 1 < len(content) else None
-        t = _mask_quotes(p.text).rstrip()
+        t = _mask_quotes(p.text).rstrip(" “”\"»«")
+        nw = len(_words(p.text))
         label_role = None
         if p.label:
-            label_role = (
-                "question"
-                if p.label in ("Frage", "F") or p.label.startswith(("Interviewer", "Redaktion"))
-                else "answer"
-            )
-            if doc.interviewer and p.label.casefold() == doc.interviewer.casefold():
-                label_role = "question"
-        is_question = label_role == "question" or (
-            label_role is None
-            and (
-                (t.endswith("?") and nxt is not None and len(_words(p.text)) <= 120)
+            label_role = "question" if names[p.label] in askers else "answer"
+            if p.label.casefold() in c["a_labels"]:
+                label_role = "answer"
+        if label_role is not None:
+            is_question = label_role == "question"
+        elif prev_role == "question" and (not t.endswith("?") or (nw > 12 and _FIRST_PERSON_RE.search(t))):
+            is_question = False  # the reply, also a counter-question
+        else:
+            is_question = (
+                (t.endswith("?") and nxt is not None and nw <= 120)
+                or (not seen_question and nxt is not None and bool(_VOCATIVE_OPENER_RE.match(p.text)))
                 or (
                     nxt is not None
-                    and len(_words(p.text)) <= 40
-                    and _ANSWER_START_RE.match(nxt.text.strip())
-                    and not (nxt.label and nxt.label in ("Frage", "F"))
+                    and nw <= 40
+                    and bool(_ANSWER_START_RE.match(nxt.text.strip()))
+                    and not (nxt.label and nxt.label.casefold() in c["q_labels"])
                 )
             )
-        )
         if is_question:
             p.kind = "question"
-            p.speaker = interviewer
+            if p.label and names[p.label].casefold() not in role_words:
+                p.speaker = names[p.label]
+            else:
+                p.speaker = interviewer
             seen_question = True
-        elif seen_question:
-            p.kind = "answer" if p.kind == "body" else p.kind
-            if p.label and label_role == "answer" and p.label not in ("Antwort", "A"):
-                default = _canonical(p.label, doc.speakers)  # later unlabelled answers: the same person
+            prev_role = "question"
+        elif seen_question or label_role == "answer":
+            p.kind = "answer" if p.kind in ("body", "heading") else p.kind
+            if p.label and label_role == "answer" and p.label.casefold() not in c["a_labels"]:
+                default = names[p.label]  # later unlabelled answers: the same person
             p.speaker = default
+            seen_question = True
+            prev_role = "answer"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -914,12 +1145,14 @@ def segment(
     ]
     _classify(doc)
     _label_speakers(doc)
-    _apply_inline_labels(doc)
+    _find_labels(doc)
     mode = _detect_mode(doc)
     if mode == "dialogue":
         _assign_dialogue(doc)
     elif mode == "interview":
         _assign_interview(doc)
+    elif mode == "quoted_dialogue":
+        _assign_quoted_dialogue(doc)
     quotes = _find_quotes(doc)
     by_para = {}
     for q in quotes:
