@@ -21,9 +21,9 @@ person named.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 import functools
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 
@@ -166,9 +166,7 @@ def _cues() -> dict:
         "verbs": _alt(r["quotes"]["verbs"]),
         "role_nouns": {w.casefold() for w in r["quotes"]["role_nouns"]},
         "role_suffixes": tuple(
-            w.casefold()
-            for w in r["quotes"]["role_nouns"]
-            if len(w) >= 5 and w[0].isupper() and not w.endswith(".")
+            w.casefold() for w in r["quotes"]["role_nouns"] if len(w) >= 5 and w[0].isupper() and not w.endswith(".")
         ),
     }
 
@@ -453,9 +451,13 @@ def _byline_kind(t: str, nw: int) -> str | None:
     if m and nw <= 14:
         rest = inner[m.end() :]
         parts = [x.strip() for x in regex.split(r"\s[|·•]\s|,\s", rest) if x.strip()]
-        if parts and regex.match(rf"^(?:{_NAME}|[\w.\-]+)$", parts[0]) and all(
-            _is_dateline(x) or c["byline_lead"].match(x) or c["reading_time"].search(x) or len(_words(x)) <= 4
-            for x in parts[1:]
+        if (
+            parts
+            and regex.match(rf"^(?:{_NAME}|[\w.\-]+)$", parts[0])
+            and all(
+                _is_dateline(x) or c["byline_lead"].match(x) or c["reading_time"].search(x) or len(_words(x)) <= 4
+                for x in parts[1:]
+            )
         ):
             return "byline"
     if nw <= 16 and " | " in inner:
@@ -573,7 +575,9 @@ def _layout_passes(doc: _Doc) -> None:
             while j < n and _BULLET_RE.match(texts[j]) and len(_words(texts[j])) <= 14:
                 paras[j].kind = "boilerplate_other"
                 j += 1
-    crumbs = {_BULLET_RE.sub("", t, count=1).strip().casefold() for p, t in zip(paras, texts) if p.kind == "boilerplate_other"}
+    crumbs = {
+        _BULLET_RE.sub("", t, count=1).strip().casefold() for p, t in zip(paras, texts) if p.kind == "boilerplate_other"
+    }
     for p, t in zip(paras, texts):
         if p.kind in ("heading", "title", "body") and len(t) <= 40 and t.casefold() in crumbs:
             p.kind = "boilerplate_other"
@@ -594,11 +598,9 @@ def _layout_passes(doc: _Doc) -> None:
             if k + 1 < n and (paras[k + 1].kind == "photo_caption" or nxt[:20] == t[:20]):
                 p.kind = "photo_caption"
     for k in range(n - 1, 0, -1):
-        if paras[k].kind == "photo_caption" and (
-            _CREDIT_ONLY_RE.match(texts[k]) or c["agency_credit"].match(texts[k])
-        ):
+        if paras[k].kind == "photo_caption" and (_CREDIT_ONLY_RE.match(texts[k]) or c["agency_credit"].match(texts[k])):
             j = k - 1
-            while j >= 0 and j >= k - 3 and paras[j].kind not in BOILERPLATE_KINDS | {"title"}:
+            while j >= 0 and j >= k - 3 and paras[j].kind not in BOILERPLATE_KINDS | {"title", "quote"}:
                 if len(_words(texts[j])) > 60 or paras[j].kind == "title":
                     break
                 prev_cap = paras[j + 1].kind == "photo_caption"
@@ -665,8 +667,20 @@ def _content_kind(doc: _Doc, i: int, t: str, nw: int) -> str:
     first_content = all(q.kind in BOILERPLATE_KINDS for q in doc.paragraphs[:i])
     last = t[-1:]
     more = i + 1 < len(doc.paragraphs)
-    if first_content and i < 10 and more and (
-        (nw <= 20 and last not in ".!?,;:") or (nw <= 10 and last in "?!" and not _LINE_LABEL_RE.match(t))
+    if (
+        first_content
+        and i < 10
+        and more
+        and (
+            (nw <= 20 and last not in ".!?,;:")
+            or (
+                nw <= 10
+                and last in "?!"
+                and "," not in t
+                and not _LINE_LABEL_RE.match(t)
+                and not _LINE_LABEL_RE.match(doc.paragraphs[i + 1].text)
+            )
+        )
     ):
         return "title"
     if nw <= 12 and last not in ".!?,;…" and not _URL_RE.search(t):
@@ -687,7 +701,8 @@ _FUNCTION_WORDS = frozenset(
     "der die das den dem des ein eine einer eines einem einen mein meine unser unsere dein deine zum zur im "
     "am vom beim ins und oder mit für von auf aus bei nach über unter vor wie was wer wo warum wann so "
     "fazit tipp tipps hinweis achtung update info quelle foto bild ps nb übrigens wichtig beispiel fragen "
-    "thema frage antwort hier dort heute".split()
+    "thema frage antwort hier dort heute doch aber auch dann denn also nun jetzt da dabei damit dazu deshalb "
+    "trotzdem zudem außerdem sondern sowie ob wenn als weil dass".split()
 )
 
 
@@ -737,7 +752,10 @@ def _find_labels(doc: _Doc) -> None:
             return True
         if counts[key] >= 2 or (label.isupper() and len(label) > 3):
             return True
-        if any(k != key and (k.endswith(key) or k.startswith(key)) and n >= 1 for k, n in counts.items()) and len(key) > 2:
+        if (
+            any(k != key and (k.endswith(key) or k.startswith(key)) and n >= 1 for k, n in counts.items())
+            and len(key) > 2
+        ):
             return True
         if len(label) < 3:
             return False
@@ -788,11 +806,17 @@ def _label_names(doc: _Doc) -> dict[str, str]:
         role = lab.casefold() in _cues()["q_labels"] | _cues()["a_labels"] or lab in _cues()["outlets"]
         if not role and len(name) >= 3 and len(name.split()) == 1:
             esc = regex.escape(name)
-            m = regex.search(rf"(?<![\p{{L}}])(\p{{Lu}}[\p{{L}}\-]+)\s+{esc}\b(?!\s*:)", doc.text) or regex.search(
-                rf"\b{esc}\s+(\p{{Lu}}[\p{{L}}\-]+)\b(?!\s*:)", doc.text
-            )
-            if m and m[1].casefold() not in _FUNCTION_WORDS and m[1].casefold() not in _cues()["role_nouns"]:
-                name = f"{m[1]} {name}" if m.group(0).endswith(name) else f"{name} {m[1]}"
+            found = [
+                *regex.finditer(rf"(?<![\p{{L}}])(\p{{Lu}}[\p{{L}}\-]+)\s+{esc}\b(?!\s*:)", doc.text),
+                *regex.finditer(rf"\b{esc}\s+(\p{{Lu}}[\p{{L}}\-]+)\b(?!\s*:)", doc.text),
+            ]
+            for m in found:
+                before = doc.text[: m.start()].rstrip()
+                if m.group(0).endswith(name) and (not before or before[-1] in '.!?:"„“\n'):
+                    continue  # a capitalised word at the start of a sentence need not be a name
+                if not _is_role_word(m[1]) and m[1] not in _cues()["outlets"]:
+                    name = f"{m[1]} {name}" if m.group(0).endswith(name) else f"{name} {m[1]}"
+                    break
         if name.isupper() and len(name) > 3 and not role:
             name = " ".join(x.capitalize() for x in name.split())
         out[lab] = name
@@ -802,7 +826,7 @@ def _label_names(doc: _Doc) -> dict[str, str]:
 def _question_share(paras: Sequence[Paragraph]) -> float:
     if not paras:
         return 0.0
-    return sum(1 for p in paras if _mask_quotes(p.text).rstrip(" “”\"»«*)").endswith("?")) / len(paras)
+    return sum(1 for p in paras if _mask_quotes(p.text).rstrip(' “”"»«*)').endswith("?")) / len(paras)
 
 
 def _intro_interviewer(doc: _Doc) -> str | None:
@@ -1023,7 +1047,7 @@ def _assign_interview(doc: _Doc) -> None:
     prev_role: str | None = None
     for idx, p in enumerate(content):
         nxt = content[idx + 1] if idx + 1 < len(content) else None
-        t = _mask_quotes(p.text).rstrip(" “”\"»«")
+        t = _mask_quotes(p.text).rstrip(' “”"»«')
         nw = len(_words(p.text))
         label_role = None
         if p.label:
@@ -1078,42 +1102,148 @@ def _last_named(doc: _Doc, before: int) -> str | None:
     return best
 
 
-def _find_quotes(doc: _Doc) -> list[Quote]:
+_RUN = r"\p{Lu}[\p{L}\p{M}'’\-]*(?:[ \t]+(?:(?:von|van|de|zu|von der|van der)[ \t]+)?\p{Lu}[\p{L}\p{M}'’\-]+)*"
+_RUN_RE = regex.compile(_RUN)
+
+
+@functools.lru_cache(maxsize=1)
+def _attr_res() -> tuple[regex.Pattern, regex.Pattern, regex.Pattern]:
+    verbs = _cues()["verbs"]
+    who = rf"(?P<who>{_RUN}|er|sie|Er|Sie)"
+    after = regex.compile(
+        rf"^\s*[,.;:]?\s*(?P<cue>{verbs})\s+(?:(?:der|die|das|den|dem)\s+)?(?:\p{{Ll}}+\s+){{0,2}}?{who}"
+    )
+    before = regex.compile(rf"{who}\s+(?P<cue>{verbs})(?:\s+[\p{{L}}]+){{0,4}}\s*[:,]?\s*$|(?P<who2>{_RUN})\s*:\s*$")
+    source = regex.compile(
+        rf"^\s*[,.;:]?\s*(?P<cue>heißt es|hieß es|teilte|teilt)\s+(?:\p{{Ll}}+\s+){{0,2}}?"
+        rf"(?:vom|von der|von|aus dem|aus der|bei der|beim|bei|seitens)\s+(?:\p{{Ll}}+\s+)?(?P<who>{_RUN})"
+    )
+    return after, before, source
+
+
+def _is_role_word(tok: str) -> bool:
+    c = _cues()
+    low = tok.casefold().rstrip(".")
+    return low in c["role_nouns"] or low in _FUNCTION_WORDS or any(low.endswith(suf) for suf in c["role_suffixes"])
+
+
+def _common_noun(word: str) -> bool:
+    import simplemma
+
+    return simplemma.is_known(word, lang="de")
+
+
+def _person(run: str, known: dict[str, str], *, strict: bool = False) -> str | None:
+    """A person's name from a capitalised run: role nouns and titles in front are dropped
+    ("Trainer Thomas Beispiel" → "Thomas Beispiel"); a single word counts only if it is not a
+    common noun (the lemmatiser's lexicon) or is the short form of a name met before."""
+    toks = [t for t in run.replace("\t", " ").split(" ") if t]
+    while toks and _is_role_word(toks[0]):
+        toks.pop(0)
+    toks = toks[:4]
+    if not toks:
+        return None
+    name = " ".join(toks)
+    if name in known:
+        return known[name]
+    if len(toks) == 1:
+        if strict or _common_noun(name) or len(name) < 3:
+            return None
+        return name
+    if strict and _common_noun(toks[-1]):
+        return None
+    return name
+
+
+def _remember(name: str, known: dict[str, str]) -> None:
+    parts = name.split()
+    if len(parts) >= 2:
+        known.setdefault(name, name)
+        known.setdefault(parts[-1], name)
+        known.setdefault(parts[0], name)
+
+
+def _last_person(doc: _Doc, before: int, known: dict[str, str]) -> str | None:
+    """The person named last before offset ``before``: the antecedent of "er"/"sie"."""
+    head = doc.text[max(0, before - 1500) : before]
+    best, best_pos = None, -1
+    for m in _RUN_RE.finditer(head):
+        who = _person(m.group(), known, strict=True)
+        if who is not None and m.start() > best_pos:
+            best, best_pos = who, m.start()
+    for sp in doc.speakers:
+        for form in {sp, sp.split()[0], sp.split()[-1]}:
+            pos = head.rfind(form)
+            if pos > best_pos:
+                best, best_pos = sp, pos
+    return best
+
+
+def _find_quotes(doc: _Doc, *, interviewee: str | None = None) -> list[Quote]:
+    after_re, before_re, source_re = _attr_res()
     quotes: list[Quote] = []
-    last_attributed: str | None = None
+    known: dict[str, str] = {}
+    for sp in doc.speakers:
+        _remember(sp, known)
     for p in doc.paragraphs:
         if p.kind in BOILERPLATE_KINDS:
             continue
+        prev_q: Quote | None = None
+        prev_clause_end = -1
         for m in _QUOTE_RE.finditer(p.text):
             inner = m.group("q").strip()
             if not inner:
                 continue
             qtype = "term" if len(_words(inner)) <= 2 and inner[-1:] not in ".!?" else "speech"
             speaker, cue = None, None
+            clause_end = m.end()
             if qtype == "speech":
-                after = _ATTR_AFTER_RE.match(p.text[m.end() : m.end() + 80])
-                before = _ATTR_BEFORE_RE.search(p.text[max(0, m.start() - 80) : m.start()])
-                hit = after or before
+                tail = p.text[m.end() : m.end() + 100]
+                head = p.text[max(0, m.start() - 100) : m.start()]
+                hit = source_re.match(tail) or after_re.match(tail)
+                org = hit is not None and hit.re is source_re
+                if hit is not None:
+                    clause_end = m.end() + hit.end()
+                    end_sent = regex.search(r"[.!?]", p.text[clause_end:])
+                    clause_end = clause_end + end_sent.end() if end_sent else len(p.text)
+                else:
+                    hit = before_re.search(head)
                 if hit is not None:
                     who = hit.groupdict().get("who") or hit.groupdict().get("who2")
                     cue = (hit.groupdict().get("cue") or ":").strip()
                     if who in ("er", "sie", "Er", "Sie"):
-                        speaker = _last_named(doc, p.start + m.start()) or last_attributed
+                        speaker = _last_person(doc, p.start + m.start(), known)
+                    elif who and org:
+                        speaker = who.strip()
                     elif who:
-                        speaker = _canonical(who, doc.speakers)
+                        speaker = _person(who, known)
+                        if speaker is not None and doc.speakers:
+                            speaker = _canonical(speaker, doc.speakers)
+                    if speaker is None:
+                        cue = None
+                if speaker is None and prev_q is not None and prev_q.speaker and inner[:1].isupper():
+                    gap = p.text[prev_clause_end - p.start if prev_clause_end >= p.start else 0 : m.start()]
+                    if prev_clause_end >= 0 and not gap.strip():
+                        speaker = prev_q.speaker  # "„…“, sagt X. „…“": the same speaker goes on
+                if speaker is None and p.speaker:
+                    speaker = p.speaker  # a quote inside a speaker's turn
+                if speaker is None and interviewee and p.kind in ("title", "heading", "quote") and not p.speaker:
+                    speaker = interviewee  # headline quote of an interview
             if speaker:
-                last_attributed = speaker
-            quotes.append(
-                Quote(
-                    para_id=p.para_id,
-                    start=p.start + m.start(),
-                    end=p.start + m.end(),
-                    text=inner,
-                    quote_type=qtype,
-                    speaker=speaker,
-                    cue=cue,
-                )
+                _remember(speaker, known)
+            q = Quote(
+                para_id=p.para_id,
+                start=p.start + m.start(),
+                end=p.start + m.end(),
+                text=inner,
+                quote_type=qtype,
+                speaker=speaker,
+                cue=cue,
             )
+            quotes.append(q)
+            if qtype == "speech":
+                prev_q = q
+                prev_clause_end = p.start + clause_end
     return quotes
 
 
@@ -1153,7 +1283,14 @@ def segment(
         _assign_interview(doc)
     elif mode == "quoted_dialogue":
         _assign_quoted_dialogue(doc)
-    quotes = _find_quotes(doc)
+    interviewee = None
+    if mode == "interview":
+        answers = [p.speaker for p in doc.paragraphs if p.kind == "answer" and p.speaker]
+        others = [s for s in doc.speakers if s != doc.interviewer]
+        interviewee = (
+            max(sorted(set(answers)), key=answers.count) if answers else (others[0] if others else "Interviewee")
+        )
+    quotes = _find_quotes(doc, interviewee=interviewee)
     by_para = {}
     for q in quotes:
         by_para.setdefault(q.para_id, []).append(q)
