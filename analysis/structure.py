@@ -1179,6 +1179,21 @@ def _last_person(doc: _Doc, before: int, known: dict[str, str]) -> str | None:
     return best
 
 
+_FIRST_PERSON_SPEECH_RE = regex.compile(
+    r"\bich\b.{0,60}\b(?:sage|sagte|sag|gesagt|frage|fragte|gefragt|antworte|antwortete|rufe|rief|schreibe|schrieb)\b"
+    r"|\b(?:sage|sagte|sag|frage|fragte|antworte|antwortete|rufe|rief|schreibe|schrieb)\s+ich\b",
+    regex.IGNORECASE,
+)
+
+
+def _first_person_speech(text: str, start: int, end: int) -> bool:
+    """Is the quote at ``start:end`` something the writer says ("sage ich „…“")?"""
+    masked = _mask_quotes(text)
+    left = max((masked.rfind(x, 0, start) for x in ".!?"), default=-1) + 1
+    right = min((i for i in (masked.find(x, end) for x in ".!?") if i >= 0), default=len(text))
+    return bool(_FIRST_PERSON_SPEECH_RE.search(masked[left:right]))
+
+
 def _find_quotes(doc: _Doc, *, interviewee: str | None = None) -> list[Quote]:
     after_re, before_re, source_re = _attr_res()
     quotes: list[Quote] = []
@@ -1225,8 +1240,10 @@ def _find_quotes(doc: _Doc, *, interviewee: str | None = None) -> list[Quote]:
                     gap = p.text[prev_clause_end - p.start if prev_clause_end >= p.start else 0 : m.start()]
                     if prev_clause_end >= 0 and not gap.strip():
                         speaker = prev_q.speaker  # "„…“, sagt X. „…“": the same speaker goes on
-                if speaker is None and p.speaker:
-                    speaker = p.speaker  # a quote inside a speaker's turn
+                if speaker is None and p.label and p.speaker and len(p.text[: m.start()].strip()) <= 30:
+                    speaker = p.speaker  # "Name: „…“": the label is the colon cue of the turn's quote
+                if speaker is None and p.speaker and _first_person_speech(p.text, m.start(), m.end()):
+                    speaker = p.speaker  # "dann sage ich „…“" inside a speaker's turn
                 if speaker is None and interviewee and p.kind in ("title", "heading", "quote") and not p.speaker:
                     speaker = interviewee  # headline quote of an interview
             if speaker:
