@@ -605,7 +605,7 @@ def _layout_passes(doc: _Doc) -> None:
                     break
                 prev_cap = paras[j + 1].kind == "photo_caption"
                 similar = j + 1 < n and texts[j][:25] == texts[j + 1][:25]
-                if not (prev_cap and (similar or len(_words(texts[j])) <= 25)):
+                if not (prev_cap and (similar or len(_words(texts[j])) <= 12)):
                     break
                 paras[j].kind = "photo_caption"
                 j -= 1
@@ -614,7 +614,12 @@ def _layout_passes(doc: _Doc) -> None:
         if p.kind in BOILERPLATE_KINDS or not _name_only(t) or len(_words(t)) > 3:
             continue
         near = [paras[j].kind for j in (k - 1, k + 1) if 0 <= j < n]
-        if any(kd in ("byline", "view_counter") for kd in near) and k <= n // 2:
+        last_word = _words(t)[-1] if _words(t) else ""
+        if (
+            any(kd in ("byline", "view_counter") for kd in near)
+            and k <= n // 2
+            and not (last_word[:1].isupper() and _common_noun(last_word))
+        ):
             p.kind = "byline"
     # a signature: a lone name after a closing formula ("Alles Liebe!") near the end
     for k in range(1, n):
@@ -678,7 +683,8 @@ def _content_kind(doc: _Doc, i: int, t: str, nw: int) -> str:
                 and last in "?!"
                 and "," not in t
                 and not _LINE_LABEL_RE.match(t)
-                and not _LINE_LABEL_RE.match(doc.paragraphs[i + 1].text)
+                and not _SECOND_PERSON_FORMAL_RE.search(t)
+                and not regex.match(r"^[\p{Lu}\s.\-]{2,30}:", doc.paragraphs[i + 1].text)
             )
         )
     ):
@@ -761,7 +767,22 @@ def _find_labels(doc: _Doc) -> None:
             return False
         if len(label.split()) >= 2:
             return doc.text.count(label) >= 2
-        return bool(regex.search(rf"\p{{Lu}}[\p{{L}}\-]+\s+{regex.escape(label)}\b", doc.text))
+        for m in regex.finditer(rf"(\p{{Lu}}[\p{{L}}\-]+)[ \t]+{regex.escape(label)}\b(?![ \t]*[:(])", doc.text):
+            before = doc.text[: m.start()].rstrip()
+            if before and before[-1] not in '.!?:"„“' and m[1].casefold() not in _FUNCTION_WORDS:
+                return True  # the label is the last name of someone the text names in full
+        return False
+
+    interviewers = [w for w in (doc.interviewer, _intro_interviewer(doc)) if w]
+
+    def certain(label: str) -> bool:
+        return (
+            label in outlets
+            or label.casefold() in c["q_labels"] | c["a_labels"]
+            or label.casefold() in speakers_low
+            or (label.isupper() and len(label) > 3)
+            or any(label.casefold() in who.casefold().split() for who in interviewers)
+        )
 
     keep = {i for i, m in cands.items() if strong(m["label"].strip())}
     for _ in range(2):
@@ -772,6 +793,8 @@ def _find_labels(doc: _Doc) -> None:
             near = [content[j] for j in (pos - 1, pos + 1) if 0 <= j < len(content)]
             if any(j in keep for j in near):
                 keep.add(i)
+    if len(keep) < 2 and not any(certain(cands[i]["label"].strip()) for i in keep):
+        return  # one lone "Word:" is a lead-in, not a speaker
     for i in sorted(keep):
         p, m = doc.paragraphs[i], cands[i]
         p.label = m["label"].strip()
@@ -807,14 +830,14 @@ def _label_names(doc: _Doc) -> dict[str, str]:
         if not role and len(name) >= 3 and len(name.split()) == 1:
             esc = regex.escape(name)
             found = [
-                *regex.finditer(rf"(?<![\p{{L}}])(\p{{Lu}}[\p{{L}}\-]+)\s+{esc}\b(?!\s*:)", doc.text),
-                *regex.finditer(rf"\b{esc}\s+(\p{{Lu}}[\p{{L}}\-]+)\b(?!\s*:)", doc.text),
+                *regex.finditer(rf"(?<![\p{{L}}])(\p{{Lu}}[\p{{L}}\-]+)[ \t]+{esc}\b(?![ \t]*[:(])", doc.text),
+                *regex.finditer(rf"\b{esc}[ \t]+(\p{{Lu}}[\p{{L}}\-]+)\b(?![ \t]*[:(])", doc.text),
             ]
             for m in found:
                 before = doc.text[: m.start()].rstrip()
                 if m.group(0).endswith(name) and (not before or before[-1] in '.!?:"„“\n'):
                     continue  # a capitalised word at the start of a sentence need not be a name
-                if not _is_role_word(m[1]) and m[1] not in _cues()["outlets"]:
+                if not _is_role_word(m[1]) and m[1] not in _cues()["outlets"] and _norm_label(m[1]) not in best_form:
                     name = f"{m[1]} {name}" if m.group(0).endswith(name) else f"{name} {m[1]}"
                     break
         if name.isupper() and len(name) > 3 and not role:
@@ -850,27 +873,31 @@ def _detect_mode(doc: _Doc) -> str:
         names = _label_names(doc)
         if sum(1 for p in labelled if getattr(p, "timed", False)) >= 2:
             return "dialogue"
-        if any(p.label.casefold() in c["q_labels"] | c["a_labels"] or p.label in c["outlets"] for p in labelled):
+        if any(p.label.casefold() in c["q_labels"] or p.label in c["outlets"] for p in labelled):
             return "interview"
         by: dict[str, list[Paragraph]] = {}
         for p in labelled:
             by.setdefault(names[p.label], []).append(p)
         if len(by) >= 2:
             shares = sorted((_question_share(v) for v in by.values()), reverse=True)
-            return "interview" if shares[0] >= 0.6 and shares[1] <= 0.25 else "dialogue"
+            cue = bool(c["interview_cue"].search(doc.text[: max(600, labelled[0].start)]))
+            floor = 0.4 if cue else 0.6
+            return "interview" if shares[0] >= floor and shares[1] <= 0.25 and shares[0] > 2 * shares[1] else "dialogue"
         if any(p.label.isupper() for p in labelled) or _intro_interviewer(doc):
             return "interview"
     if _quoted_turns(doc):
         return "quoted_dialogue"
     body = [p for p in doc.paragraphs if p.kind in ("body", "quote")]
-    qa = addressed = 0
+    qa = addressed = formal = 0
     for a, b in zip(body, body[1:]):
         ta = _mask_quotes(a.text)
         if a.text.rstrip()[-1:] == "?":
             if len(_words(b.text)) > 1.5 * len(_words(a.text)) and b.text.rstrip()[-1:] != "?":
                 qa += 1
+                formal += bool(_SECOND_PERSON_FORMAL_RE.search(ta))
                 addressed += bool(_SECOND_PERSON_FORMAL_RE.search(ta) or _SECOND_PERSON_INFORMAL_RE.search(ta))
-    if qa >= 3 or (qa >= 2 and addressed >= 1):
+    cue = bool(_cues()["interview_cue"].search(doc.text[:800]))
+    if (qa >= 3 and addressed >= 1) or (qa >= 2 and (formal >= 2 or (addressed >= 1 and cue))):
         return "interview"
     return "monologue"
 
@@ -884,7 +911,17 @@ def _quoted_turns(doc: _Doc) -> list[Paragraph]:
     best: list[Paragraph] = []
     run: list[Paragraph] = []
     for p in doc.paragraphs:
-        if p.kind not in BOILERPLATE_KINDS and p.kind != "title" and not p.label and _TURN_QUOTE_RE.match(p.text):
+        t = p.text.strip()
+        core = regex.sub(r"^(?:\([^)]{1,80}\)|\*[^*]{1,80}\*)\s*", "", t)
+        quoted = sum(len(m.group()) for m in _QUOTE_RE.finditer(core))
+        if (
+            p.kind not in BOILERPLATE_KINDS
+            and p.kind != "title"
+            and not p.label
+            and _TURN_QUOTE_RE.match(t)
+            and quoted >= 0.7 * len(core)
+            and len(_words(t)) <= 80
+        ):
             run.append(p)
             continue
         if len(run) > len(best):
@@ -901,7 +938,7 @@ def _assign_quoted_dialogue(doc: _Doc) -> None:
     run = _quoted_turns(doc)
     if not run:
         return
-    intro = doc.text[: run[0].start]
+    intro = _mask_quotes(doc.text[: run[0].start])
     if not regex.search(r"\b(?:ich|mir|mich|mein\w*)\b", intro, regex.IGNORECASE):
         return
     others = [m["noun"] for m in _POSSESSED_RE.finditer(intro)]
@@ -1030,9 +1067,7 @@ def _assign_interview(doc: _Doc) -> None:
             if who and (names[lab].casefold() == who.casefold() or lab.casefold() in who.casefold().split()):
                 askers.add(names[lab])
     if not askers and len(by) >= 2:
-        top = max(by, key=lambda k: (_question_share(by[k]), -len(by[k])))
-        if _question_share(by[top]) >= 0.5:
-            askers.add(top)
+        askers.add(max(by, key=lambda k: (_question_share(by[k]), -len(by[k]))))
     role_words = c["q_labels"] | c["a_labels"]
     named_asker = next((a for a in askers if a.casefold() not in role_words), None)
     interviewer = doc.interviewer or named_asker or intro_name or "Interviewer"
@@ -1052,7 +1087,7 @@ def _assign_interview(doc: _Doc) -> None:
         label_role = None
         if p.label:
             label_role = "question" if names[p.label] in askers else "answer"
-            if p.label.casefold() in c["a_labels"]:
+            if p.label.casefold() in c["a_labels"] and any(q.label.casefold() in c["q_labels"] for q in labelled):
                 label_role = "answer"
         if label_role is not None:
             is_question = label_role == "question"
