@@ -219,9 +219,13 @@ def _split_block(text: str, lines: list[tuple[int, int]]) -> list[tuple[int, int
     texts = [text[a:b] for a, b in lines]
     if _keeps_together(texts):
         return [(lines[0][0], lines[-1][1])]
+    boxed = {}
+    for a, j in _member_box_runs(texts):
+        for k in range(a + 1, j + 1):
+            boxed[k] = a
     out = [lines[0]]
-    for (a, b), prev, cur in zip(lines[1:], texts, texts[1:]):
-        if _continues(prev, cur):
+    for k, ((a, b), prev, cur) in enumerate(zip(lines[1:], texts, texts[1:]), start=1):
+        if k in boxed or (k - 1 not in boxed and _continues(prev, cur)):
             out[-1] = (out[-1][0], b)
         else:
             out.append((a, b))
@@ -237,8 +241,37 @@ def _continues(prev: str, cur: str) -> bool:
         return False
     if last in ",;-–(" or cur[:1].islower():
         return True
-    last_word = prev.split()[-1] if prev.split() else ""
-    return len(prev) >= 60 and last_word[:1].islower()
+    last_word = prev.split()[-1].casefold() if prev.split() else ""
+    return len(prev) >= 60 and last_word in _WRAP_WORDS
+
+
+# words that cannot end a sentence: a line ending in one continues on the next line (hard wrap)
+_WRAP_WORDS = frozenset(
+    "der die das den dem des ein eine einen einem einer eines zur zum zu mit von vom für auf aus bei beim "
+    "nach über unter und oder aber dass wie als im am in an ins durch gegen ohne um bis seit sein seine "
+    "ihr ihre mein meine dein deine unser unsere kein keine nicht auch noch so sich es er sie wir ich".split()
+)
+
+
+def _member_box_runs(texts: list[str]) -> list[tuple[int, int]]:
+    """Line ranges of forum member boxes: two or more bare counts ("2.582") with up to two short
+    lines above them (rank, join date)."""
+    runs = []
+    k = 0
+    while k < len(texts):
+        if _NUMERIC_LINE_RE.match(texts[k]) and len(texts[k]) <= 12:
+            j = k
+            while j + 1 < len(texts) and _NUMERIC_LINE_RE.match(texts[j + 1]) and len(texts[j + 1]) <= 12:
+                j += 1
+            if j > k:
+                a = k
+                while a > 0 and k - a < 2 and len(texts[a - 1]) <= 40 and texts[a - 1][-1:] not in ".!?:":
+                    a -= 1
+                runs.append((a, j))
+            k = j + 1
+        else:
+            k += 1
+    return runs
 
 
 def _keeps_together(lines: list[str]) -> bool:
@@ -259,7 +292,7 @@ _NAME = r"\p{Lu}[\p{L}\p{M}'’\-]+(?:[ \t]+(?:von[ \t]+|van[ \t]+|de[ \t]+)?\p{
 
 _COMMENT_HEADER_RE = regex.compile(
     r"^(?:(?:\d+|Ein|Eine|Zwei|Drei|Vier|Fünf|Sechs|Sieben|Acht|Neun|Zehn|Keine)\s+)?"
-    r"(?:Kommentare?|Antworten|Antwort|Reaktionen|Reaktion|Gedanken? zu|Comments?|Responses?|Replies)"
+    r"(?:Kommentare?|Antworten|Antwort|Reaktionen|Reaktion|Gedanken? zu\b.*|Comments?|Responses?|Replies)"
     r"(?:\s+(?:auf|zu|zum|zur|on|to)\b.*)?:?$",
     regex.IGNORECASE,
 )
@@ -280,7 +313,7 @@ _VIEW_COUNTER_RE = regex.compile(
 _SHARE_LEAD_RE = regex.compile(
     r"^(?:Diese[nrs]? (?:Beitrag|Artikel|Post|Seite) (?:weitersagen|teilen|empfehlen)"
     r"|Teilen(?: mit| auf)?|Share(?: this| on)?|Jetzt teilen|Beitrag teilen|Artikel teilen"
-    r"|Seite teilen|Weitersagen|Gefällt mir)\b",
+    r"|Seite teilen|Weitersagen|Gefällt mir|(?:Artikel|Beitrag|Seite) (?:empfehlen|weiterempfehlen|versenden|drucken))\b",
     regex.IGNORECASE,
 )
 _SHARE_WORDS = frozenset(
@@ -636,13 +669,36 @@ def _layout_passes(doc: _Doc) -> None:
             numeric = sum(1 for x in lines if _NUMERIC_LINE_RE.match(x) or _is_dateline(x))
             if numeric * 2 >= len(lines) and all(len(x) <= 40 for x in lines):
                 p.kind = "comment_header"
-                if k > 0 and len(_words(texts[k - 1])) <= 3 and texts[k - 1][-1:] not in ".!?:":
-                    paras[k - 1].kind = "comment_header"
+                for j in (k - 1, k - 2):
+                    if j < 0 or len(_words(texts[j])) > 3 or texts[j][-1:] in ".!?:" or paras[j].kind == "title":
+                        break
+                    paras[j].kind = "comment_header"
+    # a site header "Name | Slogan" above the headline
+    for k in range(min(n, 6)):
+        if paras[k].kind in BOILERPLATE_KINDS:
+            continue
+        if paras[k].kind in ("title", "heading") and " | " in texts[k] and not _cues()["date"].search(texts[k]):
+            later = [j for j in range(k + 1, min(n, k + 4)) if paras[j].kind not in BOILERPLATE_KINDS]
+            if later and paras[later[0]].kind in ("heading", "title"):
+                paras[k].kind = "boilerplate_other"
+                if paras[later[0]].kind == "heading":
+                    paras[later[0]].kind = "title"
+        break
+    # the headline when only page furniture came before it (found once breadcrumbs are known)
+    if not any(p.kind == "title" for p in paras):
+        first = next((k for k, p in enumerate(paras) if p.kind not in BOILERPLATE_KINDS), None)
+        if first is not None and first < 10 and paras[first].kind == "heading":
+            paras[first].kind = "title"
     # kicker above the headline: a short first line followed by the real headline
     first = next((k for k, p in enumerate(paras) if p.kind not in BOILERPLATE_KINDS), None)
     if first is not None and paras[first].kind == "title" and first + 1 < n:
         nxt = paras[first + 1]
-        if len(_words(texts[first])) <= 3 and nxt.kind == "heading" and 4 <= len(_words(texts[first + 1])) <= 20:
+        if (
+            len(_words(texts[first])) <= 3
+            and texts[first][-1:] not in "?!"
+            and nxt.kind == "heading"
+            and 4 <= len(_words(texts[first + 1])) <= 20
+        ):
             paras[first].kind = "heading"
             nxt.kind = "title"
 
@@ -669,7 +725,10 @@ def _content_kind(doc: _Doc, i: int, t: str, nw: int) -> str:
         return "list_item"
     if _WHOLE_QUOTE_RE.match(t) and not _QUOTE_RE.sub("", t).strip(" .,!?…"):
         return "quote"
+    if regex.fullmatch(r"\*[^*]{3,}\*", t):
+        return "body"  # an emphasised sentence or stage direction
     first_content = all(q.kind in BOILERPLATE_KINDS for q in doc.paragraphs[:i])
+    t = regex.sub(r"[\p{So}\p{Sk}\p{Cf}\s]+$", "", t) or t
     last = t[-1:]
     more = i + 1 < len(doc.paragraphs)
     if (
