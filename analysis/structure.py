@@ -342,7 +342,7 @@ _BIO_MARKER_RE = regex.compile(
     regex.IGNORECASE,
 )
 _URL_RE = regex.compile(r"https?://\S+|www\.\S+|\b[\w\-]+(?:\.[\w\-]+)*\.(?:de|com|org|net|at|ch|eu|info|io)\b(?!\w)")
-_EMAIL_RE = regex.compile(r"[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+")
+_EMAIL_RE = regex.compile(r"[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+|\[email(?:&#160;|\s)protected\]")
 _PHONE_RE = regex.compile(r"(?:Tel\.?|Telefon|Fon|Fax|Mobil)\s*:?\s*\+?[\d\s/()\-]{6,}")
 _CONTACT_CUE_RE = regex.compile(
     r"\b(?:Kontakt|kontaktieren|Schreiben Sie mir|Schreib mir|schreiben Sie uns|melden Sie sich"
@@ -546,7 +546,7 @@ def _classify(doc: _Doc) -> None:
             kind = "contact"
         elif (bk := _byline_kind(t, nw)) is not None:
             kind = bk
-        elif nw <= 30 and _CAPTION_RE.search(t):
+        elif nw <= 30 and _CAPTION_RE.search(t) and not _prose_with_credit(t):
             kind = "photo_caption"
         elif nw <= 2 and t.strip(" .:").casefold() in _cues()["image_placeholders"]:
             kind = "photo_caption"
@@ -709,12 +709,27 @@ _CREDIT_ONLY_RE = regex.compile(
 )
 
 
+_TRAILING_CREDIT_RE = regex.compile(
+    r"\s*(?:©|\(c\)|Foto:|Fotos:|Quelle:|Bild:)[^.!?]{0,60}$|\s*\((?:\p{Ll}{2,4}|dpa|AFP|AP|epd|KNA)\)$",
+    regex.IGNORECASE,
+)
+
+
+def _prose_with_credit(t: str) -> bool:
+    """A text paragraph that ends in a credit ("… war unklar. © Agentur") stays text: what is left
+    without the credit is two or more sentences of prose."""
+    rest = _TRAILING_CREDIT_RE.sub("", t).strip()
+    return rest != t.strip() and len(_sentences(rest)) >= 2 and len(_words(rest)) >= 15
+
+
 def _is_contact(t: str, nw: int) -> bool:
     only_address = _URL_RE.fullmatch(t) or _EMAIL_RE.fullmatch(t)
     if only_address:
         return True
     if nw <= 15 and (_EMAIL_RE.search(t) or _PHONE_RE.search(t) or _CONTACT_CUE_RE.search(t)):
         return True
+    if nw <= 40 and _cues()["contact_cues"].search(t) and (_EMAIL_RE.search(t) or _URL_RE.search(t)):
+        return True  # "Schreib uns an …@…"
     return bool(_URL_RE.search(t) and _CONTACT_CUE_RE.search(t))
 
 
@@ -1137,10 +1152,16 @@ def _assign_interview(doc: _Doc) -> None:
         for p in doc.paragraphs
         if p.kind in ("body", "quote", "list_item") or (p.kind == "heading" and (p.label or p.speaker))
     ]
+    # the next non-boilerplate paragraph of any kind (a text cut off after a question still goes on)
+    following = {
+        a.para_id: b
+        for a, b in zip(doc.paragraphs, doc.paragraphs[1:])
+        if b.kind not in BOILERPLATE_KINDS and a.kind not in BOILERPLATE_KINDS
+    }
     seen_question = False
     prev_role: str | None = None
     for idx, p in enumerate(content):
-        nxt = content[idx + 1] if idx + 1 < len(content) else None
+        nxt = content[idx + 1] if idx + 1 < len(content) else following.get(p.para_id)
         t = _mask_quotes(p.text).rstrip(' “”"»«')
         nw = len(_words(p.text))
         label_role = None
