@@ -718,8 +718,12 @@ _TRAILING_CREDIT_RE = regex.compile(
 def _prose_with_credit(t: str) -> bool:
     """A text paragraph that ends in a credit ("… war unklar. © Agentur") stays text: what is left
     without the credit is two or more sentences of prose."""
+    if regex.match(r"^(?:Foto|Fotos|Bild|Bilder|Quelle|Credit|Photo)\s*:", t, regex.IGNORECASE):
+        return False
     rest = _TRAILING_CREDIT_RE.sub("", t).strip()
-    return rest != t.strip() and len(_sentences(rest)) >= 2 and len(_words(rest)) >= 15
+    if rest != t.strip() and len(_sentences(rest)) >= 2 and len(_words(rest)) >= 15:
+        return True
+    return len(_sentences(t)) >= 2 and len(_words(t)) >= 20  # "Berlin (dpa) - Der Verein …. Er …"
 
 
 def _is_contact(t: str, nw: int) -> bool:
@@ -744,12 +748,13 @@ def _content_kind(doc: _Doc, i: int, t: str, nw: int) -> str:
         return "body"  # an emphasised sentence or stage direction
     first_content = all(q.kind in BOILERPLATE_KINDS for q in doc.paragraphs[:i])
     t = regex.sub(r"[\p{So}\p{Sk}\p{Cf}\s]+$", "", t) or t
-    last = t[-1:]
+    last = t.rstrip("“”\"»«'’)")[-1:] if _QUOTE_RE.search(t) or t[-1:] == ")" else t[-1:]
     more = i + 1 < len(doc.paragraphs)
     if (
         first_content
         and i < 10
         and more
+        and len(_sentences(t)) == 1
         and (
             (nw <= 20 and last not in ".!?,;:")
             or (
