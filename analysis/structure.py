@@ -482,7 +482,7 @@ def _byline_kind(t: str, nw: int) -> str | None:
         return "byline"
     m = c["byline_lead"].match(inner)
     if m and nw <= 14:
-        rest = inner[m.end() :]
+        rest = inner[m.end() :].rstrip(".")
         parts = [x.strip() for x in regex.split(r"\s[|·•]\s|,\s", rest) if x.strip()]
         if (
             parts
@@ -642,6 +642,19 @@ def _layout_passes(doc: _Doc) -> None:
                     break
                 paras[j].kind = "photo_caption"
                 j -= 1
+    # single network names next to a share line ("Artikel teilen" / "Facebook" / "Twitter")
+    for _ in range(2):
+        for k, (p, t) in enumerate(zip(paras, texts)):
+            ws = _words(t)
+            if (
+                p.kind in BOILERPLATE_KINDS
+                or not ws
+                or len(ws) > 3
+                or not all(w.casefold() in _SHARE_WORDS for w in ws)
+            ):
+                continue
+            if any(paras[j].kind == "share_buttons" for j in (k - 1, k + 1) if 0 <= j < n):
+                p.kind = "share_buttons"
     # a lone name next to a date or reading-time line is the author
     for k, (p, t) in enumerate(zip(paras, texts)):
         if p.kind in BOILERPLATE_KINDS or not _name_only(t) or len(_words(t)) > 3:
@@ -847,8 +860,7 @@ def _find_labels(doc: _Doc) -> None:
         if len(label.split()) >= 2:
             return doc.text.count(label) >= 2
         for m in regex.finditer(rf"(\p{{Lu}}[\p{{L}}\-]+)[ \t]+{regex.escape(label)}\b(?![ \t]*[:(])", doc.text):
-            before = doc.text[: m.start()].rstrip()
-            if before and before[-1] not in '.!?:"„“' and m[1].casefold() not in _FUNCTION_WORDS:
+            if m[1].casefold() not in _FUNCTION_WORDS and not _is_role_word(m[1]):
                 return True  # the label is the last name of someone the text names in full
         return False
 
@@ -913,9 +925,6 @@ def _label_names(doc: _Doc) -> dict[str, str]:
                 *regex.finditer(rf"\b{esc}[ \t]+(\p{{Lu}}[\p{{L}}\-]+)\b(?![ \t]*[:(])", doc.text),
             ]
             for m in found:
-                before = doc.text[: m.start()].rstrip()
-                if m.group(0).endswith(name) and (not before or before[-1] in '.!?:"„“\n'):
-                    continue  # a capitalised word at the start of a sentence need not be a name
                 if not _is_role_word(m[1]) and m[1] not in _cues()["outlets"] and _norm_label(m[1]) not in best_form:
                     name = f"{m[1]} {name}" if m.group(0).endswith(name) else f"{name} {m[1]}"
                     break
