@@ -588,15 +588,6 @@ def _layout_passes(doc: _Doc) -> None:
     n = len(paras)
     c = _cues()
     texts = [p.text.strip() for p in paras]
-    # a short line right before a photo caption that repeats its start is the image's title
-    for a, b in zip(paras, paras[1:]):
-        if (
-            b.kind == "photo_caption"
-            and a.kind in ("heading", "body", "title")
-            and len(_words(a.text)) <= 15
-            and b.text.startswith(a.text.strip())
-        ):
-            a.kind = "photo_caption"
     # breadcrumbs: a numbered run at the top of the page that starts with "Home"/"Startseite"
     i = 0
     while i < n and paras[i].kind in BOILERPLATE_KINDS:
@@ -612,7 +603,7 @@ def _layout_passes(doc: _Doc) -> None:
         _BULLET_RE.sub("", t, count=1).strip().casefold() for p, t in zip(paras, texts) if p.kind == "boilerplate_other"
     }
     for p, t in zip(paras, texts):
-        if p.kind in ("heading", "title", "body") and len(t) <= 40 and t.casefold() in crumbs:
+        if p.kind in ("heading", "title", "body") and len(_words(t)) <= 3 and t.casefold() in crumbs:
             p.kind = "boilerplate_other"
     # a line that repeats an earlier line with a prefix (breadcrumb trail ending in the headline)
     for k in range(1, min(n, 12)):
@@ -642,6 +633,15 @@ def _layout_passes(doc: _Doc) -> None:
                     break
                 paras[j].kind = "photo_caption"
                 j -= 1
+    # a short line right before a photo caption that repeats its start is the image's title
+    for a, b in zip(paras, paras[1:]):
+        if (
+            b.kind == "photo_caption"
+            and a.kind in ("heading", "body", "title")
+            and len(_words(a.text)) <= 15
+            and b.text.startswith(a.text.strip())
+        ):
+            a.kind = "photo_caption"
     # single network names next to a share line ("Artikel teilen" / "Facebook" / "Twitter")
     for _ in range(2):
         for k, (p, t) in enumerate(zip(paras, texts)):
@@ -728,13 +728,21 @@ _TRAILING_CREDIT_RE = regex.compile(
 )
 
 
+@functools.lru_cache(maxsize=1)
+def _news_lead_re() -> regex.Pattern:
+    agencies = _alt(_res()["agencies"]["names"])
+    return regex.compile(rf"^\p{{Lu}}[\p{{L}}\-./ ]{{1,40}}\s*\((?:{agencies})(?:/\p{{L}}+)*\)\s*[-–—:]\s")
+
+
 def _prose_with_credit(t: str) -> bool:
     """A text paragraph that ends in a credit ("… war unklar. © Agentur") stays text: what is left
     without the credit is two or more sentences of prose."""
     if regex.match(r"^(?:Foto|Fotos|Bild|Bilder|Quelle|Credit|Photo)\s*:", t, regex.IGNORECASE):
         return False
+    if _news_lead_re().match(t):
+        return True  # "Hamburg (dpa) - …": a news lead with its dateline
     rest = _TRAILING_CREDIT_RE.sub("", t).strip()
-    if rest != t.strip() and len(_sentences(rest)) >= 2 and len(_words(rest)) >= 15:
+    if rest != t.strip() and len(_sentences(rest)) >= 2 and len(_words(rest)) >= 10:
         return True
     return len(_sentences(t)) >= 2 and len(_words(t)) >= 20  # "Berlin (dpa) - Der Verein …. Er …"
 
@@ -1279,8 +1287,6 @@ def _person(run: str, known: dict[str, str], *, strict: bool = False) -> str | N
         if strict or _common_noun(name) or len(name) < 3:
             return None
         return name
-    if strict and _common_noun(toks[-1]):
-        return None
     return name
 
 
@@ -1365,15 +1371,22 @@ def _find_quotes(doc: _Doc, *, interviewee: str | None = None) -> list[Quote]:
                             speaker = _canonical(speaker, doc.speakers)
                     if speaker is None:
                         cue = None
-                if speaker is None and prev_q is not None and prev_q.speaker and inner[:1].isupper():
+                clause = hit is not None
+                if speaker is None and not clause and prev_q is not None and prev_q.speaker and inner[:1].isupper():
                     gap = p.text[prev_clause_end - p.start if prev_clause_end >= p.start else 0 : m.start()]
                     if prev_clause_end >= 0 and not gap.strip():
                         speaker = prev_q.speaker  # "„…“, sagt X. „…“": the same speaker goes on
-                if speaker is None and p.label and p.speaker and len(p.text[: m.start()].strip()) <= 30:
+                if speaker is None and not clause and p.label and p.speaker and len(p.text[: m.start()].strip()) <= 30:
                     speaker = p.speaker  # "Name: „…“": the label is the colon cue of the turn's quote
-                if speaker is None and p.speaker and _first_person_speech(p.text, m.start(), m.end()):
+                if speaker is None and not clause and p.speaker and _first_person_speech(p.text, m.start(), m.end()):
                     speaker = p.speaker  # "dann sage ich „…“" inside a speaker's turn
-                if speaker is None and interviewee and p.kind in ("title", "heading", "quote") and not p.speaker:
+                if (
+                    speaker is None
+                    and not clause
+                    and interviewee
+                    and p.kind in ("title", "heading", "quote")
+                    and not p.speaker
+                ):
                     speaker = interviewee  # headline quote of an interview
             if speaker:
                 _remember(speaker, known)
