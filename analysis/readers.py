@@ -36,6 +36,8 @@ class TextFile:
     text: str
     encoding: str
     n_bytes: int
+    # structure the page's markup gives away: ``(start, end, kind)`` spans of ``text`` (HTML only)
+    hints: tuple[tuple[int, int, str], ...] = ()
 
 
 def read_text_file(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> TextFile:
@@ -59,13 +61,14 @@ def read_text_file(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> TextFil
     except OSError as exc:
         raise ReadError(f"cannot be read ({exc.strerror or exc})") from None
     text, encoding = decode_bytes(raw)
+    hints: tuple[tuple[int, int, str], ...] = ()
     if path.suffix.lower() in (".html", ".htm"):
-        text = extract_html(text)
+        text, hints = _join_blocks(extract_html_blocks(text))
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
     text = text.replace("\u2028", "\n").replace("\u2029", "\n\n")
     if not text.strip():
         raise ReadError("is empty" if not raw else "contains no text (only whitespace)")
-    return TextFile(text=text, encoding=encoding, n_bytes=size)
+    return TextFile(text=text, encoding=encoding, n_bytes=size, hints=hints)
 
 
 def decode_bytes(raw: bytes) -> tuple[str, str]:
@@ -116,22 +119,148 @@ def _control_share(text: str) -> float:
     return controls / len(text)
 
 
-def extract_html(html: str) -> str:
-    """Main text of a web page (trafilatura), paragraphs separated by blank lines."""
-    import trafilatura
+def _clean_block(text: str) -> str:
+    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = text.replace("\u2028", " ").replace("\u2029", " ")
+    return " ".join(text.split())
 
-    extracted = trafilatura.extract(
+
+def _join_blocks(blocks: list[tuple[str, str | None]]) -> tuple[str, tuple[tuple[int, int, str], ...]]:
+    """Blocks separated by blank lines, and the ``(start, end, kind)`` span of every hinted block."""
+    parts: list[str] = []
+    hints: list[tuple[int, int, str]] = []
+    pos = 0
+    for text, kind in blocks:
+        text = _clean_block(text)
+        if not text:
+            continue
+        if parts:
+            pos += 2
+        if kind:
+            hints.append((pos, pos + len(text), kind))
+        parts.append(text)
+        pos += len(text)
+    return "\n\n".join(parts) + "\n", tuple(hints)
+
+
+_BYLINE_CLASS = ("byline", "author", "autor", "dateline", "publish", "meta-date", "article-date")
+
+
+def _markup_hints(html: str) -> tuple[dict[str, str], list[tuple[int, str, str, str]]]:
+    """Text of elements whose tag or class says what they are: captions, pull quotes, boxes,
+    bylines; and for captions and bylines the start of the text block that follows them."""
+    import lxml.html
+
+    try:
+        root = lxml.html.fromstring(html)
+    except (ValueError, lxml.etree.ParserError):
+        return {}, []
+    out: dict[str, str] = {}
+    anchored: list[tuple[int, str, str, str]] = []
+    order = [el for el in root.iter() if isinstance(el.tag, str)]
+    index = {id(el): k for k, el in enumerate(order)}
+
+    def put(el, kind: str) -> None:
+        text = _clean_block(el.text_content() or "")
+        if not text or len(text) > 2000:
+            return
+        out.setdefault(text, kind)
+        if kind in ("photo_caption", "byline"):
+            inside = {id(x) for x in el.iter()}
+            for nxt in order[index[id(el)] + 1 :]:
+                if id(nxt) in inside or nxt.tag not in ("p", "h1", "h2", "h3", "h4", "h5", "h6", "li"):
+                    continue
+                follow = _clean_block(nxt.text_content() or "")
+                if len(follow) >= 20:
+                    anchored.append((index[id(el)], text, kind, follow[:40]))
+                    break
+
+    for el in root.iter("figcaption"):
+        put(el, "photo_caption")
+    for el in root.iter("blockquote"):
+        put(el, "quote")
+    for el in root.iter("aside"):
+        put(el, "boilerplate_other")
+    for el in root.iter("time"):
+        put(el, "byline")
+    for el in root.iter():
+        if not isinstance(el.tag, str):
+            continue
+        cls = " ".join(x for x in (el.get("class"), el.get("itemprop"), el.get("rel")) if x).casefold()
+        if cls and any(k in cls for k in _BYLINE_CLASS) and el.tag not in ("article", "main", "body", "section"):
+            text = _clean_block(el.text_content() or "")
+            if text and len(text.split()) <= 15:
+                put(el, "byline")
+    return out, anchored
+
+
+def extract_html_blocks(html: str) -> list[tuple[str, str | None]]:
+    """Main text of a web page as blocks ``(text, kind)`` in reading order.
+
+    trafilatura finds the main text and keeps its markup as XML; headings, list items, block
+    quotes and the comment section give the kind (the first heading is the title), and elements
+    whose tag or class names a caption, pull quote, box or byline in the page itself (``<figcaption>``,
+    ``<blockquote>``, ``<aside>``, ``<time>``, ``class="byline"``) mark the blocks with their text.
+    ``kind`` is ``None`` where the markup says nothing beyond "paragraph".
+    """
+    import trafilatura
+    from lxml import etree
+
+    xml = trafilatura.extract(
         html,
-        include_comments=False,
+        output_format="xml",
+        include_comments=True,
         include_tables=False,
         favor_recall=True,
         deduplicate=False,
         with_metadata=False,
     )
-    if not extracted or not extracted.strip():
+    if not xml or not xml.strip():
         raise ReadError("is an HTML page without extractable main text")
+    root = etree.fromstring(xml.encode("utf-8"))
+    marked, anchored = _markup_hints(html)
+    blocks: list[tuple[str, str | None]] = []
+    for section in root:
+        in_comments = section.tag == "comments"
+        for el in section.iter():
+            if el.tag not in ("head", "p", "item", "quote"):
+                continue
+            if el.tag == "p" and any(a.tag in ("item", "quote") for a in el.iterancestors()):
+                continue
+            text = _clean_block("".join(el.itertext()))
+            if not text:
+                continue
+            if in_comments:
+                kind = "comment_header" if el.tag == "head" else "comment"
+            elif el.tag == "head":
+                kind = "heading"
+            elif el.tag == "item":
+                kind = "list_item"
+            elif el.tag == "quote":
+                kind = "quote"
+            else:
+                kind = marked.get(text)
+            blocks.append((text, kind))
+    if not any(text for text, _ in blocks):
+        raise ReadError("is an HTML page without extractable main text")
+    # captions and bylines the main-text extraction dropped go back in front of the block that
+    # follows them on the page
+    present = {text for text, _ in blocks}
+    for _, text, kind, follow in sorted(anchored):
+        if text in present:
+            continue
+        at = next((k for k, (b, _) in enumerate(blocks) if b.startswith(follow)), None)
+        if at is not None:
+            blocks.insert(at, (text, kind))
+            present.add(text)
     title = trafilatura.extract_metadata(html)
-    lines = [line.strip() for line in extracted.splitlines() if line.strip()]
-    if title is not None and title.title and (not lines or lines[0] != title.title.strip()):
-        lines.insert(0, title.title.strip())
-    return "\n\n".join(lines) + "\n"
+    if title is not None and title.title and blocks[0][0] != _clean_block(title.title):
+        blocks.insert(0, (title.title.strip(), "title"))
+    elif blocks[0][1] == "heading":
+        blocks[0] = (blocks[0][0], "title")
+    return blocks
+
+
+def extract_html(html: str) -> str:
+    """Main text of a web page (trafilatura), paragraphs separated by blank lines."""
+    return _join_blocks(extract_html_blocks(html))[0]

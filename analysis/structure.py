@@ -1409,6 +1409,18 @@ def _find_quotes(doc: _Doc, *, interviewee: str | None = None) -> list[Quote]:
 # ---------------------------------------------------------------------------------------------
 
 
+def _apply_hints(doc: _Doc, hints: Sequence[tuple[int, int, str]]) -> None:
+    if not hints:
+        return
+    for p in doc.paragraphs:
+        for a, b, kind in hints:
+            if a <= p.start and p.end <= b and kind in PARAGRAPH_KINDS:
+                if kind == "heading" and p.kind == "title":
+                    break
+                p.kind = kind
+                break
+
+
 def segment(
     text: str,
     *,
@@ -1416,11 +1428,15 @@ def segment(
     authors: Sequence[str] = (),
     interviewer: str | None = None,
     genre: str = "",
+    hints: Sequence[tuple[int, int, str]] = (),
 ) -> tuple[list[Paragraph], list[Quote]]:
     """Split ``text`` into classified paragraphs and direct quotes.
 
     ``speakers``, ``authors``, ``interviewer`` and ``genre`` come from the metadata and are all
     optional; without them the structure is inferred from label lines and layout alone.
+    ``hints`` are ``(start, end, kind)`` spans the page markup gives away (HTML headings,
+    ``<figcaption>``, ``<blockquote>``, bylines, the comment section; see ``readers.py``): a
+    paragraph inside such a span takes that kind; paragraphs without a hint are left to the rules.
     """
     doc = _Doc(
         text=text,
@@ -1433,6 +1449,7 @@ def segment(
         Paragraph(para_id=i, start=a, end=b, text=text[a:b]) for i, (a, b) in enumerate(split_paragraphs(text))
     ]
     _classify(doc)
+    _apply_hints(doc, hints)
     _label_speakers(doc)
     _find_labels(doc)
     mode = _detect_mode(doc)

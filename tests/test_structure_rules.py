@@ -286,3 +286,40 @@ def test_language_data_file_has_a_source_header_and_the_lists_load():
     data = tomllib.loads(raw)
     assert "März" in data["dates"]["months"] and "taz" in data["outlets"]["names"]
     assert {"Frage", "F"} <= set(data["labels"]["question"])
+
+
+# --- HTML markup ------------------------------------------------------------------------------------
+
+HTML_PAGE = """<html><head><title>Neue Radwege für die Innenstadt</title></head><body>
+<nav><a href="/">Startseite</a> <a href="/lokales">Lokales</a></nav>
+<article><h1>Neue Radwege für die Innenstadt</h1>
+<p class="byline">Von Julia Nord</p>
+<figure><img src="a.jpg" alt="Radweg"><figcaption>Der neue Radweg an der Ringstraße am Morgen</figcaption></figure>
+<p>Die Stadt baut bis zum Herbst vier neue Radwege. Die Kosten liegen bei zwei Millionen Euro, die zum größten
+Teil vom Land kommen, wie die Verwaltung am Dienstag mitteilte.</p>
+<h2>Kritik der Händler</h2>
+<p>Kritik kommt von den Händlern. Sie fürchten um Parkplätze in der Altstadt, die ohnehin schon knapp sind.</p>
+<blockquote>Ohne Autos kommen weniger Kunden in die Läden der Altstadt.</blockquote>
+</article>
+<section class="comments"><h3>2 Kommentare</h3><div class="comment"><p>Endlich! Das war überfällig.</p></div></section>
+</body></html>"""
+
+
+def test_html_markup_gives_headings_caption_byline_quote_and_comments(tmp_path):
+    from analysis import load_corpus
+
+    (tmp_path / "seite.html").write_text(HTML_PAGE, encoding="utf-8")
+    paras = load_corpus(tmp_path, quiet=True).paragraphs
+    got = list(zip(paras["kind"], paras["text"].str[:19], strict=True))
+    assert got == [
+        ("title", "Neue Radwege für di"),
+        ("byline", "Von Julia Nord"),  # class="byline", put back in front of the text it stood before
+        ("photo_caption", "Der neue Radweg an "),  # <figcaption> without "Foto:"
+        ("body", "Die Stadt baut bis "),
+        ("heading", "Kritik der Händler"),
+        ("body", "Kritik kommt von de"),
+        ("quote", "Ohne Autos kommen w"),  # <blockquote>
+        ("comment_header", "2 Kommentare"),
+        ("comment", "Endlich! Das war üb"),
+    ]
+    assert "Startseite" not in " ".join(paras["text"])  # the menu is still left out
