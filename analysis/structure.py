@@ -700,7 +700,20 @@ def _layout_passes(doc: _Doc) -> None:
     # the headline when only page furniture came before it (found once breadcrumbs are known)
     if not any(p.kind == "title" for p in paras):
         first = next((k for k, p in enumerate(paras) if p.kind not in BOILERPLATE_KINDS), None)
-        if first is not None and first < 10 and paras[first].kind == "heading":
+        if (
+            first is not None
+            and 0 < first < 10
+            and first + 1 < n
+            and (
+                paras[first].kind == "heading"
+                or (
+                    paras[first].kind == "body"
+                    and len(_words(texts[first])) <= 12
+                    and not _MULTI_SENTENCE_RE.search(texts[first])
+                    and "," not in texts[first]
+                )
+            )
+        ):
             paras[first].kind = "title"
     # kicker above the headline: a short first line followed by the real headline
     first = next((k for k, p in enumerate(paras) if p.kind not in BOILERPLATE_KINDS), None)
@@ -758,6 +771,10 @@ def _is_contact(t: str, nw: int) -> bool:
     return bool(_URL_RE.search(t) and _CONTACT_CUE_RE.search(t))
 
 
+# a sentence end inside a line, not after an abbreviation ("vs.", "Dr.", "St.")
+_MULTI_SENTENCE_RE = regex.compile(r"(?<!\b\p{L}{1,3})[.!?…][\"“”»«]?\s+[\p{Lu}„“\"]")
+
+
 def _content_kind(doc: _Doc, i: int, t: str, nw: int) -> str:
     if _is_label_line(t, doc.speakers):
         return "speaker_label"
@@ -775,7 +792,7 @@ def _content_kind(doc: _Doc, i: int, t: str, nw: int) -> str:
         first_content
         and i < 10
         and more
-        and len(_sentences(t)) == 1
+        and not _MULTI_SENTENCE_RE.search(t)
         and (
             (nw <= 20 and last not in ".!?,;:")
             or (
@@ -959,7 +976,8 @@ def _detect_mode(doc: _Doc) -> str:
     if "interview" in genre:
         return "interview"
     if any(k in genre for k in ("dialog", "dialogue", "gespräch", "conversation", "chat")):
-        return "dialogue"
+        unlabelled = not any(p.label or p.kind == "speaker_label" for p in doc.paragraphs)
+        return "quoted_dialogue" if unlabelled and _quoted_turns(doc) else "dialogue"
     labels = [p for p in doc.paragraphs if p.kind == "speaker_label"]
     if len(doc.speakers) >= 2 and labels:
         return "dialogue"
