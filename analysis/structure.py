@@ -1490,7 +1490,7 @@ def segment(
         by_para.setdefault(q.para_id, []).append(q)
     for p in doc.paragraphs:
         if p.kind == "quote" and p.speaker is None:
-            attributed = [q.speaker for q in by_para.get(p.para_id, []) if q.speaker]
+            attributed = [q.speaker for q in by_para.get(p.para_id, []) if q.speaker and q.cue]
             if attributed:
                 p.speaker = attributed[0]
     return doc.paragraphs, quotes
