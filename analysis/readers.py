@@ -9,6 +9,7 @@ from __future__ import annotations
 import codecs
 import unicodedata
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from pathlib import Path
 
 __all__ = ["DEFAULT_MAX_BYTES", "TEXT_SUFFIXES", "ReadError", "TextFile", "read_text_file"]
@@ -144,53 +145,83 @@ def _join_blocks(blocks: list[tuple[str, str | None]]) -> tuple[str, tuple[tuple
 
 
 _BYLINE_CLASS = ("byline", "author", "autor", "dateline", "publish", "meta-date", "article-date")
+_VOID_TAGS = frozenset("area base br col embed hr img input link meta param source track wbr".split())
+
+
+class _ElementCollector(HTMLParser):
+    """A light element list of an HTML page (tag, attributes, text, document order, extent)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.elements: list[dict] = []
+        self.stack: list[dict] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        el = {"tag": tag, "attrs": {k: v or "" for k, v in attrs}, "text": [], "order": len(self.elements)}
+        el["end"] = el["order"] + 1
+        self.elements.append(el)
+        if tag not in _VOID_TAGS:
+            self.stack.append(el)
+
+    def handle_endtag(self, tag: str) -> None:
+        if not any(el["tag"] == tag for el in self.stack):
+            return
+        while self.stack:
+            el = self.stack.pop()
+            el["end"] = len(self.elements)
+            if el["tag"] == tag:
+                break
+
+    def handle_data(self, data: str) -> None:
+        if any(el["tag"] in ("script", "style", "noscript") for el in self.stack):
+            return
+        for el in self.stack:
+            el["text"].append(data)
 
 
 def _markup_hints(html: str) -> tuple[dict[str, str], list[tuple[int, str, str, str]]]:
     """Text of elements whose tag or class says what they are: captions, pull quotes, boxes,
     bylines; and for captions and bylines the start of the text block that follows them."""
-    import lxml.html
-
+    parser = _ElementCollector()
     try:
-        root = lxml.html.fromstring(html)
-    except (ValueError, lxml.etree.ParserError):
+        parser.feed(html)
+        parser.close()
+    except (AssertionError, ValueError):
         return {}, []
+    els = parser.elements
     out: dict[str, str] = {}
     anchored: list[tuple[int, str, str, str]] = []
-    order = [el for el in root.iter() if isinstance(el.tag, str)]
-    index = {id(el): k for k, el in enumerate(order)}
 
-    def put(el, kind: str) -> None:
-        text = _clean_block(el.text_content() or "")
+    def put(el: dict, kind: str) -> None:
+        text = _clean_block("".join(el["text"]))
         if not text or len(text) > 2000:
             return
         out.setdefault(text, kind)
         if kind in ("photo_caption", "byline"):
-            inside = {id(x) for x in el.iter()}
-            for nxt in order[index[id(el)] + 1 :]:
-                if id(nxt) in inside or nxt.tag not in ("p", "h1", "h2", "h3", "h4", "h5", "h6", "li"):
+            for nxt in els[el["end"] :]:
+                if nxt["tag"] not in ("p", "h1", "h2", "h3", "h4", "h5", "h6", "li"):
                     continue
-                follow = _clean_block(nxt.text_content() or "")
+                follow = _clean_block("".join(nxt["text"]))
                 if len(follow) >= 20:
-                    anchored.append((index[id(el)], text, kind, follow[:40]))
+                    anchored.append((el["order"], text, kind, follow[:40]))
                     break
 
-    for el in root.iter("figcaption"):
-        put(el, "photo_caption")
-    for el in root.iter("blockquote"):
-        put(el, "quote")
-    for el in root.iter("aside"):
-        put(el, "boilerplate_other")
-    for el in root.iter("time"):
-        put(el, "byline")
-    for el in root.iter():
-        if not isinstance(el.tag, str):
-            continue
-        cls = " ".join(x for x in (el.get("class"), el.get("itemprop"), el.get("rel")) if x).casefold()
-        if cls and any(k in cls for k in _BYLINE_CLASS) and el.tag not in ("article", "main", "body", "section"):
-            text = _clean_block(el.text_content() or "")
-            if text and len(text.split()) <= 15:
-                put(el, "byline")
+    for el in els:
+        tag = el["tag"]
+        if tag == "figcaption":
+            put(el, "photo_caption")
+        elif tag == "blockquote":
+            put(el, "quote")
+        elif tag == "aside":
+            put(el, "boilerplate_other")
+        elif tag == "time":
+            put(el, "byline")
+        elif tag not in ("article", "main", "body", "section", "html"):
+            cls = " ".join(el["attrs"].get(k, "") for k in ("class", "itemprop", "rel")).casefold()
+            if cls.strip() and any(k in cls for k in _BYLINE_CLASS):
+                text = _clean_block("".join(el["text"]))
+                if text and len(text.split()) <= 15:
+                    put(el, "byline")
     return out, anchored
 
 
@@ -203,8 +234,9 @@ def extract_html_blocks(html: str) -> list[tuple[str, str | None]]:
     ``<blockquote>``, ``<aside>``, ``<time>``, ``class="byline"``) mark the blocks with their text.
     ``kind`` is ``None`` where the markup says nothing beyond "paragraph".
     """
+    import xml.etree.ElementTree as ET
+
     import trafilatura
-    from lxml import etree
 
     xml = trafilatura.extract(
         html,
@@ -217,15 +249,16 @@ def extract_html_blocks(html: str) -> list[tuple[str, str | None]]:
     )
     if not xml or not xml.strip():
         raise ReadError("is an HTML page without extractable main text")
-    root = etree.fromstring(xml.encode("utf-8"))
+    root = ET.fromstring(xml)
     marked, anchored = _markup_hints(html)
     blocks: list[tuple[str, str | None]] = []
     for section in root:
         in_comments = section.tag == "comments"
+        nested = {
+            id(p) for outer in section.iter() if outer.tag in ("item", "quote") for p in outer.iter() if p is not outer
+        }
         for el in section.iter():
-            if el.tag not in ("head", "p", "item", "quote"):
-                continue
-            if el.tag == "p" and any(a.tag in ("item", "quote") for a in el.iterancestors()):
+            if el.tag not in ("head", "p", "item", "quote") or id(el) in nested:
                 continue
             text = _clean_block("".join(el.itertext()))
             if not text:
