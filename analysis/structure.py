@@ -455,7 +455,7 @@ def _furniture(t: str, nw: int) -> bool:
     """Page furniture: menus, log-in links, ad markers, logos, navigation, reactions."""
     c = _cues()
     low = t.strip(" .:|»›>•·-–").casefold()
-    if low in c["furniture"] or c["furniture_prefix"].match(t):
+    if low in c["furniture"] or (nw <= 12 and c["furniture_prefix"].match(t)):
         return True
     if nw <= 4 and any(w.casefold() in c["furniture_marker"] for w in _words(t)):
         return True
@@ -505,6 +505,8 @@ def _byline_kind(t: str, nw: int) -> str | None:
 def _name_only(t: str) -> bool:
     """A line that is just a name (1–3 capitalised words, or one handle-like word)."""
     t = _BULLET_RE.sub("", t, count=1).strip() if t[:1] in "-–•·" else t.strip()
+    if any(w.casefold() in _FUNCTION_WORDS for w in t.split()):
+        return False
     return bool(
         regex.fullmatch(r"\p{Lu}[\p{L}\p{M}'’\-]+(?:\s+\p{Lu}[\p{L}\p{M}'’\-]+){0,2}", t)
         or regex.fullmatch(r"[\p{Ll}\d][\p{L}\d_.\-]{2,30}", t)
@@ -719,11 +721,13 @@ def _layout_passes(doc: _Doc) -> None:
     first = next((k for k, p in enumerate(paras) if p.kind not in BOILERPLATE_KINDS), None)
     if first is not None and paras[first].kind == "title" and first + 1 < n:
         nxt = paras[first + 1]
+        after = paras[first + 2].kind if first + 2 < n else "body"
         if (
             len(_words(texts[first])) <= 3
             and texts[first][-1:] not in "?!"
             and nxt.kind == "heading"
             and 4 <= len(_words(texts[first + 1])) <= 20
+            and after not in ("heading", "title")
         ):
             paras[first].kind = "heading"
             nxt.kind = "title"
@@ -825,7 +829,7 @@ _FUNCTION_WORDS = frozenset(
     "am vom beim ins und oder mit für von auf aus bei nach über unter vor wie was wer wo warum wann so "
     "fazit tipp tipps hinweis achtung update info quelle foto bild ps nb übrigens wichtig beispiel fragen "
     "thema frage antwort hier dort heute doch aber auch dann denn also nun jetzt da dabei damit dazu deshalb "
-    "trotzdem zudem außerdem sondern sowie ob wenn als weil dass".split()
+    "trotzdem zudem außerdem sondern sowie ob wenn als weil dass ihr ihre euer eure sein seine alle neue".split()
 )
 
 
