@@ -1014,8 +1014,12 @@ def _detect_mode(doc: _Doc) -> str:
                 qa += 1
                 formal += bool(_SECOND_PERSON_FORMAL_RE.search(ta))
                 addressed += bool(_SECOND_PERSON_FORMAL_RE.search(ta) or _SECOND_PERSON_INFORMAL_RE.search(ta))
-    cue = bool(_cues()["interview_cue"].search(doc.text[:800]))
-    if (qa >= 3 and addressed >= 1) or (qa >= 2 and (formal >= 2 or (addressed >= 1 and cue))):
+    # an FAQ ("Was müssen Sie beachten?") also pairs questions and answers: an interview needs an
+    # interview cue in the introduction or a question that addresses the guest by name
+    cue = bool(_cues()["interview_cue"].search(doc.text[:800])) or any(
+        _VOCATIVE_OPENER_RE.match(p.text) for p in body
+    )
+    if cue and qa >= 2 and addressed >= 1:
         return "interview"
     return "monologue"
 

@@ -323,3 +323,17 @@ def test_html_markup_gives_headings_caption_byline_quote_and_comments(tmp_path):
         ("comment", "Endlich! Das war üb"),
     ]
     assert "Startseite" not in " ".join(paras["text"])  # the menu is still left out
+
+
+def test_faq_with_questions_to_the_reader_is_not_an_interview():
+    text = (
+        "Neue Regeln für Balkonkraftwerke\n\n"
+        "Was müssen Sie vor dem Kauf beachten?\n\n"
+        "Wichtig ist vor allem die Leistung des Wechselrichters. Sie darf 800 Watt nicht überschreiten, "
+        "sonst gilt die Anlage nicht mehr als Steckergerät und braucht einen Elektriker.\n\n"
+        "Müssen Sie die Anlage anmelden?\n\n"
+        "Ja, im Marktstammdatenregister der Bundesnetzagentur. Die Anmeldung ist kostenlos und dauert "
+        "nur wenige Minuten, den Netzbetreiber muss man nicht mehr extra informieren."
+    )
+    paras, _ = segment(text)
+    assert all(p.kind in ("title", "body") and p.speaker is None for p in paras)
