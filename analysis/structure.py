@@ -407,8 +407,15 @@ _INLINE_LABEL_RE = regex.compile(rf"^(?P<label>{_NAME}|Frage|Antwort|F|A|Intervi
 _SENTENCE_SPLIT_RE = regex.compile(r"(?<=[.!?…])[\"“”«»]?\s+(?=[\p{Lu}\d„“\"»])")
 
 
+_WORD_RE = regex.compile(r"[\p{L}\p{N}][\p{L}\p{N}\-'’]*")
+_YEAR_RE = regex.compile(r"\b(?:19|20)\d{2}\b")
+_NAME_LINE_RE = regex.compile(r"\p{Lu}[\p{L}\p{M}'’\-]+(?:\s+\p{Lu}[\p{L}\p{M}'’\-]+){0,2}")
+_HANDLE_RE = regex.compile(r"[\p{Ll}\d][\p{L}\d_.\-]{2,30}")
+_TRAIL_SYMBOLS_RE = regex.compile(r"[\p{So}\p{Sk}\p{Cf}\s]+$")
+
+
 def _words(text: str) -> list[str]:
-    return regex.findall(r"[\p{L}\p{N}][\p{L}\p{N}\-'’]*", text)
+    return _WORD_RE.findall(text)
 
 
 def _mask_quotes(text: str) -> str:
@@ -465,7 +472,7 @@ def _furniture(t: str, nw: int) -> bool:
 
 def _is_dateline(t: str) -> bool:
     c = _cues()
-    return bool(c["dateline"].match(t) and (c["date"].search(t) or regex.search(r"\b(?:19|20)\d{2}\b", t)))
+    return bool(c["dateline"].match(t) and (c["date"].search(t) or _YEAR_RE.search(t)))
 
 
 def _byline_kind(t: str, nw: int) -> str | None:
@@ -507,10 +514,7 @@ def _name_only(t: str) -> bool:
     t = _BULLET_RE.sub("", t, count=1).strip() if t[:1] in "-–•·" else t.strip()
     if any(w.casefold() in _FUNCTION_WORDS for w in t.split()):
         return False
-    return bool(
-        regex.fullmatch(r"\p{Lu}[\p{L}\p{M}'’\-]+(?:\s+\p{Lu}[\p{L}\p{M}'’\-]+){0,2}", t)
-        or regex.fullmatch(r"[\p{Ll}\d][\p{L}\d_.\-]{2,30}", t)
-    )
+    return bool(_NAME_LINE_RE.fullmatch(t) or _HANDLE_RE.fullmatch(t))
 
 
 def _classify(doc: _Doc) -> None:
@@ -789,7 +793,7 @@ def _content_kind(doc: _Doc, i: int, t: str, nw: int) -> str:
     if regex.fullmatch(r"\*[^*]{3,}\*", t):
         return "body"  # an emphasised sentence or stage direction
     first_content = all(q.kind in BOILERPLATE_KINDS for q in doc.paragraphs[:i])
-    t = regex.sub(r"[\p{So}\p{Sk}\p{Cf}\s]+$", "", t) or t
+    t = _TRAIL_SYMBOLS_RE.sub("", t) or t
     last = t.rstrip("“”\"»«'’)")[-1:] if _QUOTE_RE.search(t) or t[-1:] == ")" else t[-1:]
     more = i + 1 < len(doc.paragraphs)
     if (
@@ -844,6 +848,12 @@ def _label_shape(label: str) -> bool:
     return not any(t.casefold() in _FUNCTION_WORDS for t in toks)
 
 
+@functools.lru_cache(maxsize=1)
+def _prefixed_outlet_re() -> regex.Pattern:
+    alt = _alt(_cues()["outlets"])
+    return regex.compile(rf"^.{{0,25}}?\s(?P<time>)(?P<label>{alt})(?P<extra>)\s*:\s*(?=\S)")
+
+
 def _find_labels(doc: _Doc) -> None:
     """Line-initial speaker labels: ``NAME:``, ``OUTLET:``, initials, ``Frage:``, ``21:08 - Name:``.
 
@@ -859,8 +869,7 @@ def _find_labels(doc: _Doc) -> None:
         t = doc.paragraphs[i].text
         m = _LABEL_RE.match(t)
         if m is None and rank < 2:  # a stray prefix before the first label ("Stand 3.5. SPIEGEL: …")
-            alt = "|".join(regex.escape(o) for o in sorted(outlets, key=len, reverse=True))
-            m = regex.match(rf"^.{{0,25}}?\s(?P<time>)(?P<label>{alt})(?P<extra>)\s*:\s*(?=\S)", t)
+            m = _prefixed_outlet_re().match(t)
         if m is None:
             continue
         label = m["label"].strip()
@@ -1016,9 +1025,7 @@ def _detect_mode(doc: _Doc) -> str:
                 addressed += bool(_SECOND_PERSON_FORMAL_RE.search(ta) or _SECOND_PERSON_INFORMAL_RE.search(ta))
     # an FAQ ("Was müssen Sie beachten?") also pairs questions and answers: an interview needs an
     # interview cue in the introduction or a question that addresses the guest by name
-    cue = bool(_cues()["interview_cue"].search(doc.text[:800])) or any(
-        _VOCATIVE_OPENER_RE.match(p.text) for p in body
-    )
+    cue = bool(_cues()["interview_cue"].search(doc.text[:800])) or any(_VOCATIVE_OPENER_RE.match(p.text) for p in body)
     if cue and qa >= 2 and addressed >= 1:
         return "interview"
     return "monologue"
