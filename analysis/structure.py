@@ -1368,6 +1368,18 @@ def _find_quotes(doc: _Doc, *, interviewee: str | None = None) -> list[Quote]:
     known: dict[str, str] = {}
     for sp in doc.speakers:
         _remember(sp, known)
+    # full names met anywhere in the text, so that "sagte Lind" later finds "Eva Lind": per last
+    # name the form met most often, then the shortest (an apposition in front drops out)
+    forms: dict[str, list[str]] = {}
+    for m in _RUN_RE.finditer(doc.text):
+        toks = [t for t in m.group().split() if t]
+        while toks and _is_role_word(toks[0]):
+            toks.pop(0)
+        if 2 <= len(toks) <= 3 and not any(t.casefold() in _FUNCTION_WORDS for t in toks):
+            forms.setdefault(toks[-1], []).append(" ".join(toks))
+    for last, names in sorted(forms.items()):
+        if last not in known:
+            known[last] = min(names, key=lambda x: (-names.count(x), len(x), x))
     for p in doc.paragraphs:
         if p.kind in BOILERPLATE_KINDS:
             continue

@@ -337,3 +337,12 @@ def test_faq_with_questions_to_the_reader_is_not_an_interview():
     )
     paras, _ = segment(text)
     assert all(p.kind in ("title", "body") and p.speaker is None for p in paras)
+
+
+def test_a_last_name_in_a_reporting_clause_gets_the_full_name_from_earlier_in_the_text():
+    text = (
+        "Bürgermeisterin Eva Lind eröffnete am Montag den neuen Spielplatz. "
+        "„Hier sollen sich alle Kinder wohlfühlen“, sagte Lind."
+    )
+    _, quotes = segment(text)
+    assert [(q.speaker, q.cue) for q in quotes] == [("Eva Lind", "sagte")]
