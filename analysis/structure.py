@@ -661,6 +661,12 @@ def _layout_passes(doc: _Doc) -> None:
                 continue
             if any(paras[j].kind == "share_buttons" for j in (k - 1, k + 1) if 0 <= j < n):
                 p.kind = "share_buttons"
+    # a line that repeats the start of the caption next to it is a caption too (image title, cut copy)
+    for k, (p, t) in enumerate(zip(paras, texts)):
+        if p.kind in BOILERPLATE_KINDS or len(t) < 25 or len(_words(t)) > 40 or _MULTI_SENTENCE_RE.search(t):
+            continue
+        if any(paras[j].kind == "photo_caption" and texts[j][:25] == t[:25] for j in (k - 1, k + 1) if 0 <= j < n):
+            p.kind = "photo_caption"
     # a lone name next to a date or reading-time line is the author
     for k, (p, t) in enumerate(zip(paras, texts)):
         if p.kind in BOILERPLATE_KINDS or not _name_only(t) or len(_words(t)) > 3:
@@ -1145,6 +1151,10 @@ def _assign_dialogue(doc: _Doc) -> None:
     current: str | None = None
     prev: Paragraph | None = None
     author = next((a for a in doc.authors if a in speakers), None)
+    # where the turns are not quoted, a labelled turn that is one quotation is a pull quote
+    labelled = [p for p in doc.paragraphs if p.label]
+    quoted = sum(1 for p in labelled if _WHOLE_QUOTE_RE.match(p.text.strip()))
+    pull_quotes = bool(labelled) and quoted * 2 < len(labelled)
     for p in doc.paragraphs:
         if p.kind == "speaker_label":
             current = _canonical(p.text.strip().rstrip(":"), speakers)
@@ -1164,7 +1174,10 @@ def _assign_dialogue(doc: _Doc) -> None:
         else:
             speaker = current if current is not None else author
         p.speaker = speaker
-        if speaker is not None and p.label and p.kind in ("heading", "quote"):
+        whole_quote = bool(_WHOLE_QUOTE_RE.match(p.text.strip()))
+        if speaker is not None and p.label and whole_quote and pull_quotes:
+            p.kind = "quote"
+        elif speaker is not None and p.label and p.kind in ("heading", "quote"):
             p.kind = "body"  # a turn is body text, however short
         current = speaker
         prev = p

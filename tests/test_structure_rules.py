@@ -346,3 +346,20 @@ def test_a_last_name_in_a_reporting_clause_gets_the_full_name_from_earlier_in_th
     )
     _, quotes = segment(text)
     assert [(q.speaker, q.cue) for q in quotes] == [("Eva Lind", "sagte")]
+
+
+def test_labelled_pull_quote_in_a_chat_and_a_caption_repeated_in_a_cut_copy():
+    chat = (
+        'Lena: "Ich chatte am liebsten nachts."\n'
+        "22:01 - Lena: bist du noch wach?\n22:02 - Tom: ja, kann nicht schlafen\n"
+        "22:03 - Lena: ich auch nicht\n22:05 - Tom: dann lass uns telefonieren"
+    )
+    assert table(chat)[0] == ("quote", "Lena")  # one quotation among unquoted turns
+    alt = "Die neue Brücke über den Fluss am Abend, kurz nach der Eröffnung"
+    captions = (
+        f"{alt} {alt}\n"  # alt text and caption run together
+        "Die neue Brücke über den Fluss am Ab...end, kurz nach der Eröffnung\n\n"  # a cut copy
+        "Quelle: Stadtarchiv\n\n"
+        "Die Brücke wurde nach drei Jahren Bauzeit eröffnet. Sie verbindet zwei Stadtteile."
+    )
+    assert kinds(captions) == ["photo_caption", "photo_caption", "photo_caption", "body"]
