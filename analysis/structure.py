@@ -223,9 +223,20 @@ def _split_block(text: str, lines: list[tuple[int, int]]) -> list[tuple[int, int
     for a, j in _member_box_runs(texts):
         for k in range(a + 1, j + 1):
             boxed[k] = a
+    # a hard-wrapped block: most lines run to about the same width; a line that fills the width
+    # and does not end a sentence goes on in the next line
+    width = max(len(t) for t in texts)
+    full = [len(t) >= 0.8 * width for t in texts]
+    wrapped = width >= 50 and sum(full) >= 3 and sum(full) * 2 >= len(texts)
     out = [lines[0]]
     for k, ((a, b), prev, cur) in enumerate(zip(lines[1:], texts, texts[1:]), start=1):
-        if k in boxed or (k - 1 not in boxed and _continues(prev, cur)):
+        filled = (
+            wrapped
+            and len(prev) >= 0.75 * width
+            and prev.rstrip("“”\"»«'’")[-1:] not in ".!?:…"
+            and not (_BULLET_RE.match(cur) or _LINE_LABEL_RE.match(cur) or _TIMESTAMP_RE.match(cur))
+        )
+        if k in boxed or (k - 1 not in boxed and (_continues(prev, cur) or filled)):
             out[-1] = (out[-1][0], b)
         else:
             out.append((a, b))

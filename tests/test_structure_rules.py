@@ -363,3 +363,13 @@ def test_labelled_pull_quote_in_a_chat_and_a_caption_repeated_in_a_cut_copy():
         "Die Brücke wurde nach drei Jahren Bauzeit eröffnet. Sie verbindet zwei Stadtteile."
     )
     assert kinds(captions) == ["photo_caption", "photo_caption", "photo_caption", "body"]
+
+
+def test_hard_wrapped_prose_stays_one_paragraph_even_where_a_line_ends_before_a_noun():
+    text = (
+        "Die Kosten für die Sanierung der Turnhalle und die neuen Computer haben\n"
+        "Eltern und Lehrer im vergangenen Jahr lange beschäftigt, sagte der Kämmerer\n"
+        "Markus Feld am Montag im Gemeinderat. Im nächsten Jahr soll es weniger werden\n"
+        "als geplant."
+    )
+    assert [text[a:b] for a, b in split_paragraphs(text)] == [text]
