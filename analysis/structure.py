@@ -844,6 +844,10 @@ _LABEL_RE = regex.compile(
     rf"^(?:\[?(?P<time>{_TIME})\]?\s*[-–—|]?\s*)?(?P<label>[\p{{L}}][\p{{L}}\p{{M}}.&'’\- ]{{0,30}}?)"
     r"(?:\s*\((?P<extra>[^)]{1,12})\))?\s*:\s*(?=\S)"
 )
+_LABEL_ONLY_RE = regex.compile(
+    rf"^(?:\[?(?P<time>{_TIME})\]?\s*[-–—|]?\s*)?(?P<label>[\p{{L}}][\p{{L}}\p{{M}}.&'’\- ]{{0,30}}?)"
+    r"(?:\s*\((?P<extra>[^)]{1,12})\))?\s*:$"
+)
 _LABEL_TOKEN_RE = regex.compile(r"^(?:\p{Lu}[\p{L}\p{M}'’\-.&]*|\p{Lu})$")
 _FUNCTION_WORDS = frozenset(
     "der die das den dem des ein eine einer eines einem einen mein meine unser unsere dein deine zum zur im "
@@ -881,12 +885,17 @@ def _find_labels(doc: _Doc) -> None:
     c = _cues()
     outlets = c["outlets"]
     cands: dict[int, regex.Match] = {}
+    own_line: dict[int, int] = {}  # label paragraph → the turn paragraph below it
     content = [i for i, p in enumerate(doc.paragraphs) if p.kind not in BOILERPLATE_KINDS and p.kind != "title"]
     for rank, i in enumerate(content):
         t = doc.paragraphs[i].text
         m = _LABEL_RE.match(t)
         if m is None and rank < 2:  # a stray prefix before the first label ("Stand 3.5. SPIEGEL: …")
             m = _prefixed_outlet_re().match(t)
+        if m is None and rank + 1 < len(content):  # "SPIEGEL:" alone above the turn
+            m = _LABEL_ONLY_RE.match(t.strip())
+            if m is not None:
+                own_line[i] = content[rank + 1]
         if m is None:
             continue
         label = m["label"].strip()
@@ -943,6 +952,13 @@ def _find_labels(doc: _Doc) -> None:
         return  # one lone "Word:" is a lead-in, not a speaker
     for i in sorted(keep):
         p, m = doc.paragraphs[i], cands[i]
+        if i in own_line:
+            turn = doc.paragraphs[own_line[i]]
+            if turn.label is None and own_line[i] not in keep:
+                p.kind = "speaker_label"
+                turn.label = m["label"].strip()
+                turn.timed = bool(m["time"])
+            continue
         p.label = m["label"].strip()
         p.timed = bool(m["time"])
         p.start += m.end()

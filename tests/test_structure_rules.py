@@ -373,3 +373,15 @@ def test_hard_wrapped_prose_stays_one_paragraph_even_where_a_line_ends_before_a_
         "als geplant."
     )
     assert [text[a:b] for a, b in split_paragraphs(text)] == [text]
+
+
+def test_labels_on_a_line_of_their_own_above_the_turn():
+    text = (
+        "SPIEGEL:\nHerr Brenner, warum steigen die Mieten so schnell?\n\n"
+        "Brenner:\nWeil zu wenig gebaut wird. Das ist seit zehn Jahren bekannt.\n\n"
+        "SPIEGEL:\nWas müsste die Politik tun?\n\n"
+        "Brenner:\nBauland ausweisen und die Verfahren beschleunigen."
+    )
+    got = [(p.kind, p.speaker) for p in segment(text)[0] if p.kind != "speaker_label"]
+    assert got == [("question", "SPIEGEL"), ("answer", "Brenner"), ("question", "SPIEGEL"), ("answer", "Brenner")]
+    assert kinds(text).count("speaker_label") == 4
