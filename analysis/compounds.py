@@ -1,164 +1,367 @@
-"""German compound splitting: ``Dialogmarketing`` → ``Dialog + Marketing``.
+"""German compound splitting: ``Kundenbindung`` → ``Kunde | Bindung``.
 
-A frequency-based splitter in the manner of Koehn & Knight (2003, "Empirical methods for compound
-splitting"): a closed compound is split where the geometric mean of the parts' corpus frequencies
-is higher than the frequency of the whole word, allowing the German linking elements (Fugen)
--s-, -es-, -n-, -en-, -er-, -e-, -ns-. Frequencies are wordfreq's German list (CC BY-SA 4.0 data,
-shipped in the package). Hyphenated compounds (``Social-Media-Team``) split at the hyphens first,
-each piece then split again. Parts that are function words (``unter``, ``über``) are not accepted,
-so ``Unternehmen`` stays whole.
+A lexicon-and-frequency splitter in the manner of Koehn & Knight (2003, "Empirical methods for
+compound splitting"), made strict about what may be a part:
 
-The last part is the *head* (``Marketing`` in ``Online-Marketing``), the others are *modifiers*;
-the head is lemmatised (``Dialogmarketingtrends`` → head ``Trend``).
+* **Parts are free words of the German lexicon** — simplemma's German dictionary (MIT), which maps
+  word forms to lemmas with their capitalisation, so it says whether a part is a noun form
+  (``Kunden`` → ``Kunde``), an uninflected adjective or adverb (``geheim``, ``innen``) or a verb
+  stem (``Liefer`` → ``liefern``) — of sensible frequency in wordfreq's German list (CC BY-SA 4.0).
+  Prepositions, verb particles and bound affixes are never parts
+  (``resources/compound_particles_de.txt``, ``resources/compound_affixes_de.txt``): ``Weiterbildung``,
+  ``zugeschlagen`` and ``vergleichbar`` stay whole, a derivational suffix stays with its stem
+  (``Redakteurin``, not ``Redakte|urin``).
+* **Linking elements follow the paradigm**: a modifier with ``-n-``, ``-en-``, ``-er-``, ``-e-`` is
+  accepted only where that form is an inflected form of the noun (``Bienen`` of ``Biene``,
+  ``Kinder`` of ``Kind``); ``-s-``/``-es-`` after a noun lemma; a dropped ``-e`` is restored
+  (``Hilfs-`` → ``Hilfe``, ``Miet-`` → ``Miete``). Adjectives and verb stems take no linking element
+  except the verb's ``-e-`` (``Sendezeit`` → ``senden``).
+* **Convention** (the one of the project's compound gold data): a modifier is given in its
+  dictionary form — linking element removed, nouns capitalised, adjectives in lower case, verbs as
+  infinitive (``Kundenbindung`` → ``Kunde|Bindung``, ``Lieferdienst`` → ``liefern|Dienst``); the
+  **head keeps the inflection of the word** (``Präsidentenwahlen`` → ``Präsident|Wahlen``); ``ß``
+  is kept.
+* **Candidates**: capitalised words (nouns) and hyphenated forms; a lower-case word only as a
+  compound adjective (``schmerzfrei``, ``internetbasierter``: head an adjective or participle, first
+  part a noun or an adjective).
+* **Names and loanwords stay whole**: a word that is used in English text (wordfreq's English list:
+  ``Hoffmann``, ``Lagerfeld``), a frequent word simplemma's dictionary does not know as a common word
+  (``Warendorf``), a country or territory name (CLDR via babel: ``Frankreich``), a word all of whose
+  parts are English (``Playback``, ``Touchpoints``), and a hyphenated form none of whose pieces is a
+  German word or an abbreviation (``Castrop-Rauxel``, ``Add-Ons``).
+* Among the analyses the one with the highest mean Zipf frequency of its parts wins, minus
+  :data:`PART_PENALTY` for each part beyond two; it must not fall far below the frequency of the
+  whole word (:data:`WHOLE_MARGIN`), which keeps lexicalised simple words whole.
+* **Linear in the input**: a closed piece longer than :data:`MAX_PIECE` letters is not analysed
+  (real compounds are shorter), at most :data:`MAX_PARTS` parts; the work per piece is bounded by
+  ``MAX_PIECE²`` candidate evaluations (counted in :data:`STATS` for tests).
+
+The last part is the *head*, the others are *modifiers*; :func:`compound_parts` gives the token
+table's ``compound``, ``compound_head`` (the lemmatised head) and ``compound_modifier``.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Mapping
 from functools import lru_cache
+from importlib import resources
 
-__all__ = ["compound_parts", "split_compound"]
+__all__ = ["MAX_PARTS", "MAX_PIECE", "STATS", "compound_lemma", "compound_parts", "split_compound"]
 
-_LINKS = ("", "s", "es", "n", "en", "er", "e", "ns")
+MAX_PIECE = 48  # letters of a closed piece; longer strings are not words (longest in Duden ~ 40)
+MAX_PARTS = 4
 _MIN_PART = 3
-_MIN_WORD = 7
+_MIN_WORD = 6
+# thresholds (Zipf scale); tuned with 5-fold grouped cross-validation on the compound dev set,
+# see benchmarks/bench_annotation.py and the README ("Annotation quality and speed")
+PART_PENALTY = 0.3  # per part beyond two: prefer the top-level split unless the inner parts are clear
+WHOLE_MARGIN = 1.5  # a split whose mean part frequency is this far below the whole word's is refused
+ENGLISH_NAME = 1.6  # a word at least this frequent in English text is a name or loanword
+UNKNOWN_FREQUENT = 2.6  # a word this frequent that the German dictionary does not know is a name
+ENGLISH_PART = 0.3  # a part this much more frequent in English than in German is English
+_LINKS_S = ("s", "es")
+_VOWELS = frozenset("aeiouäöüy")
+
+STATS = {"candidates": 0}  # candidate part evaluations, for complexity tests
+
+
+def _read(name: str) -> list[str]:
+    text = resources.files("analysis.resources").joinpath(name).read_text("utf-8")
+    return [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
 
 
 @lru_cache(maxsize=1)
-def _zipf() -> dict[str, float]:
-    import wordfreq
+def _particles() -> frozenset[str]:
+    return frozenset(_read("compound_particles_de.txt"))
 
-    freqs = wordfreq.get_frequency_dict("de", wordlist="best")
-    return {w: math.log10(f * 1e9) for w, f in freqs.items() if f > 0 and w.isalpha()}
+
+@lru_cache(maxsize=1)
+def _affixes() -> tuple[frozenset[str], frozenset[str]]:
+    rows = [line.split("\t") for line in _read("compound_affixes_de.txt")]
+    return (
+        frozenset(a for kind, a in rows if kind == "suffix"),
+        frozenset(a for kind, a in rows if kind == "prefix"),
+    )
 
 
 @lru_cache(maxsize=1)
 def _function_words() -> frozenset[str]:
     from stop_words import get_stop_words
 
-    return frozenset(w.casefold() for w in get_stop_words("german"))
+    return frozenset(w.lower() for w in get_stop_words("german"))
 
 
-# derivational suffixes and inflection endings that are also (rare or foreign) words in the list
-_NOT_PARTS = frozenset(
-    "heit keit ung ungen schaft schaften nis nisse tum lich ling chen lein ten men ern tion "
-    "tionen ität ismus isch ende enden ter tern ler lern ner nern rung gen ens erin erinnen "
-    # bound Greek/Latin prefixes: Monolog, Interaktion, Manifest are not compounds of free words
-    "mono inter multi mani poly hyper trans anti meta para".split()
-)
-_VOWELS = frozenset("aeiouäöüy")
-# a split must beat the whole word's Zipf frequency by this much: frequent, lexicalised words
-# (Geschäftsführer, Manifest) stay whole, rare compounds (Kundenbindung) are split
-_MARGIN = 0.5
+@lru_cache(maxsize=1)
+def _lexicon() -> Mapping[str, str]:
+    """simplemma's German form → lemma dictionary (case-sensitive: nouns are capitalised)."""
+    from simplemma.strategies.dictionaries import DefaultDictionaryFactory
+
+    return DefaultDictionaryFactory().get_dictionary("de")
 
 
-@lru_cache(maxsize=100_000)
-def _known_head(part: str) -> bool:
-    """A head must be a German word simplemma knows (rules out names such as ``Erin``)."""
-    import simplemma
+@lru_cache(maxsize=2)
+def _zipf_table(lang: str) -> dict[str, float]:
+    import wordfreq
 
-    return simplemma.is_known(part[:1].upper() + part[1:], lang="de") or simplemma.is_known(part, lang="de")
+    freqs = wordfreq.get_frequency_dict(lang, wordlist="best")
+    return {w: math.log10(f * 1e9) for w, f in freqs.items() if f > 0}
 
 
-def _part_ok(part: str, zipf: dict[str, float]) -> float | None:
-    """Zipf frequency of an acceptable part, else None."""
-    if len(part) < _MIN_PART or part in _function_words() or part in _NOT_PARTS or not _VOWELS & set(part):
-        return None
-    z = zipf.get(part)
-    if z is None:
-        return None
-    threshold = 4.2 if len(part) == 3 else 3.0 if len(part) == 4 else 2.5
-    return z if z >= threshold else None
+def _zipf(word: str, lang: str = "de") -> float:
+    return _zipf_table(lang).get(word.casefold(), 0.0)
+
+
+@lru_cache(maxsize=1)
+def _territories() -> frozenset[str]:
+    """Country and territory names in German (CLDR via babel), lower case."""
+    try:
+        from babel import Locale
+    except ImportError:  # pragma: no cover - babel is a declared dependency
+        return frozenset()
+    return frozenset(name.lower() for name in Locale("de").territories.values())
+
+
+def _cap(s: str) -> str:
+    return s[:1].upper() + s[1:]
+
+
+def _noun_lemma(s: str) -> str | None:
+    lemma = _lexicon().get(_cap(s))
+    return lemma if lemma and lemma[:1].isupper() else None
+
+
+def _lower_lemma(s: str) -> str | None:
+    lemma = _lexicon().get(s)
+    return lemma if lemma and lemma[:1].islower() else None
+
+
+def _min_zipf(s: str) -> float:
+    return 4.0 if len(s) == 3 else 3.0 if len(s) == 4 else 2.0
+
+
+def _bad_part(s: str) -> bool:
+    suffixes, prefixes = _affixes()
+    return (
+        len(s) < _MIN_PART
+        or not _VOWELS & set(s)
+        or s in _function_words()
+        or s in _particles()
+        or s in suffixes
+        or s in prefixes
+    )
+
+
+def _english(s: str) -> bool:
+    return _zipf(s, "en") >= _zipf(s) + ENGLISH_PART
 
 
 @lru_cache(maxsize=200_000)
-def _split_closed(word: str) -> tuple[str, ...]:
-    """Split one lower-case closed compound (no hyphens) into surface parts (linking -s- dropped)."""
-    zipf = _zipf()
-    if len(word) < _MIN_WORD or not word.isalpha():
-        return (word,)
-    whole = zipf.get(word, 0.0)
-    best: tuple[float, tuple[str, ...]] | None = None
-    for i in range(_MIN_PART, len(word) - _MIN_PART + 1):
-        left, right = word[:i], word[i:]
-        z_right = _part_ok(right, zipf)
-        if z_right is None or not _known_head(right):
+def _modifier(m: str, *, adjective_word: bool) -> tuple[str, float, bool] | None:
+    """Best reading of a lower-case modifier surface ``m``: ``(dictionary form, zipf, english)``."""
+    STATS["candidates"] += 1
+    if _bad_part(m):
+        return None
+    options: list[tuple[str, float]] = []
+    noun = _noun_lemma(m)
+    if noun is not None and noun.lower() != m + "e":  # Kunden → Kunde, Gäste → Gast, Daten → Datum
+        options.append((noun, max(_zipf(m), _zipf(noun))))
+    for link in _LINKS_S:  # Ausgangs → Ausgang, Tages → Tag
+        base = m[: -len(link)]
+        if m.endswith(link) and len(base) >= _MIN_PART and not _bad_part(base):
+            lemma = _noun_lemma(base)
+            if lemma is not None and lemma.lower() == base:
+                options.append((lemma, _zipf(lemma)))
+    for base in (m, m[:-1] if m.endswith("s") else ""):  # Hilfs → Hilfe, Miet → Miete, End → Ende
+        if len(base) >= _MIN_PART:
+            lemma = _noun_lemma(base + "e")
+            if lemma is not None and lemma.lower() == base + "e":
+                options.append((lemma, _zipf(lemma)))
+    adj = _lower_lemma(m)
+    if adj == m and not m.endswith(("en", "ern", "eln")):  # geheim, klein, innen (not infinitives)
+        options.append((m, _zipf(m)))
+    if not adjective_word:  # verb stems: Liefer → liefern, Tipp → tippen, Sende → senden
+        for stem, inf in ((m, m + "en"), (m, m + "n"), (m[:-1], m[:-1] + "en") if m.endswith("e") else ("", "")):
+            if len(stem) >= _MIN_PART and _lower_lemma(inf) == inf:
+                options.append((inf, max(_zipf(inf) - 0.5, _zipf(m))))
+                break
+    if not options and _lexicon().get(_cap(m)) is None and _lexicon().get(m) is None:
+        z = _zipf(m)  # a foreign word German text uses (Chat, Marketing, Blog)
+        if z >= 3.0 and _zipf(m, "en") >= 4.0:
+            options.append((_cap(m), z))
+    options = [(f, z) for f, z in options if z >= _min_zipf(m)]
+    if not options:
+        return None
+    form, z = max(options, key=lambda o: o[1])
+    return form, z, _english(m)
+
+
+@lru_cache(maxsize=200_000)
+def _head(h: str, *, adjective_word: bool) -> tuple[float, bool] | None:
+    """``(zipf, english)`` of an acceptable head surface ``h`` (lower case), else None."""
+    STATS["candidates"] += 1
+    if _bad_part(h):
+        return None
+    z = _zipf(h)
+    if adjective_word:
+        lemma = _lower_lemma(h)
+        if lemma is None or lemma in _particles():
+            return None
+    else:
+        lemma = _noun_lemma(h)
+        if lemma is None:
+            if _lexicon().get(h) is not None or not (z >= 3.0 and _zipf(h, "en") >= 4.0):
+                return None
+        else:
+            z = max(z, _zipf(lemma))
+    if z < _min_zipf(h):
+        return None
+    return z, _english(h)
+
+
+def _analyse(word: str, *, adjective_word: bool) -> tuple[tuple[str, ...], float, bool] | None:
+    """Best analysis of a lower-case closed piece: (parts, score, all parts English)."""
+    n = len(word)
+    # best[i][k]: best (sum of zipf, parts, all english) covering word[i:] with k parts (head last)
+    best: list[dict[int, tuple[float, tuple[str, ...], bool]]] = [{} for _ in range(n + 1)]
+    for i in range(n - _MIN_PART, 0, -1):
+        head = _head(word[i:], adjective_word=adjective_word)
+        if head is not None:
+            best[i][1] = (head[0], (word[i:],), head[1])
+        for j in range(i + _MIN_PART, n - _MIN_PART + 1):
+            if not best[j]:
+                continue
+            mod = _modifier(word[i:j], adjective_word=adjective_word)
+            if mod is None:
+                continue
+            for k, (total, parts, eng) in best[j].items():
+                if k + 1 > MAX_PARTS:
+                    continue
+                cand = (total + mod[1], (mod[0], *parts), eng and mod[2])
+                if k + 1 not in best[i] or cand[0] > best[i][k + 1][0]:
+                    best[i][k + 1] = cand
+    chosen: tuple[tuple[str, ...], float, bool] | None = None
+    for j in range(_MIN_PART, n - _MIN_PART + 1):
+        if not best[j]:
             continue
-        for link in _LINKS:
-            if link and not left.endswith(link):
+        mod = _modifier(word[:j], adjective_word=adjective_word)
+        if mod is None:
+            continue
+        for k, (total, parts, eng) in best[j].items():
+            if k + 1 > MAX_PARTS:
                 continue
-            base = left[: len(left) - len(link)] if link else left
-            z_left = _part_ok(base, zipf)
-            if z_left is not None:
-                left_parts: tuple[str, ...] = (base,)
-            elif len(base) >= _MIN_WORD and (sub := _split_closed(base)) != (base,):
-                left_parts = sub
-                z_left = sum(zipf.get(p, 0.0) for p in sub) / len(sub)
-            else:
-                continue
-            score = (z_left + z_right) / 2
-            if best is None or score > best[0]:
-                best = (score, (*left_parts, right))
-    if best is None or best[0] <= whole + _MARGIN:
-        return (word,)
-    parts = best[1]
-    # the head may itself be a compound (Marketing|kosten|rechnung)
-    head = _split_closed(parts[-1]) if len(parts[-1]) >= _MIN_WORD else (parts[-1],)
-    return (*(_strip_link(p, zipf) for p in parts[:-1]), *head)
+            score = (total + mod[1]) / (k + 1) - PART_PENALTY * (k - 1)
+            if chosen is None or score > chosen[1]:
+                chosen = ((mod[0], *parts), score, eng and mod[2])
+    return chosen
 
 
-def _strip_link(part: str, zipf: dict[str, float]) -> str:
-    """``leistungs`` → ``leistung``: drop a linking element left on a modifier by recursion."""
-    for link in ("s", "es"):
-        base = part[: -len(link)]
-        if part.endswith(link) and len(base) >= _MIN_PART and zipf.get(base, 0.0) > zipf.get(part, 0.0):
-            return base
-    return part
+def _is_name(word: str) -> bool:
+    """Names and loanwords used as a whole: in English text, frequent but unknown, territories."""
+    low = word.lower()
+    if _zipf(low, "en") >= ENGLISH_NAME or low in _territories():
+        return True
+    lex = _lexicon()
+    return _zipf(low) >= UNKNOWN_FREQUENT and lex.get(word) is None and lex.get(low) is None and lex.get(_cap(low)) is None
 
 
-def _restore_case(part: str, original: str, *, is_head: bool) -> str:
-    if original[:1].isupper() or is_head:
-        return part[:1].upper() + part[1:]
-    return part
+@lru_cache(maxsize=200_000)
+def _split_closed(piece: str) -> tuple[str, ...]:
+    """Parts of one closed piece (letters only) with their capitalisation, or ``(piece,)``."""
+    if len(piece) < _MIN_WORD or len(piece) > MAX_PIECE or not piece.isalpha():
+        return (piece,)
+    adjective_word = piece[:1].islower()
+    if not adjective_word and not piece[1:].islower():  # camel case, acronyms: WordPress, iPhone
+        return (piece,)
+    low = piece.lower()
+    if _is_name(piece):
+        return (piece,)
+    found = _analyse(low, adjective_word=adjective_word)
+    if found is None:
+        return (piece,)
+    parts, score, english = found
+    if english or score < _zipf(low) - WHOLE_MARGIN:
+        return (piece,)
+    head = parts[-1]
+    return (*parts[:-1], head if adjective_word else _cap(head))
+
+
+def _abbreviation(piece: str) -> bool:
+    return any(ch.isdigit() for ch in piece) or sum(ch.isupper() for ch in piece) >= 2
+
+
+def _piece_modifier(piece: str) -> str:
+    """A non-final hyphenated piece in its dictionary form (``Stauden-`` → ``Staude``)."""
+    if _abbreviation(piece) or not piece.isalpha():
+        return piece
+    lemma = _noun_lemma(piece.lower()) if piece[:1].isupper() else _lower_lemma(piece)
+    if lemma is None or not piece.lower().startswith(lemma.lower()[: max(len(lemma) - 2, 1)]):
+        return piece
+    return lemma
+
+
+def _german_piece(piece: str) -> bool:
+    lex = _lexicon()
+    return _abbreviation(piece) or lex.get(piece) is not None or lex.get(_cap(piece.lower())) is not None
 
 
 @lru_cache(maxsize=200_000)
 def split_compound(word: str) -> tuple[str, ...]:
     """Parts of a German compound, or ``()`` when ``word`` is not one.
 
-    >>> split_compound("Dialogmarketing")
-    ('Dialog', 'Marketing')
+    >>> split_compound("Kundenbindung")
+    ('Kunde', 'Bindung')
     >>> split_compound("Social-Media-Team")
     ('Social', 'Media', 'Team')
+    >>> split_compound("Hoffmann")
+    ()
     """
     w = word.lstrip("#")
     if ":" in w or "*" in w or "_" in w:  # gender forms: Mitarbeiter:innen
         w = w.split(":")[0].split("*")[0].split("_")[0]
     pieces = [p for p in w.split("-") if p]
-    if not pieces:
+    if not pieces or len(w) > MAX_PARTS * MAX_PIECE:
         return ()
+    if len(pieces) > 1 and not any(_german_piece(p) for p in pieces):
+        return ()  # Castrop-Rauxel, Add-Ons
     parts: list[str] = []
     for k, piece in enumerate(pieces):
-        sub = _split_closed(piece.casefold()) if piece.isalpha() else (piece.casefold(),)
-        if len(sub) == 1:
-            parts.append(piece)
+        sub = _split_closed(piece) if piece.isalpha() else (piece,)
+        last = k == len(pieces) - 1
+        if len(sub) == 1 and not last and len(pieces) > 1:
+            parts.append(_piece_modifier(piece))
         else:
-            last = k == len(pieces) - 1
-            for j, s in enumerate(sub):
-                parts.append(_restore_case(s, piece if j == 0 else "X", is_head=last and j == len(sub) - 1))
+            parts.extend(sub)
     if len(parts) < 2:
         return ()
     return tuple(parts)
 
 
-def compound_parts(word: str, lemmatize) -> tuple[str, str, str]:
+def compound_parts(word: str, lemmatize: Callable[[str], str]) -> tuple[str, str, str]:
     """``(parts, head, modifier)`` strings for the token table; empty strings for non-compounds.
 
-    ``parts`` joins the parts with ``|``; ``head`` is the lemmatised last part; ``modifier`` the
-    first part.
+    ``parts`` joins the parts with ``|`` (the head lemmatised); ``head`` is the lemmatised last
+    part; ``modifier`` the first part in its dictionary form.
     """
     parts = split_compound(word)
     if not parts:
         return "", "", ""
-    head = lemmatize(parts[-1][:1].upper() + parts[-1][1:])
+    head = lemmatize(_cap(parts[-1]) if word[:1].isupper() or "-" in word else parts[-1])
     return "|".join(parts[:-1] + (head,)), head, parts[0]
+
+
+def compound_lemma(word: str, lemmatize: Callable[[str], str]) -> str | None:
+    """Lemma of a closed noun compound built from its own surface and its head's lemma
+    (``Fachleute`` → ``Fachleute``, ``Kundendaten`` → ``Kundendaten`` when the head's lemma is
+    ``Daten``), or None when ``word`` is not a compound whose head ends the word."""
+    parts = split_compound(word)
+    if not parts:
+        return None
+    head = parts[-1]
+    if not word.lower().endswith(head.lower()):
+        return None
+    head_lemma = lemmatize(_cap(head) if word[:1].isupper() else head)
+    stem = word[: len(word) - len(head)]
+    if not stem or not head_lemma:
+        return None
+    return stem + (head_lemma.lower() if stem[-1:] != "-" else head_lemma)
