@@ -57,6 +57,7 @@ _MIN_WORD = 6
 # see benchmarks/bench_annotation.py and the README ("Annotation quality and speed")
 PART_PENALTY = 0.3  # per part beyond two: prefer the top-level split unless the inner parts are clear
 WHOLE_MARGIN = 1.5  # a split whose mean part frequency is this far below the whole word's is refused
+KNOWN_MARGIN = 0.5  # the same for a word the dictionary knows (lexicalised: Zugriff, Katastrophe)
 ENGLISH_NAME = 1.6  # a word at least this frequent in English text is a name or loanword
 UNKNOWN_FREQUENT = 2.6  # a word this frequent that the German dictionary does not know is a name
 ENGLISH_PART = 0.3  # a part this much more frequent in English than in German is English
@@ -137,7 +138,8 @@ def _lower_lemma(s: str) -> str | None:
 
 
 def _min_zipf(s: str) -> float:
-    return 4.0 if len(s) == 3 else 3.0 if len(s) == 4 else 2.0
+    """Short strings are often fragments or foreign words: they must be frequent to count."""
+    return 4.0 if len(s) == 3 else 3.0 if len(s) == 4 else 2.0 if len(s) < 7 else 1.0
 
 
 def _bad_part(s: str) -> bool:
@@ -162,38 +164,42 @@ def _modifier(m: str, *, adjective_word: bool) -> tuple[str, float, bool] | None
     STATS["candidates"] += 1
     if _bad_part(m):
         return None
-    options: list[tuple[str, float]] = []
+    english = _english(m)
+    # (dictionary form, zipf, class): class 2 noun, 1 adjective or adverb, 0 verb stem or foreign
+    options: list[tuple[str, float, int]] = []
     noun = _noun_lemma(m)
     if noun is not None and noun.lower() != m + "e":  # Kunden → Kunde, Gäste → Gast, Daten → Datum
-        options.append((noun, max(_zipf(m), _zipf(noun))))
+        options.append((noun, max(_zipf(m), _zipf(noun)), 2))
     for link in _LINKS_S:  # Ausgangs → Ausgang, Tages → Tag
         base = m[: -len(link)]
         if m.endswith(link) and len(base) >= _MIN_PART and not _bad_part(base):
             lemma = _noun_lemma(base)
             if lemma is not None and lemma.lower() == base:
-                options.append((lemma, _zipf(lemma)))
-    for base in (m, m[:-1] if m.endswith("s") else ""):  # Hilfs → Hilfe, Miet → Miete, End → Ende
-        if len(base) >= _MIN_PART:
-            lemma = _noun_lemma(base + "e")
-            if lemma is not None and lemma.lower() == base + "e":
-                options.append((lemma, _zipf(lemma)))
-    adj = _lower_lemma(m)
-    if adj == m and not m.endswith(("en", "ern", "eln")):  # geheim, klein, innen (not infinitives)
-        options.append((m, _zipf(m)))
+                options.append((lemma, _zipf(lemma), 2))
+    if _lower_lemma(m) == m:  # geheim, klein, innen, rechts
+        options.append((m, _zipf(m), 1))
     if not adjective_word:  # verb stems: Liefer → liefern, Tipp → tippen, Sende → senden
         for stem, inf in ((m, m + "en"), (m, m + "n"), (m[:-1], m[:-1] + "en") if m.endswith("e") else ("", "")):
             if len(stem) >= _MIN_PART and _lower_lemma(inf) == inf:
-                options.append((inf, max(_zipf(inf) - 0.5, _zipf(m))))
+                options.append((inf, max(_zipf(inf) - 0.5, _zipf(m)), 0))
                 break
-    if not options and _lexicon().get(_cap(m)) is None and _lexicon().get(m) is None:
-        z = _zipf(m)  # a foreign word German text uses (Chat, Marketing, Blog)
+    if not options or english:  # a dropped -e restored: Hilfs → Hilfe, Miet → Miete, End → Ende
+        for base in (m, m[:-1] if m.endswith("s") else ""):
+            lemma = _noun_lemma(base + "e") if len(base) >= _MIN_PART else None
+            if lemma is not None and lemma.lower() == base + "e":
+                options = [o for o in options if o[0].lower() != m] + [(lemma, _zipf(lemma), 2)]
+    if not options and len(m) >= 5 and _lexicon().get(_cap(m)) is None and _lexicon().get(m) is None:
+        z = _zipf(m)  # a foreign word German text uses (Marketing, Podcast)
         if z >= 3.0 and _zipf(m, "en") >= 4.0:
-            options.append((_cap(m), z))
-    options = [(f, z) for f, z in options if z >= _min_zipf(m)]
+            options.append((_cap(m), z, 0))
+    options = [o for o in options if o[1] >= _min_zipf(m) and not _bad_part(o[0].lower())]
     if not options:
         return None
-    form, z = max(options, key=lambda o: o[1])
-    return form, z, _english(m)
+    # where a noun and an adverb or adjective reading compete (Recht/rechts, Sonne/sonnen), a noun
+    # compound takes the noun, a compound adjective the adverb (rechtsgerichtet)
+    prefer = (lambda o: o[2] == 1) if adjective_word else (lambda o: o[2] == 2)
+    form, z, _ = max(options, key=lambda o: (prefer(o), o[1]))
+    return form, z, english
 
 
 @lru_cache(maxsize=200_000)
@@ -210,7 +216,7 @@ def _head(h: str, *, adjective_word: bool) -> tuple[float, bool] | None:
     else:
         lemma = _noun_lemma(h)
         if lemma is None:
-            if _lexicon().get(h) is not None or not (z >= 3.0 and _zipf(h, "en") >= 4.0):
+            if _lexicon().get(h) is not None or len(h) < 5 or not (z >= 3.0 and _zipf(h, "en") >= 4.0):
                 return None
         else:
             z = max(z, _zipf(lemma))
@@ -265,6 +271,18 @@ def _is_name(word: str) -> bool:
     return _zipf(low) >= UNKNOWN_FREQUENT and lex.get(word) is None and lex.get(low) is None and lex.get(_cap(low)) is None
 
 
+def _prefixed(low: str) -> bool:
+    """A verb particle or bound prefix before a word of the lexicon: a derivative, not a compound
+    (``Weiterbildung`` = weiter + Bildung, ``zugeschlagen`` = zu + geschlagen, ``Ursachen``)."""
+    lex = _lexicon()
+    for prefix in _particles() | _affixes()[1]:
+        rest = low[len(prefix) :]
+        if low.startswith(prefix) and len(rest) >= _MIN_PART:
+            if lex.get(rest) is not None or lex.get(_cap(rest)) is not None:
+                return True
+    return False
+
+
 @lru_cache(maxsize=200_000)
 def _split_closed(piece: str) -> tuple[str, ...]:
     """Parts of one closed piece (letters only) with their capitalisation, or ``(piece,)``."""
@@ -274,13 +292,14 @@ def _split_closed(piece: str) -> tuple[str, ...]:
     if not adjective_word and not piece[1:].islower():  # camel case, acronyms: WordPress, iPhone
         return (piece,)
     low = piece.lower()
-    if _is_name(piece):
+    if _is_name(piece) or _prefixed(low):
         return (piece,)
     found = _analyse(low, adjective_word=adjective_word)
     if found is None:
         return (piece,)
     parts, score, english = found
-    if english or score < _zipf(low) - WHOLE_MARGIN:
+    known = _lexicon().get(piece) is not None
+    if english or score < _zipf(low) - (KNOWN_MARGIN if known else WHOLE_MARGIN):
         return (piece,)
     head = parts[-1]
     return (*parts[:-1], head if adjective_word else _cap(head))
@@ -328,8 +347,8 @@ def split_compound(word: str) -> tuple[str, ...]:
     for k, piece in enumerate(pieces):
         sub = _split_closed(piece) if piece.isalpha() else (piece,)
         last = k == len(pieces) - 1
-        if len(sub) == 1 and not last and len(pieces) > 1:
-            parts.append(_piece_modifier(piece))
+        if not last:  # a modifier piece in its dictionary form: Stauden- → Staude
+            parts.extend((*sub[:-1], _piece_modifier(sub[-1])))
         else:
             parts.extend(sub)
     if len(parts) < 2:
