@@ -137,19 +137,39 @@ def _lower_lemma(s: str) -> str | None:
     return lemma if lemma and lemma[:1].islower() else None
 
 
+_UMLAUT = str.maketrans({"a": "ä", "o": "ö", "u": "ü"})
+
+
+@lru_cache(maxsize=100_000)
+def _inflects(lemma: str) -> bool:
+    """Whether the dictionary has an inflected form of the noun ``lemma`` (common nouns have
+    genitive or plural forms; first names such as ``Kathrin`` have none)."""
+    lex = _lexicon()
+    forms = [lemma + end for end in ("s", "es", "e", "en", "n", "er", "ns", "se", "ses", "nen")]
+    for i in range(len(lemma) - 1, 0, -1):
+        if lemma[i] in "aou":
+            j = i - 1 if lemma[i] == "u" and lemma[i - 1] == "a" else i  # Braut → Bräute
+            umlauted = lemma[:j] + lemma[j].translate(_UMLAUT) + lemma[j + 1 :]
+            forms += [umlauted + end for end in ("", "e", "er", "en", "ern")]
+            break
+    return any(lex.get(f) is not None for f in forms)
+
+
 def _min_zipf(s: str) -> float:
     """Short strings are often fragments or foreign words: they must be frequent to count."""
     return 4.0 if len(s) == 3 else 3.0 if len(s) == 4 else 2.0 if len(s) < 7 else 1.0
 
 
-def _bad_part(s: str) -> bool:
+def _bad_part(s: str, *, initial: bool = False) -> bool:
+    """Too short, no vowel, a function word, particle or bound affix (a suffix may still begin a
+    word: innen in Innenpolitiker)."""
     suffixes, prefixes = _affixes()
     return (
         len(s) < _MIN_PART
         or not _VOWELS & set(s)
         or s in _function_words()
         or s in _particles()
-        or s in suffixes
+        or (s in suffixes and not initial)
         or s in prefixes
     )
 
@@ -159,10 +179,10 @@ def _english(s: str) -> bool:
 
 
 @lru_cache(maxsize=200_000)
-def _modifier(m: str, *, adjective_word: bool) -> tuple[str, float, bool] | None:
+def _modifier(m: str, *, adjective_word: bool, initial: bool) -> tuple[str, float, bool] | None:
     """Best reading of a lower-case modifier surface ``m``: ``(dictionary form, zipf, english)``."""
     STATS["candidates"] += 1
-    if _bad_part(m):
+    if _bad_part(m, initial=initial):
         return None
     english = _english(m)
     # (dictionary form, zipf, class): class 2 noun, 1 adjective or adverb, 0 verb stem or foreign
@@ -183,7 +203,7 @@ def _modifier(m: str, *, adjective_word: bool) -> tuple[str, float, bool] | None
             if len(stem) >= _MIN_PART and _lower_lemma(inf) == inf:
                 options.append((inf, max(_zipf(inf) - 0.5, _zipf(m)), 0))
                 break
-    if not options or english:  # a dropped -e restored: Hilfs → Hilfe, Miet → Miete, End → Ende
+    if not any(o[2] for o in options) or english:  # a dropped -e restored: Hilfs → Hilfe, Miet → Miete, End → Ende
         for base in (m, m[:-1] if m.endswith("s") else ""):
             lemma = _noun_lemma(base + "e") if len(base) >= _MIN_PART else None
             if lemma is not None and lemma.lower() == base + "e":
@@ -192,7 +212,7 @@ def _modifier(m: str, *, adjective_word: bool) -> tuple[str, float, bool] | None
         z = _zipf(m)  # a foreign word German text uses (Marketing, Podcast)
         if z >= 3.0 and _zipf(m, "en") >= 4.0:
             options.append((_cap(m), z, 0))
-    options = [o for o in options if o[1] >= _min_zipf(m) and not _bad_part(o[0].lower())]
+    options = [o for o in options if o[1] >= _min_zipf(m) and not _bad_part(o[0].lower(), initial=True)]
     if not options:
         return None
     # where a noun and an adverb or adjective reading compete (Recht/rechts, Sonne/sonnen), a noun
@@ -218,6 +238,8 @@ def _head(h: str, *, adjective_word: bool) -> tuple[float, bool] | None:
         if lemma is None:
             if _lexicon().get(h) is not None or len(h) < 5 or not (z >= 3.0 and _zipf(h, "en") >= 4.0):
                 return None
+        elif not _inflects(lemma):  # a first name (Kathrin) is no head
+            return None
         else:
             z = max(z, _zipf(lemma))
     if z < _min_zipf(h):
@@ -237,7 +259,7 @@ def _analyse(word: str, *, adjective_word: bool) -> tuple[tuple[str, ...], float
         for j in range(i + _MIN_PART, n - _MIN_PART + 1):
             if not best[j]:
                 continue
-            mod = _modifier(word[i:j], adjective_word=adjective_word)
+            mod = _modifier(word[i:j], adjective_word=adjective_word, initial=False)
             if mod is None:
                 continue
             for k, (total, parts, eng) in best[j].items():
@@ -250,7 +272,7 @@ def _analyse(word: str, *, adjective_word: bool) -> tuple[tuple[str, ...], float
     for j in range(_MIN_PART, n - _MIN_PART + 1):
         if not best[j]:
             continue
-        mod = _modifier(word[:j], adjective_word=adjective_word)
+        mod = _modifier(word[:j], adjective_word=adjective_word, initial=True)
         if mod is None:
             continue
         for k, (total, parts, eng) in best[j].items():
@@ -262,10 +284,15 @@ def _analyse(word: str, *, adjective_word: bool) -> tuple[tuple[str, ...], float
     return chosen
 
 
+@lru_cache(maxsize=1)
+def _place_names() -> frozenset[str]:
+    return frozenset(name.lower() for name in _read("place_names_de.txt"))
+
+
 def _is_name(word: str) -> bool:
-    """Names and loanwords used as a whole: in English text, frequent but unknown, territories."""
+    """Names and loanwords used as a whole: in English text, frequent but unknown, places."""
     low = word.lower()
-    if _zipf(low, "en") >= ENGLISH_NAME or low in _territories():
+    if _zipf(low, "en") >= ENGLISH_NAME or low in _territories() or low in _place_names():
         return True
     lex = _lexicon()
     return _zipf(low) >= UNKNOWN_FREQUENT and lex.get(word) is None and lex.get(low) is None and lex.get(_cap(low)) is None
@@ -320,8 +347,12 @@ def _piece_modifier(piece: str) -> str:
 
 
 def _german_piece(piece: str) -> bool:
+    """An abbreviation or a word of the German dictionary as frequent as a part must be."""
+    if _abbreviation(piece):
+        return True
     lex = _lexicon()
-    return _abbreviation(piece) or lex.get(piece) is not None or lex.get(_cap(piece.lower())) is not None
+    known = lex.get(piece) is not None or lex.get(_cap(piece.lower())) is not None
+    return known and _zipf(piece) >= _min_zipf(piece.lower())
 
 
 @lru_cache(maxsize=200_000)
