@@ -238,7 +238,7 @@ def _head(h: str, *, adjective_word: bool) -> tuple[float, bool] | None:
         if lemma is None:
             if _lexicon().get(h) is not None or len(h) < 5 or not (z >= 3.0 and _zipf(h, "en") >= 4.0):
                 return None
-        elif not _inflects(lemma):  # a first name (Kathrin) is no head
+        elif not _inflects(lemma) and _zipf(h, "en") >= ENGLISH_NAME:  # a first name (Kathrin)
             return None
         else:
             z = max(z, _zipf(lemma))
