@@ -55,7 +55,7 @@ _MIN_PART = 3
 _MIN_WORD = 6
 # thresholds (Zipf scale); tuned with 5-fold grouped cross-validation on the compound dev set,
 # see benchmarks/bench_annotation.py and the README ("Annotation quality and speed")
-PART_PENALTY = 0.3  # per part beyond two: prefer the top-level split unless the inner parts are clear
+PART_PENALTY = 0.45  # per part beyond two: prefer the top-level split unless the inner parts are clear
 WHOLE_MARGIN = 1.5  # a split whose mean part frequency is this far below the whole word's is refused
 KNOWN_MARGIN = 0.5  # the same for a word the dictionary knows (lexicalised: Zugriff, Katastrophe)
 ENGLISH_NAME = 1.6  # a word at least this frequent in English text is a name or loanword
