@@ -37,7 +37,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from .compounds import _lexicon, _zipf, compound_parts, split_compound
+from .compounds import _lexicon, _plural_nouns, _zipf, compound_parts, split_compound
 from .corpus import Corpus
 from .structure import PARAGRAPH_KINDS
 from .tokenize import TOKEN_TYPES, sentence_starts, tokenize
@@ -109,11 +109,6 @@ def _simplemma(word: str) -> str:
     return simplemma.lemmatize(word, lang="de")
 
 
-@lru_cache(maxsize=1)
-def _plural_nouns() -> frozenset[str]:
-    return frozenset(_read_resource("lemma_plural_nouns_de.txt"))
-
-
 def _lemmatize(word: str) -> str:
     """simplemma's lemma with three repairs of systematic errors (measured on UD German GSD in
     benchmarks/bench_annotation.py):
@@ -140,7 +135,13 @@ def _lemmatize(word: str) -> str:
             known = _lexicon().get(word) is not None and head_lemma.lower() != parts[-1].lower()
             if head_lemma[:1].isupper() and not known and not _tail_is_noun(lemma, stem, head_lemma):
                 return stem + head_lemma.lower()
-    elif word.startswith("ge") and word.endswith(("t", "en")) and lemma.startswith("ge") and lemma != word and lemma.endswith("en"):
+    elif (
+        word.startswith("ge")
+        and word.endswith(("t", "en"))
+        and lemma.startswith("ge")
+        and lemma != word
+        and lemma.endswith("en")
+    ):
         verb = _participle_verb(word)
         if verb and verb != lemma and _zipf(verb) > _zipf(lemma):
             return verb

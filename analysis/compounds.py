@@ -78,6 +78,12 @@ def _particles() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
+def _plural_nouns() -> frozenset[str]:
+    """Nouns used in the plural only or chiefly (shared with the lemmatiser in annotate.py)."""
+    return frozenset(_read("lemma_plural_nouns_de.txt"))
+
+
+@lru_cache(maxsize=1)
 def _affixes() -> tuple[frozenset[str], frozenset[str]]:
     rows = [line.split("\t") for line in _read("compound_affixes_de.txt")]
     return (
@@ -99,6 +105,24 @@ def _lexicon() -> Mapping[str, str]:
     from simplemma.strategies.dictionaries import DefaultDictionaryFactory
 
     return DefaultDictionaryFactory().get_dictionary("de")
+
+
+@lru_cache(maxsize=1)
+def _lex_bytes() -> Callable[[bytes], bytes | None] | None:
+    """The bytes-keyed dict behind simplemma's dictionary, when it has one (simplemma 2 does)."""
+    store = getattr(_lexicon(), "_dict", None)
+    return store.get if isinstance(store, dict) else None
+
+
+@lru_cache(maxsize=500_000)
+def _lex(form: str) -> str | None:
+    """The dictionary's lemma of ``form`` (case-sensitive), cached: simplemma's packed dictionary
+    decodes on every lookup, and the splitter asks for the same strings many times."""
+    get = _lex_bytes()
+    if get is None:
+        return _lexicon().get(form)
+    value = get(form.encode())
+    return value.decode() if value is not None else None
 
 
 @lru_cache(maxsize=2)
@@ -128,12 +152,12 @@ def _cap(s: str) -> str:
 
 
 def _noun_lemma(s: str) -> str | None:
-    lemma = _lexicon().get(_cap(s))
+    lemma = _lex(_cap(s))
     return lemma if lemma and lemma[:1].isupper() else None
 
 
 def _lower_lemma(s: str) -> str | None:
-    lemma = _lexicon().get(s)
+    lemma = _lex(s)
     return lemma if lemma and lemma[:1].islower() else None
 
 
@@ -144,7 +168,6 @@ _UMLAUT = str.maketrans({"a": "ä", "o": "ö", "u": "ü"})
 def _inflects(lemma: str) -> bool:
     """Whether the dictionary has an inflected form of the noun ``lemma`` (common nouns have
     genitive or plural forms; first names such as ``Kathrin`` have none)."""
-    lex = _lexicon()
     forms = [lemma + end for end in ("s", "es", "e", "en", "n", "er", "ns", "se", "ses", "nen")]
     for i in range(len(lemma) - 1, 0, -1):
         if lemma[i] in "aou":
@@ -152,7 +175,7 @@ def _inflects(lemma: str) -> bool:
             umlauted = lemma[:j] + lemma[j].translate(_UMLAUT) + lemma[j + 1 :]
             forms += [umlauted + end for end in ("", "e", "er", "en", "ern")]
             break
-    return any(lex.get(f) is not None for f in forms)
+    return any(_lex(f) is not None for f in forms)
 
 
 def _min_zipf(s: str) -> float:
@@ -178,54 +201,90 @@ def _english(s: str) -> bool:
     return _zipf(s, "en") >= _zipf(s) + ENGLISH_PART
 
 
-@lru_cache(maxsize=200_000)
+def _attested(m: str) -> bool:
+    """Cheap first test on a candidate part: one of the strings a reading of ``m`` would look up
+    is in the frequency list at all (most substrings of a word are not)."""
+    table = _zipf_table("de")
+    f = m if "ß" not in m else m.casefold()  # the list is case-folded: ß → ss
+    return f in table or f[:-1] in table or f[:-2] in table or f + "e" in table or f + "en" in table or f + "n" in table
+
+
 def _modifier(m: str, *, adjective_word: bool, initial: bool) -> tuple[str, float, bool] | None:
-    """Best reading of a lower-case modifier surface ``m``: ``(dictionary form, zipf, english)``."""
     STATS["candidates"] += 1
+    if not _attested(m):
+        return None
+    return _modifier_reading(m, adjective_word, initial)
+
+
+@lru_cache(maxsize=200_000)
+def _modifier_reading(m: str, adjective_word: bool, initial: bool) -> tuple[str, float, bool] | None:
+    """Best reading of a lower-case modifier surface ``m``: ``(dictionary form, zipf, english)``.
+
+    Where a noun and an adverb or adjective reading compete (Recht/rechts, Sonne/sonnen), a noun
+    compound takes the noun, a compound adjective the adverb (rechtsgerichtet); within a class the
+    more frequent reading wins. Readings are looked up class by class and the search stops at the
+    first class that has one (most modifiers are nouns)."""
     if _bad_part(m, initial=initial):
         return None
     english = _english(m)
-    # (dictionary form, zipf, class): class 2 noun, 1 adjective or adverb, 0 verb stem or foreign
-    options: list[tuple[str, float, int]] = []
-    noun = _noun_lemma(m)
-    if noun is not None and noun.lower() != m + "e":  # Kunden → Kunde, Gäste → Gast, Daten → Datum
-        options.append((noun, max(_zipf(m), _zipf(noun)), 2))
+    min_z = _min_zipf(m)
+
+    def keep(options: list[tuple[str, float]]) -> tuple[str, float, bool] | None:
+        options = [o for o in options if o[1] >= min_z and not _bad_part(o[0].lower(), initial=True)]
+        if not options:
+            return None
+        form, z = max(options, key=lambda o: o[1])
+        return form, z, english
+
+    nouns: list[tuple[str, float]] = []  # (dictionary form, zipf)
+    noun = _cap(m) if _cap(m) in _plural_nouns() else _noun_lemma(m)  # Eltern, Daten stay plural
+    if noun is not None and noun.lower() != m + "e":  # Kunden → Kunde, Gäste → Gast
+        nouns.append((noun, max(_zipf(m), _zipf(noun))))
     for link in _LINKS_S:  # Ausgangs → Ausgang, Tages → Tag
         base = m[: -len(link)]
         if m.endswith(link) and len(base) >= _MIN_PART and not _bad_part(base):
             lemma = _noun_lemma(base)
             if lemma is not None and lemma.lower() == base:
-                options.append((lemma, _zipf(lemma), 2))
-    if _lower_lemma(m) == m:  # geheim, klein, innen, rechts
-        options.append((m, _zipf(m), 1))
+                nouns.append((lemma, _zipf(lemma)))
+    restored: list[tuple[str, float]] = []  # a dropped -e restored: Hilfs → Hilfe, Miet → Miete, End → Ende
+    for base in (m, m[:-1] if m.endswith("s") else ""):
+        lemma = _noun_lemma(base + "e") if len(base) >= _MIN_PART else None
+        if lemma is not None and lemma.lower() == base + "e":
+            restored.append((lemma, _zipf(lemma)))
+    if english and restored:  # End is English, Ende the German stem
+        nouns = [o for o in nouns if o[0].lower() != m] + restored
+    lower = [(m, _zipf(m))] if _lower_lemma(m) == m else []  # geheim, klein, innen, rechts
+    first, second = (lower, nouns) if adjective_word else (nouns, lower)
+    for options in (first, second):
+        found = keep(options)
+        if found is not None:
+            return found
+    verbs: list[tuple[str, float]] = []
     if not adjective_word:  # verb stems: Liefer → liefern, Tipp → tippen, Sende → senden
         for stem, inf in ((m, m + "en"), (m, m + "n"), (m[:-1], m[:-1] + "en") if m.endswith("e") else ("", "")):
             if len(stem) >= _MIN_PART and _lower_lemma(inf) == inf:
-                options.append((inf, max(_zipf(inf) - 0.5, _zipf(m)), 0))
+                verbs.append((inf, max(_zipf(inf) - 0.5, _zipf(m))))
                 break
-    if not any(o[2] for o in options) or english:  # a dropped -e restored: Hilfs → Hilfe, Miet → Miete, End → Ende
-        for base in (m, m[:-1] if m.endswith("s") else ""):
-            lemma = _noun_lemma(base + "e") if len(base) >= _MIN_PART else None
-            if lemma is not None and lemma.lower() == base + "e":
-                options = [o for o in options if o[0].lower() != m] + [(lemma, _zipf(lemma), 2)]
-    if not options and len(m) >= 5 and _lexicon().get(_cap(m)) is None and _lexicon().get(m) is None:
+    found = keep(restored) or keep(verbs)  # the noun stem before the verb: Miet- → Miete
+    if found is not None or verbs or restored:
+        return found
+    if len(m) >= 5 and _lex(_cap(m)) is None and _lex(m) is None:
         z = _zipf(m)  # a foreign word German text uses (Marketing, Podcast)
         if z >= 3.0 and _zipf(m, "en") >= 4.0:
-            options.append((_cap(m), z, 0))
-    options = [o for o in options if o[1] >= _min_zipf(m) and not _bad_part(o[0].lower(), initial=True)]
-    if not options:
+            return keep([(_cap(m), z)])
+    return None
+
+
+def _head(h: str, *, adjective_word: bool) -> tuple[float, bool] | None:
+    STATS["candidates"] += 1
+    if (h if "ß" not in h else h.casefold()) not in _zipf_table("de"):  # a head is a word of the list
         return None
-    # where a noun and an adverb or adjective reading compete (Recht/rechts, Sonne/sonnen), a noun
-    # compound takes the noun, a compound adjective the adverb (rechtsgerichtet)
-    prefer = (lambda o: o[2] == 1) if adjective_word else (lambda o: o[2] == 2)
-    form, z, _ = max(options, key=lambda o: (prefer(o), o[1]))
-    return form, z, english
+    return _head_reading(h, adjective_word)
 
 
 @lru_cache(maxsize=200_000)
-def _head(h: str, *, adjective_word: bool) -> tuple[float, bool] | None:
+def _head_reading(h: str, adjective_word: bool) -> tuple[float, bool] | None:
     """``(zipf, english)`` of an acceptable head surface ``h`` (lower case), else None."""
-    STATS["candidates"] += 1
     if _bad_part(h):
         return None
     z = _zipf(h)
@@ -236,9 +295,9 @@ def _head(h: str, *, adjective_word: bool) -> tuple[float, bool] | None:
     else:
         lemma = _noun_lemma(h)
         if lemma is None:
-            if _lexicon().get(h) is not None or len(h) < 5 or not (z >= 3.0 and _zipf(h, "en") >= 4.0):
+            if _lex(h) is not None or len(h) < 5 or not (z >= 3.0 and _zipf(h, "en") >= 4.0):
                 return None
-        elif not _inflects(lemma) and _zipf(h, "en") >= ENGLISH_NAME:  # a first name (Kathrin)
+        elif _zipf(h, "en") >= ENGLISH_NAME and not _inflects(lemma):  # a first name (Kathrin)
             return None
         else:
             z = max(z, _zipf(lemma))
@@ -248,39 +307,35 @@ def _head(h: str, *, adjective_word: bool) -> tuple[float, bool] | None:
 
 
 def _analyse(word: str, *, adjective_word: bool) -> tuple[tuple[str, ...], float, bool] | None:
-    """Best analysis of a lower-case closed piece: (parts, score, all parts English)."""
+    """Best analysis of a lower-case closed piece: (parts, score, all parts English).
+
+    Right to left: ``best[i]`` holds, per number of parts, the best reading of ``word[i:]`` as
+    modifiers followed by a head; a modifier ``word[i:j]`` is tried only where ``best[j]`` has a
+    reading, so the candidate evaluations stay below ``len(word)²``."""
     n = len(word)
-    # best[i][k]: best (sum of zipf, parts, all english) covering word[i:] with k parts (head last)
     best: list[dict[int, tuple[float, tuple[str, ...], bool]]] = [{} for _ in range(n + 1)]
-    for i in range(n - _MIN_PART, 0, -1):
-        head = _head(word[i:], adjective_word=adjective_word)
-        if head is not None:
-            best[i][1] = (head[0], (word[i:],), head[1])
+    chosen: tuple[tuple[str, ...], float, bool] | None = None
+    for i in range(n - _MIN_PART, -1, -1):
+        if i:
+            head = _head(word[i:], adjective_word=adjective_word)
+            if head is not None:
+                best[i][1] = (head[0], (word[i:],), head[1])
         for j in range(i + _MIN_PART, n - _MIN_PART + 1):
             if not best[j]:
                 continue
-            mod = _modifier(word[i:j], adjective_word=adjective_word, initial=False)
+            mod = _modifier(word[i:j], adjective_word=adjective_word, initial=i == 0)
             if mod is None:
                 continue
             for k, (total, parts, eng) in best[j].items():
                 if k + 1 > MAX_PARTS:
                     continue
                 cand = (total + mod[1], (mod[0], *parts), eng and mod[2])
-                if k + 1 not in best[i] or cand[0] > best[i][k + 1][0]:
+                if i == 0:
+                    score = cand[0] / (k + 1) - PART_PENALTY * (k - 1)
+                    if chosen is None or score > chosen[1]:
+                        chosen = (cand[1], score, cand[2])
+                elif k + 1 not in best[i] or cand[0] > best[i][k + 1][0]:
                     best[i][k + 1] = cand
-    chosen: tuple[tuple[str, ...], float, bool] | None = None
-    for j in range(_MIN_PART, n - _MIN_PART + 1):
-        if not best[j]:
-            continue
-        mod = _modifier(word[:j], adjective_word=adjective_word, initial=True)
-        if mod is None:
-            continue
-        for k, (total, parts, eng) in best[j].items():
-            if k + 1 > MAX_PARTS:
-                continue
-            score = (total + mod[1]) / (k + 1) - PART_PENALTY * (k - 1)
-            if chosen is None or score > chosen[1]:
-                chosen = ((mod[0], *parts), score, eng and mod[2])
     return chosen
 
 
@@ -294,18 +349,23 @@ def _is_name(word: str) -> bool:
     low = word.lower()
     if _zipf(low, "en") >= ENGLISH_NAME or low in _territories() or low in _place_names():
         return True
-    lex = _lexicon()
-    return _zipf(low) >= UNKNOWN_FREQUENT and lex.get(word) is None and lex.get(low) is None and lex.get(_cap(low)) is None
+    return _zipf(low) >= UNKNOWN_FREQUENT and _lex(word) is None and _lex(low) is None and _lex(_cap(low)) is None
+
+
+@lru_cache(maxsize=1)
+def _prefix_lengths() -> tuple[frozenset[str], tuple[int, ...]]:
+    prefixes = _particles() | _affixes()[1]
+    return prefixes, tuple(sorted({len(p) for p in prefixes}))
 
 
 def _prefixed(low: str) -> bool:
     """A verb particle or bound prefix before a word of the lexicon: a derivative, not a compound
     (``Weiterbildung`` = weiter + Bildung, ``zugeschlagen`` = zu + geschlagen, ``Ursachen``)."""
-    lex = _lexicon()
-    for prefix in _particles() | _affixes()[1]:
-        rest = low[len(prefix) :]
-        if low.startswith(prefix) and len(rest) >= _MIN_PART:
-            if lex.get(rest) is not None or lex.get(_cap(rest)) is not None:
+    prefixes, lengths = _prefix_lengths()
+    for k in lengths:
+        rest = low[k:]
+        if len(rest) >= _MIN_PART and low[:k] in prefixes:
+            if _lex(rest) is not None or _lex(_cap(rest)) is not None:
                 return True
     return False
 
@@ -325,7 +385,7 @@ def _split_closed(piece: str) -> tuple[str, ...]:
     if found is None:
         return (piece,)
     parts, score, english = found
-    known = _lexicon().get(piece) is not None
+    known = _lex(piece) is not None
     if english or score < _zipf(low) - (KNOWN_MARGIN if known else WHOLE_MARGIN):
         return (piece,)
     head = parts[-1]
@@ -350,8 +410,7 @@ def _german_piece(piece: str) -> bool:
     """An abbreviation or a word of the German dictionary as frequent as a part must be."""
     if _abbreviation(piece):
         return True
-    lex = _lexicon()
-    known = lex.get(piece) is not None or lex.get(_cap(piece.lower())) is not None
+    known = _lex(piece) is not None or _lex(_cap(piece.lower())) is not None
     return known and _zipf(piece) >= _min_zipf(piece.lower())
 
 
@@ -374,6 +433,8 @@ def split_compound(word: str) -> tuple[str, ...]:
         return ()
     if len(pieces) > 1 and not any(_german_piece(p) for p in pieces):
         return ()  # Castrop-Rauxel, Add-Ons
+    if len(pieces) > 1 and pieces[0][:1].isupper() and pieces[-1][:1].islower():
+        return ()  # an English phrase (Check-ins, Know-how): a German head would be capitalised
     parts: list[str] = []
     for k, piece in enumerate(pieces):
         sub = _split_closed(piece) if piece.isalpha() else (piece,)

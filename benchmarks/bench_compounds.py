@@ -46,7 +46,7 @@ def _set(params: dict[str, float]) -> None:
 
     for name, value in params.items():
         setattr(compounds, name, value)
-    for fn in (compounds._modifier, compounds._head, compounds._split_closed, compounds.split_compound):
+    for fn in (compounds._modifier_reading, compounds._head_reading, compounds._split_closed, compounds.split_compound):
         fn.cache_clear()
 
 
