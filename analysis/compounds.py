@@ -183,18 +183,18 @@ def _min_zipf(s: str) -> float:
     return 4.0 if len(s) == 3 else 3.0 if len(s) == 4 else 2.0 if len(s) < 7 else 1.0
 
 
+@lru_cache(maxsize=1)
+def _excluded() -> tuple[frozenset[str], frozenset[str]]:
+    """(never a part: function words, particles, bound prefixes; not a later part: suffixes)."""
+    suffixes, prefixes = _affixes()
+    return _function_words() | _particles() | prefixes, suffixes
+
+
 def _bad_part(s: str, *, initial: bool = False) -> bool:
     """Too short, no vowel, a function word, particle or bound affix (a suffix may still begin a
     word: innen in Innenpolitiker)."""
-    suffixes, prefixes = _affixes()
-    return (
-        len(s) < _MIN_PART
-        or not _VOWELS & set(s)
-        or s in _function_words()
-        or s in _particles()
-        or (s in suffixes and not initial)
-        or s in prefixes
-    )
+    never, suffixes = _excluded()
+    return len(s) < _MIN_PART or s in never or (not initial and s in suffixes) or _VOWELS.isdisjoint(s)
 
 
 def _english(s: str) -> bool:
@@ -203,10 +203,15 @@ def _english(s: str) -> bool:
 
 def _attested(m: str) -> bool:
     """Cheap first test on a candidate part: one of the strings a reading of ``m`` would look up
-    is in the frequency list at all (most substrings of a word are not)."""
-    table = _zipf_table("de")
+    is in the frequency list, as frequent as a part of its length must be (most substrings of a
+    word are not)."""
+    get = _zipf_table("de").get
     f = m if "ß" not in m else m.casefold()  # the list is case-folded: ß → ss
-    return f in table or f[:-1] in table or f[:-2] in table or f + "e" in table or f + "en" in table or f + "n" in table
+    floor = _min_zipf(m)
+    for variant in (f, f[:-1], f[:-2], f + "e", f + "en", f + "n"):
+        if get(variant, 0.0) >= floor:
+            return True
+    return False
 
 
 def _modifier(m: str, *, adjective_word: bool, initial: bool) -> tuple[str, float, bool] | None:
@@ -230,11 +235,11 @@ def _modifier_reading(m: str, adjective_word: bool, initial: bool) -> tuple[str,
     min_z = _min_zipf(m)
 
     def keep(options: list[tuple[str, float]]) -> tuple[str, float, bool] | None:
-        options = [o for o in options if o[1] >= min_z and not _bad_part(o[0].lower(), initial=True)]
-        if not options:
-            return None
-        form, z = max(options, key=lambda o: o[1])
-        return form, z, english
+        found = None
+        for form, z in options:
+            if z >= min_z and (found is None or z > found[1]) and not _bad_part(form.lower(), initial=True):
+                found = (form, z, english)
+        return found
 
     nouns: list[tuple[str, float]] = []  # (dictionary form, zipf)
     noun = _cap(m) if _cap(m) in _plural_nouns() else _noun_lemma(m)  # Eltern, Daten stay plural
@@ -256,7 +261,7 @@ def _modifier_reading(m: str, adjective_word: bool, initial: bool) -> tuple[str,
     lower = [(m, _zipf(m))] if _lower_lemma(m) == m else []  # geheim, klein, innen, rechts
     first, second = (lower, nouns) if adjective_word else (nouns, lower)
     for options in (first, second):
-        found = keep(options)
+        found = keep(options) if options else None
         if found is not None:
             return found
     verbs: list[tuple[str, float]] = []
