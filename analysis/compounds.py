@@ -238,11 +238,13 @@ def _modifier_reading(m: str, adjective_word: bool, initial: bool) -> tuple[str,
         found = None
         for form, z in options:
             if z >= min_z and (found is None or z > found[1]) and not _bad_part(form.lower(), initial=True):
-                found = (form, z, english)
+                found = (form, z, english and form.lower() == m)  # a stem read as German (warn → warnen)
         return found
 
     nouns: list[tuple[str, float]] = []  # (dictionary form, zipf)
     noun = _cap(m) if _cap(m) in _plural_nouns() else _noun_lemma(m)  # Eltern, Daten stay plural
+    if noun == _cap(m) and m.endswith("n") and _noun_lemma(m[:-1]) == _cap(m[:-1]) and _zipf(m[:-1]) > _zipf(m):
+        noun = _cap(m[:-1])  # a plural the dictionary lists as its own lemma: Marken → Marke
     if noun is not None and noun.lower() != m + "e":  # Kunden → Kunde, Gäste → Gast
         nouns.append((noun, max(_zipf(m), _zipf(noun))))
     for link in _LINKS_S:  # Ausgangs → Ausgang, Tages → Tag
@@ -270,7 +272,7 @@ def _modifier_reading(m: str, adjective_word: bool, initial: bool) -> tuple[str,
             if len(stem) >= _MIN_PART and _lower_lemma(inf) == inf:
                 verbs.append((inf, max(_zipf(inf) - 0.5, _zipf(m))))
                 break
-    found = keep(restored) or keep(verbs)  # the noun stem before the verb: Miet- → Miete
+    found = keep(restored + verbs)  # the more frequent: Miet- → Miete, Leit- → leiten
     if found is not None or verbs or restored:
         return found
     if len(m) >= 5 and _lex(_cap(m)) is None and _lex(m) is None:
@@ -278,6 +280,15 @@ def _modifier_reading(m: str, adjective_word: bool, initial: bool) -> tuple[str,
         if z >= 3.0 and _zipf(m, "en") >= 4.0:
             return keep([(_cap(m), z)])
     return None
+
+
+def _participle(h: str) -> bool:
+    """``überströmt``, ``gerichteter``, ``bezogenes``, ``erregender``: a participle, possibly inflected."""
+    for ending in ("", "e", "en", "er", "es", "em"):
+        stem = h[: len(h) - len(ending)] if ending else h
+        if h.endswith(ending) and stem.endswith(("t", "en", "nd")):
+            return True
+    return False
 
 
 def _head(h: str, *, adjective_word: bool) -> tuple[float, bool] | None:
@@ -295,7 +306,9 @@ def _head_reading(h: str, adjective_word: bool) -> tuple[float, bool] | None:
     z = _zipf(h)
     if adjective_word:
         lemma = _lower_lemma(h)
-        if lemma is None or lemma in _particles():
+        if lemma is None or lemma in _particles() or h.startswith("end"):  # -end: a participle suffix
+            return None
+        if lemma.endswith("en") and not _participle(h):  # a finite verb (weile, erweise) is no head
             return None
     else:
         lemma = _noun_lemma(h)
@@ -334,6 +347,8 @@ def _analyse(word: str, *, adjective_word: bool) -> tuple[tuple[str, ...], float
             for k, (total, parts, eng) in best[j].items():
                 if k + 1 > MAX_PARTS:
                     continue
+                if k == 1 and parts[0].startswith("end") and _lower_lemma(word[i:j] + "en") == word[i:j] + "en":
+                    continue  # a participle, not a compound with Ende: Mitarbeitenden (mitarbeiten)
                 cand = (total + mod[1], (mod[0], *parts), eng and mod[2])
                 if i == 0:
                     score = cand[0] / (k + 1) - PART_PENALTY * (k - 1)
@@ -363,6 +378,11 @@ def _prefix_lengths() -> tuple[frozenset[str], tuple[int, ...]]:
     return prefixes, tuple(sorted({len(p) for p in prefixes}))
 
 
+def _prefix_length(low: str) -> int:
+    prefixes, lengths = _prefix_lengths()
+    return max((k for k in lengths if low[:k] in prefixes), default=0)
+
+
 def _prefixed(low: str) -> bool:
     """A verb particle or bound prefix before a word of the lexicon: a derivative, not a compound
     (``Weiterbildung`` = weiter + Bildung, ``zugeschlagen`` = zu + geschlagen, ``Ursachen``)."""
@@ -380,18 +400,23 @@ def _split_closed(piece: str) -> tuple[str, ...]:
     """Parts of one closed piece (letters only) with their capitalisation, or ``(piece,)``."""
     if len(piece) < _MIN_WORD or len(piece) > MAX_PIECE or not piece.isalpha():
         return (piece,)
-    adjective_word = piece[:1].islower()
-    if not adjective_word and not piece[1:].islower():  # camel case, acronyms: WordPress, iPhone
-        return (piece,)
     low = piece.lower()
-    if _is_name(piece) or _prefixed(low):
+    if not piece[:1].islower() and not piece[1:].islower():  # camel case, acronyms: WordPress, iPhone
+        return (piece,)
+    # a capitalised word the dictionary knows only in lower case is an adverb or adjective at the
+    # start of a sentence (Allerdings, Mittlerweile, Spannend), analysed as such
+    adjective_word = piece[:1].islower() or _lower_lemma(low) is not None
+    if _is_name(piece):
         return (piece,)
     found = _analyse(low, adjective_word=adjective_word)
     if found is None:
         return (piece,)
     parts, score, english = found
-    known = _lex(piece) is not None
-    if english or score < _zipf(low) - (KNOWN_MARGIN if known else WHOLE_MARGIN):
+    if _prefixed(low) and not (parts[0][:1].isupper() and len(parts[0]) >= _prefix_length(low) + 3):
+        return (piece,)  # a particle derivative, unless a longer noun begins the word (Mitarbeiter…)
+    lemma = _lex(piece)
+    whole = max(_zipf(low), _zipf(lemma)) if lemma else _zipf(low)  # the word's lemma frequency
+    if english or score < whole - (KNOWN_MARGIN if lemma is not None else WHOLE_MARGIN):
         return (piece,)
     head = parts[-1]
     return (*parts[:-1], head if adjective_word else _cap(head))

@@ -78,6 +78,11 @@ NOT_COMPOUNDS = [
     "zusammengefasst",
     "vorgestellt",
     "Unsinn",
+    # capitalised at the start of a sentence: adverbs, participles (shipped corpus)
+    "Mittlerweile",
+    "Allerdings",
+    "Zusammenfassend",
+    "Mitarbeitenden",
     # names of places and persons (shipped corpus: Mannheim, Heinemann)
     "Mannheim",
     "Heinemann",
