@@ -47,7 +47,7 @@ from collections.abc import Callable, Mapping
 from functools import lru_cache
 from importlib import resources
 
-__all__ = ["MAX_PARTS", "MAX_PIECE", "STATS", "compound_lemma", "compound_parts", "split_compound"]
+__all__ = ["MAX_PARTS", "MAX_PIECE", "STATS", "compound_parts", "split_compound"]
 
 MAX_PIECE = 48  # letters of a closed piece; longer strings are not words (longest in Duden ~ 40)
 MAX_PARTS = 4
@@ -489,20 +489,3 @@ def compound_parts(word: str, lemmatize: Callable[[str], str]) -> tuple[str, str
         return "", "", ""
     head = lemmatize(_cap(parts[-1]) if word[:1].isupper() or "-" in word else parts[-1])
     return "|".join(parts[:-1] + (head,)), head, parts[0]
-
-
-def compound_lemma(word: str, lemmatize: Callable[[str], str]) -> str | None:
-    """Lemma of a closed noun compound built from its own surface and its head's lemma
-    (``Fachleute`` → ``Fachleute``, ``Kundendaten`` → ``Kundendaten`` when the head's lemma is
-    ``Daten``), or None when ``word`` is not a compound whose head ends the word."""
-    parts = split_compound(word)
-    if not parts:
-        return None
-    head = parts[-1]
-    if not word.lower().endswith(head.lower()):
-        return None
-    head_lemma = lemmatize(_cap(head) if word[:1].isupper() else head)
-    stem = word[: len(word) - len(head)]
-    if not stem or not head_lemma:
-        return None
-    return stem + (head_lemma.lower() if stem[-1:] != "-" else head_lemma)
