@@ -490,6 +490,17 @@ def _is_dateline(t: str) -> bool:
     return bool(c["dateline"].match(t) and (c["date"].search(t) or _YEAR_RE.search(t)))
 
 
+_DATE_BY_RE = regex.compile(rf"^(.+?)[ \t]+(?:von|by)[ \t]+{_NAME}\.?$")
+# a breadcrumb trail in one line: "Startseite > Wirtschaft > Arbeit", "Home » Blog » Garten"
+_CRUMB_SEP_RE = regex.compile(r"[ \t]+[>»›→][ \t]+")
+
+
+def _breadcrumb_line(t: str) -> bool:
+    """Two or more short segments joined by ``>``/``»``/``›``/``→`` (each at most four words)."""
+    parts = _CRUMB_SEP_RE.split(t.strip())
+    return len(parts) >= 3 or (len(parts) == 2 and parts[0].casefold() in _cues()["breadcrumb_heads"])
+
+
 def _byline_kind(t: str, nw: int) -> str | None:
     """``byline`` / ``view_counter`` for date lines, author lines, datelines and reading times."""
     c = _cues()
@@ -497,6 +508,10 @@ def _byline_kind(t: str, nw: int) -> str | None:
     if c["reading_time"].search(inner) and nw <= 5:
         return "view_counter"
     if nw <= 10 and _is_dateline(inner):
+        return "byline"
+    # a date, then the author: "13.08.2013 von Anna Beispiel", "12. Juni 2024 von Sabine"
+    m = _DATE_BY_RE.match(inner)
+    if m and nw <= 10 and _is_dateline(m.group(1)):
         return "byline"
     if nw <= 6 and c["agency_dateline"].match(inner):
         return "byline"
@@ -571,7 +586,9 @@ def _classify(doc: _Doc) -> None:
             kind = "photo_caption"
         elif nw <= 2 and t.strip(" .:").casefold() in _cues()["image_placeholders"]:
             kind = "photo_caption"
-        elif _furniture(t, nw):
+        elif _furniture(t, nw) or (
+            nw <= 16 and _breadcrumb_line(t) and all(len(_words(x)) <= 4 for x in _CRUMB_SEP_RE.split(t))
+        ):
             kind = "boilerplate_other"
         elif nw <= 8 and _BYLINE_RE.match(t):
             kind = "byline"

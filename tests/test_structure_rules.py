@@ -385,3 +385,21 @@ def test_labels_on_a_line_of_their_own_above_the_turn():
     got = [(p.kind, p.speaker) for p in segment(text)[0] if p.kind != "speaker_label"]
     assert got == [("question", "SPIEGEL"), ("answer", "Brenner"), ("question", "SPIEGEL"), ("answer", "Brenner")]
     assert kinds(text).count("speaker_label") == 4
+
+
+def test_date_then_author_is_a_byline_and_a_one_line_trail_is_furniture():
+    # "DATE von NAME" (the byline after a date) and "A > B > C" breadcrumbs, checked on texts unlike the
+    # development set after the session's rules were written
+    assert kinds("Mein Balkon\n\n12. Juni 2024 von Sabine\n\nEndlich blühen die Tomaten. Es geht los.") == [
+        "title",
+        "byline",
+        "body",
+    ]
+    assert kinds("Titel hier\n\n13.08.2013 von Michael Beispiel\n\nEin Text. Noch ein Satz.")[1] == "byline"
+    assert kinds("Startseite > Wirtschaft > Arbeit\n\nDie große Überschrift\n\nEin Text beginnt. Er geht weiter.") == [
+        "boilerplate_other",
+        "title",
+        "body",
+    ]
+    # a title that merely contains ">" is no trail
+    assert kinds("Der Weg > das Ziel\n\nEin Text. Und mehr.")[0] == "title"
