@@ -403,3 +403,8 @@ def test_date_then_author_is_a_byline_and_a_one_line_trail_is_furniture():
     ]
     # a title that merely contains ">" is no trail
     assert kinds("Der Weg > das Ziel\n\nEin Text. Und mehr.")[0] == "title"
+
+
+def test_read_also_teaser_is_furniture():
+    text = "Titel\n\nEin Text. Mehr Text.\n\nLesen Sie auch: Warum die Bahn Lokführer sucht\n\nWeiter im Text. Ein Satz."
+    assert kinds(text) == ["title", "body", "boilerplate_other", "body"]
