@@ -99,6 +99,11 @@
   }
   var groupIndex = {};
   D.group_counts.forEach(function (r) { groupIndex[fold(r[0])] = r; });
+  function countIn(r, gi) {  /* r = [lemma, total, [group, count, group, count, ...]] */
+    if (!r) return 0;
+    for (var k = 0; k < r[2].length; k += 2) if (r[2][k] === gi) return r[2][k + 1];
+    return 0;
+  }
   function dispersion(q) {
     byId("disp-q").value = q;
     var key = findKey(q, D.dispersion, 0);
@@ -123,7 +128,7 @@
     }
     var g = groupIndex[fold(q)];
     var trend = D.groups.map(function (name, j) {
-      var n = g ? g[j + 1] : 0; return [name, n, +(1000 * n / Math.max(D.group_sizes[j], 1)).toFixed(3), D.group_sizes[j]];
+      var n = countIn(g, j); return [name, n, +(1000 * n / Math.max(D.group_sizes[j], 1)).toFixed(3), D.group_sizes[j]];
     });
     table("trend-table", [col("group", 0), col("n (lemma)", 1), col("per 1,000", 2), col("words in group", 3)], trend, { order: [[0, "asc"]], paging: false, searching: false });
   }
@@ -149,8 +154,7 @@
     var bName = bi === "rest" ? "the rest" : D.groups[Number(bi)];
     if (!(c > 0) || !(d > 0) || String(ai) === String(bi)) { say("cmp-status", "choose two different groups"); return; }
     cmpRows = D.group_counts.map(function (r) {
-      var sum = 0; for (var j = 1; j < r.length; j++) sum += r[j];
-      var a = r[A + 1], b = bi === "rest" ? sum - a : r[Number(bi) + 1];
+      var a = countIn(r, A), b = bi === "rest" ? r[1] - a : countIn(r, Number(bi));
       return [r[0], a, b, +g2(a, b, c, d).toFixed(3), +logRatio(a, b, c, d).toFixed(3)];
     }).filter(function (r) { return r[1] + r[2] >= 2; });
     table("cmp-table", [col("lemma", 0), col("n in A", 1), col("n in B", 2), col("G\u00b2", 3), col("log ratio (A/B)", 4)], cmpRows,
@@ -232,7 +236,7 @@
     sa.value = String(a); sb.value = b;
     compare(String(a), b);
     if (P.get("term")) contexts(P.get("term"));
-  } else { say("cmp-status", "only one group of " + D.by + ": nothing to compare"); }
+  } else { say("cmp-status", D.by ? "only one group of " + D.by + ": nothing to compare" : "no grouping: pass by= (a metadata column) to compare groups"); }
   show(view);
   document.body.dataset.ready = "yes";
 })();

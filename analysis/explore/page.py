@@ -53,16 +53,15 @@ def explore_data(corpus, tokens: pd.DataFrame, *, by: str | None = None, caps: C
     doc_ids = docs["doc_id"].astype(str).tolist()
     index = {d: i for i, d in enumerate(doc_ids)}
     if by is None:
-        by = (
-            "genre"
-            if "genre" in docs.columns and docs["genre"].notna().sum() and docs["genre"].nunique() > 1
-            else "doc_id"
-        )
-    wide, sizes = group_counts(tokens, docs, by, top=caps.assoc_terms)
+        by = _default_by(docs)
+    if by:
+        wide, sizes = group_counts(tokens, docs, by, top=caps.assoc_terms)
+    else:
+        wide, sizes = pd.DataFrame(), pd.Series(dtype="int64")
     if by in tokens.columns and by != "doc_id":
         doc_group = {d: "" for d in doc_ids}  # a token-level grouping (speaker): contexts carry the group
-    elif by == "doc_id":
-        doc_group = {d: d for d in doc_ids}
+    elif by in ("doc_id", ""):
+        doc_group = {d: d if by else "" for d in doc_ids}
     else:
         from ..keyness import group_labels
 
@@ -115,7 +114,7 @@ def explore_data(corpus, tokens: pd.DataFrame, *, by: str | None = None, caps: C
         "collocates": _records(coll, ["key", "collocate", "n", "g2", "log_ratio"]),
         "groups": [str(g) for g in sizes.index],
         "group_sizes": [int(v) for v in sizes.to_numpy()],
-        "group_counts": [[str(lemma), *map(int, row)] for lemma, row in zip(wide.index, wide.to_numpy().tolist())],
+        "group_counts": _sparse(wide),
         "caps": {
             "kwic_per_key": caps.kwic_per_key,
             "kwic_lines": caps.kwic_lines,
@@ -125,6 +124,26 @@ def explore_data(corpus, tokens: pd.DataFrame, *, by: str | None = None, caps: C
             "reader_docs": caps.reader_docs,
         },
     }
+
+
+def _default_by(docs: pd.DataFrame, *, max_docs: int = 50) -> str:
+    """``genre`` when the corpus has two genres or more, else each document (up to ``max_docs``
+    documents; above that a comparison of every document with every other is of little use and the
+    page offers none unless ``by`` is given)."""
+    if "genre" in docs.columns:
+        genres = {str(g).strip() for g in docs["genre"].dropna()} - {""}
+        if len(genres) > 1:
+            return "genre"
+    return "doc_id" if len(docs) <= max_docs else ""
+
+
+def _sparse(wide: pd.DataFrame) -> list[list]:
+    """``[lemma, total, [group index, count, …]]`` per lemma, only the groups where it occurs."""
+    out = []
+    for lemma, row in zip(wide.index, wide.to_numpy().tolist()):
+        flat = [x for j, n in enumerate(row) if n for x in (j, int(n))]
+        out.append([str(lemma), int(sum(row)), flat])
+    return out
 
 
 def _reader_docs(docs: pd.DataFrame, n_words: pd.Series, limit: int) -> set[str]:
