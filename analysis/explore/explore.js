@@ -238,5 +238,6 @@
     if (P.get("term")) contexts(P.get("term"));
   } else { say("cmp-status", D.by ? "only one group of " + D.by + ": nothing to compare" : "no grouping: pass by= (a metadata column) to compare groups"); }
   show(view);
+  document.body.dataset.readyMs = String(Math.round(performance.now()));
   document.body.dataset.ready = "yes";
 })();
