@@ -217,3 +217,24 @@ def test_explore_page_is_offline_and_escapes_hostile_text(tmp_path):
         assert "http://" not in page.split("explore-data")[0] and "https://" not in page.split("explore-data")[0]
     reader = (tmp_path / "out" / "reader" / "doc-00000.html").read_text(encoding="utf-8")
     assert "&lt;script&gt;document.title" in reader and "&lt;img src=x onerror=alert(1)&gt;" in reader
+
+
+def test_notebook_one_liners_return_the_tables(marketing):
+    from analysis.explore import show_groups, show_kwic, show_terms
+
+    corpus, tokens = marketing
+    terms = show_terms(tokens, interactive=False)
+    assert list(terms.columns) == ["lemma", "n", "per_1000", "n_docs", "forms"]
+    assert set(show_terms(tokens, doc_id="zwei", interactive=False)["doc_id"]) == {"zwei"}
+    lines = show_kwic(tokens, "Marketing", corpus=corpus, sort="left", interactive=False)
+    assert {"Online-Marketing", "Marketingkampagne"} <= set(lines["keyword"])
+    before = [s.split()[-1].casefold() if s else "" for s in lines["left"]]
+    assert before == sorted(before)
+    assert show_kwic(tokens, "marketingkampagne", corpus=corpus, interactive=False)["keyword"].tolist() == [
+        "Marketingkampagne"
+    ]
+    docs = corpus.documents.assign(genre=["a", "b"])
+    groups = show_groups(
+        type("C", (), {"documents": docs})(), tokens, by="genre", target="b", max_p=1.0, interactive=False
+    )
+    assert set(groups["target"]) == {"b"} and (groups["p_value"] < 1.0).all()
