@@ -96,7 +96,12 @@ class Browser:
     def wait(self, expression: str, timeout: float = 30.0):
         end = time.monotonic() + timeout
         while time.monotonic() < end:
-            value = self.js(expression)
+            try:
+                value = self.js(expression)
+            except RuntimeError as exc:  # the page is still being replaced (navigation): ask again
+                if "pipe" in str(exc):
+                    raise
+                value = None
             if value:
                 return value
             time.sleep(0.05)

@@ -26,11 +26,12 @@ class Caps:
     doc_terms: int = 30_000  # document × term rows (top terms per document share this budget)
     doc_terms_per_doc: int = 200
     kwic_min_count: int = 2  # a key needs this many matches to be indexed
-    kwic_per_key: int = 25  # KWIC lines kept per key (evenly spaced through the corpus)
-    kwic_lines: int = 25_000  # KWIC lines in all
+    kwic_per_key: int = 20  # KWIC lines kept per key (evenly spaced through the corpus)
+    kwic_lines: int = 20_000  # KWIC lines in all
     kwic_window: int = 6  # tokens of context on each side (within the paragraph)
-    keys_detail: int = 1_000  # most frequent keys that get dispersion and collocates
-    dispersion_docs: int = 200  # documents per key in the dispersion plot (those with most hits)
+    keys_detail: int = 1_000  # most frequent keys that get collocates
+    dispersion_keys: int = 500  # most frequent keys that get a dispersion plot
+    dispersion_docs: int = 100  # documents per key in the dispersion plot (those with most hits)
     dispersion_bins: int = 100
     collocate_window: int = 5
     collocates_per_key: int = 12
@@ -203,15 +204,27 @@ def dispersion(tokens: pd.DataFrame, keys: list[str], *, bins: int = 100, max_do
     frame = pd.DataFrame({"key": m["key"].to_numpy(), "doc_id": doc[m["row"].to_numpy()]})
     pos = t["token_id"].to_numpy()[m["row"].to_numpy()]
     frame["bin"] = np.minimum((bins * pos / frame["doc_id"].map(length).to_numpy()).astype(int), bins - 1)
-    grouped = frame.groupby(["key", "doc_id"], sort=True)
-    out = grouped.size().rename("n").reset_index()
-    out["bins"] = grouped["bin"].agg(lambda b: " ".join(map(str, sorted(set(b.tolist()))))).to_numpy()
+    out = frame.groupby(["key", "doc_id"], sort=True).size().rename("n").reset_index()
+    distinct = frame.drop_duplicates().sort_values(["key", "doc_id", "bin"], kind="mergesort")
+    pair = distinct.groupby(["key", "doc_id"], sort=True).ngroup().to_numpy()
+    out["bins"] = _join_runs(distinct["bin"].astype(str).to_numpy(), pair)
     out["per_1000"] = (1000.0 * out["n"] / out["doc_id"].map(content).to_numpy()).round(3)
     out = out.sort_values(["key", "n", "doc_id"], ascending=[True, False, True], kind="mergesort")
     out = out.groupby("key", sort=False).head(max_docs)
     return out.sort_values(["key", "doc_id"], kind="mergesort").reset_index(drop=True)[
         ["key", "doc_id", "n", "per_1000", "bins"]
     ]
+
+
+def _join_runs(values: np.ndarray, codes: np.ndarray) -> list[str]:
+    """Space-joined ``values`` per run of equal, sorted ``codes``."""
+    if not len(codes):
+        return []
+    bounds = np.flatnonzero(np.diff(codes)) + 1
+    starts = np.concatenate([[0], bounds]).tolist()
+    ends = np.concatenate([bounds, [len(codes)]]).tolist()
+    values = values.tolist()
+    return [" ".join(values[a:b]) for a, b in zip(starts, ends)]
 
 
 def collocates(tokens: pd.DataFrame, keys: list[str], *, window: int = 5, top: int = 12) -> pd.DataFrame:

@@ -109,9 +109,10 @@
     var key = findKey(q, D.dispersion, 0);
     var rows = key === null ? [] : D.dispersion.filter(function (r) { return r[0] === key; });
     var plot = byId("disp-plot"); clear(plot);
-    if (!rows.length) { say("disp-status", "\u201c" + q + "\u201d is not among the " + D.caps.keys_detail + " most frequent words"); }
+    if (!rows.length) { say("disp-status", "\u201c" + q + "\u201d is not among the " + D.caps.dispersion_keys + " most frequent words"); }
     else {
-      say("disp-status", "\u201c" + key + "\u201d (with compounds) in " + rows.length + " documents");
+      say("disp-status", "\u201c" + key + "\u201d (with compounds) in " + rows.length + " documents" +
+        (rows.length >= D.caps.dispersion_docs ? " (the " + D.caps.dispersion_docs + " with most hits)" : ""));
       var w = 900, h = 18, lab = 260;
       var svg = svgEl("svg", { width: w, height: h * rows.length + 20, role: "img" });
       rows.forEach(function (r, i) {

@@ -82,7 +82,7 @@ def explore_data(corpus, tokens: pd.DataFrame, *, by: str | None = None, caps: C
         kw["group"] = kw["doc_id"].map(doc_group).fillna("")
     keys = list(kw.drop_duplicates("key").sort_values(["n_key", "key"], ascending=[False, True])["key"])
     detail = keys[: caps.keys_detail]
-    disp = dispersion(tokens, detail, bins=caps.dispersion_bins, max_docs=caps.dispersion_docs)
+    disp = dispersion(tokens, keys[: caps.dispersion_keys], bins=caps.dispersion_bins, max_docs=caps.dispersion_docs)
     disp["doc"] = disp["doc_id"].map(index).astype("int64")
     coll = collocates(tokens, detail, window=caps.collocate_window, top=caps.collocates_per_key)
     terms = term_list(tokens, top=caps.terms)
@@ -119,6 +119,8 @@ def explore_data(corpus, tokens: pd.DataFrame, *, by: str | None = None, caps: C
             "kwic_per_key": caps.kwic_per_key,
             "kwic_lines": caps.kwic_lines,
             "keys_detail": caps.keys_detail,
+            "dispersion_keys": caps.dispersion_keys,
+            "dispersion_docs": caps.dispersion_docs,
             "terms": caps.terms,
             "assoc_terms": caps.assoc_terms,
             "reader_docs": caps.reader_docs,

@@ -73,22 +73,26 @@ def reader_pages(folder: Path, corpus, tokens: pd.DataFrame, data: dict, *, tabl
     themes, contrib = _marks(t, tables)
     offsets = t[["doc_id", "token_id", "start", "end"]].copy()
     offsets["doc_id"] = offsets["doc_id"].astype(str)
-    offsets = offsets.set_index(["doc_id", "token_id"])
     spans: dict[str, dict[int, tuple[int, str, str]]] = {d: {} for d in wanted}
     for rows, kind in ((themes, "theme"), (contrib, "sentiment")):
         if rows is None or rows.empty:
             continue
-        for r in rows.itertuples(index=False):
-            key = (str(r.doc_id), int(r.token_id))
-            if key not in offsets.index:
-                continue
-            start, end = (int(v) for v in offsets.loc[key, ["start", "end"]])
-            if kind == "theme":
-                spans[key[0]].setdefault(start, (end, "theme", f"theme: {r.theme} ({r.term})"))
-            else:
-                value = float(r.contribution)
+        rows = rows.assign(doc_id=rows["doc_id"].astype(str), token_id=rows["token_id"].astype("int64"))
+        rows = rows.merge(offsets.astype({"token_id": "int64"}), on=["doc_id", "token_id"], how="inner")
+        if kind == "theme":
+            titles = ("theme: " + rows["theme"].astype(str) + " (" + rows["term"].astype(str) + ")").tolist()
+            for d, start, end, title in zip(rows["doc_id"], rows["start"].tolist(), rows["end"].tolist(), titles):
+                spans[d].setdefault(start, (end, "theme", title))
+        else:
+            for d, start, end, value, rule in zip(
+                rows["doc_id"],
+                rows["start"].tolist(),
+                rows["end"].tolist(),
+                rows["contribution"].tolist(),
+                rows["rule"],
+            ):
                 css = "pos" if value > 0 else "neg" if value < 0 else "neutral"
-                spans[key[0]][start] = (end, css, f"sentiment {value:+.2f}: {r.rule}")
+                spans[d][start] = (end, css, f"sentiment {value:+.2f}: {rule}")
     texts = dict(zip(corpus.documents["doc_id"].astype(str), corpus.documents["text"]))
     paragraphs = corpus.paragraphs.copy()
     paragraphs["doc_id"] = paragraphs["doc_id"].astype(str)
