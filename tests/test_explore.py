@@ -158,7 +158,10 @@ def test_kwic_index_matches_compounds_and_keeps_contexts_in_the_paragraph(market
 def test_kwic_index_caps_lines_per_key_evenly(marketing):
     corpus, tokens = marketing
     full = kwic_index(tokens, corpus)
-    capped = kwic_index(tokens, corpus, per_key=2)
+    n_keys = full["key"].nunique()
+    lines_per_key = full.groupby("key").size()
+    assert (lines_per_key == full.groupby("key")["n_key"].first()).all()  # a small corpus keeps every line
+    capped = kwic_index(tokens, corpus, per_key=2, max_lines=2 * n_keys)
     n = int(full[full["key"] == "Marketing"]["n_key"].iloc[0])
     kept = capped[capped["key"] == "Marketing"]
     assert len(kept) == 2 and set(kept["n_key"]) == {n}

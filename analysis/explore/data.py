@@ -133,7 +133,8 @@ def kwic_index(
 
     ``key`` is the lemma searched for; ``match`` says how the token matched it (``lemma``, ``head``,
     ``modifier``, as :func:`analysis.vocabulary.kwic`); ``n_key`` counts all matches of the key, of
-    which at most ``per_key`` lines are kept, evenly spaced through the corpus in text order. Keys
+    which at most ``per_key`` lines are kept (more when ``max_lines`` ÷ the number of keys is larger:
+    small corpora keep every line), evenly spaced through the corpus in text order. Keys
     are taken from the most frequent down until ``max_lines`` lines are reached. ``left``/``right``
     hold ``window`` tokens of the same paragraph (cut from the document text when ``corpus`` is
     given, so spacing is the original); ``left_sort`` is the left context read backwards word by
@@ -146,6 +147,7 @@ def kwic_index(
     m = _matches(t)
     n_key = m["key"].value_counts()
     n_key = n_key[n_key >= min_count]
+    per_key = max(per_key, max_lines // max(len(n_key), 1))  # a small corpus keeps more lines per word
     order = sorted(n_key.items(), key=lambda kv: (-kv[1], kv[0]))
     chosen, budget = [], max_lines
     for key, n in order:
