@@ -576,8 +576,9 @@ def keyness_groups(
 def group_tables(corpus, tokens: pd.DataFrame, *, by: str, top: int = 100) -> dict[str, pd.DataFrame]:
     """The tables of ``python -m analysis run --group-by COLUMN``: ``keyness_groups`` (each group vs
     the rest, p < 0.05, the ``top`` most over- and under-used words per group), ``frequencies_groups``
-    (the ``top`` content lemmas per group: ``n``, ``per_1000``, ``rank``) and ``diversity_groups``
-    (MATTR, MTLD, HD-D per group). ``by`` is a metadata column of ``corpus.documents`` or a token
+    (the ``top`` content lemmas per group: ``n``, ``per_1000``, ``rank``), ``diversity_groups``
+    (MATTR, MTLD, HD-D per group), ``themes_groups`` (theme scores per group, as ``theme_scores``)
+    and ``sentiment_groups`` (the group's sentences aggregated, as ``aggregate_scores``). ``by`` is a metadata column of ``corpus.documents`` or a token
     column such as ``speaker``."""
     from .vocabulary import diversity, frequencies
 
@@ -590,6 +591,38 @@ def group_tables(corpus, tokens: pd.DataFrame, *, by: str, top: int = 100) -> di
     grouped = tokens_with_groups(tokens, documents, by)
     freq = frequencies(grouped, by=by, top=top)
     div = diversity(grouped, by=by)
-    for table in (freq, div):
+    themes = _theme_groups(grouped, by)
+    sentiment = _sentiment_groups(tokens, documents, by)
+    for table in (freq, div, themes, sentiment):
         table[by] = table[by].astype(str)
-    return {"keyness_groups": key, "frequencies_groups": freq, "diversity_groups": div}
+    return {
+        "keyness_groups": key,
+        "frequencies_groups": freq,
+        "diversity_groups": div,
+        "themes_groups": themes,
+        "sentiment_groups": sentiment,
+    }
+
+
+def _theme_groups(grouped: pd.DataFrame, by: str) -> pd.DataFrame:
+    """Theme scores per group: matched theme terms per 1,000 content words (``themes.theme_scores``)."""
+    from .themes import theme_scores
+
+    return theme_scores(grouped, by=by)
+
+
+def _sentiment_groups(tokens: pd.DataFrame, documents: pd.DataFrame | None, by: str) -> pd.DataFrame:
+    """Sentiment per group: the group's sentences scored and aggregated as for documents
+    (``sentiment.aggregate_scores``)."""
+    from .sentiment import aggregate_scores, score_sentences
+
+    sentences = score_sentences(tokens)
+    if by not in sentences.columns:
+        if by in tokens.columns:  # a token column other than speaker: the sentence's first token's value
+            first = tokens.drop_duplicates(["doc_id", "sent_id"])[["doc_id", "sent_id", by]]
+            sentences = sentences.merge(first, on=["doc_id", "sent_id"], how="left")
+        else:
+            labels = group_labels(documents, by)
+            sentences[by] = sentences["doc_id"].astype(str).map(labels)
+    sentences = sentences[sentences[by].notna()]
+    return aggregate_scores(sentences, by=[by])

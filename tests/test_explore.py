@@ -111,7 +111,18 @@ def test_group_tables_of_a_real_corpus(tmp_path):
     corpus = load_corpus(folder, metadata=tmp_path / "metadata.csv", quiet=True)
     tokens = annotate(corpus, cache=False)
     tables = group_tables(corpus, tokens, by="genre")
-    assert set(tables) == {"keyness_groups", "frequencies_groups", "diversity_groups"}
+    assert set(tables) == {
+        "keyness_groups",
+        "frequencies_groups",
+        "diversity_groups",
+        "themes_groups",
+        "sentiment_groups",
+    }
+    sentiment = tables["sentiment_groups"].set_index("genre")
+    assert set(sentiment.index) == {"ad", "blog"}
+    assert int(sentiment.loc["ad", "n_sentences"]) == 5  # b.txt 1 + 2 sentences, c.txt 1 + 1 (titles included)
+    themes = tables["themes_groups"]
+    assert set(themes["genre"]) == {"ad", "blog"} and (themes["n_content"] > 0).all()
     key = tables["keyness_groups"]
     blog = key[(key["target"] == "blog") & (key["log_ratio"] > 0)]
     assert blog.iloc[0]["lemma"] == "Dialog"  # 4 in blog, 0 in ad
