@@ -73,23 +73,32 @@
     col("speaker", 4),
   ];
   function kwicRows(q, how) {
+    /* the lines indexed under the lemma q (with its compounds); else the lines whose word form is q */
     var f = fold(q);
-    if (!f) return [];
-    return K.filter(function (r) {
-      var hit = fold(r[0]) === f || fold(r[6]) === f;
-      return hit && (how === "all" || r[8] === how);
+    if (!f) return { rows: [], total: 0, byKey: true };
+    var rows = K.filter(function (r) { return fold(r[0]) === f && (how === "all" || r[8] === how); });
+    if (rows.length || K.some(function (r) { return fold(r[0]) === f; })) {
+      return { rows: rows, total: rows.length ? rows[0][1] : 0, byKey: true };
+    }
+    var seen = {};
+    rows = K.filter(function (r) {
+      var id = r[2] + "\u0000" + r[5] + "\u0000" + r[6] + "\u0000" + r[7];
+      if (fold(r[6]) !== f || seen[id]) return false;
+      seen[id] = true;
+      return true;
     });
+    return { rows: rows, total: rows.length, byKey: false };
   }
   function kwic(q, how) {
     byId("kwic-q").value = q;
     byId("kwic-match").value = how || "all";
-    var rows = kwicRows(q, how || "all");
-    var total = {};
-    rows.forEach(function (r) { total[r[0]] = r[1]; });
-    var n = Object.keys(total).reduce(function (s, k) { return s + total[k]; }, 0);
-    table("kwic-table", kwicCols, rows, { order: [[0, "asc"]] });
-    say("kwic-status", rows.length ? rows.length + " lines shown of " + n + " matches of \u201c" + q + "\u201d" :
-      "no lines for \u201c" + q + "\u201d (only words seen at least twice are indexed)");
+    var found = kwicRows(q, how || "all");
+    table("kwic-table", kwicCols, found.rows, { order: [[0, "asc"]] });
+    var msg;
+    if (!found.rows.length) msg = "no lines for \u201c" + q + "\u201d (only words seen at least twice are indexed)";
+    else if (found.byKey) msg = found.rows.length + " lines shown of " + found.total + " matches of \u201c" + q + "\u201d";
+    else msg = found.rows.length + (found.rows.length === 1 ? " line" : " lines") + " of the word form \u201c" + q + "\u201d (found among the lines indexed under lemmas and compound parts)";
+    say("kwic-status", msg);
   }
   byId("kwic-form").addEventListener("submit", function (e) { e.preventDefault(); kwic(byId("kwic-q").value.trim(), byId("kwic-match").value); });
   byId("kwic-match").addEventListener("change", function () { kwic(byId("kwic-q").value.trim(), byId("kwic-match").value); });
@@ -217,7 +226,7 @@
     var key = findKey(q, D.collocates, 0);
     var rows = key === null ? [] : D.collocates.filter(function (r) { return r[0] === key; });
     table("coll-table", [col("collocate", 1), col("n together", 2), col("G\u00b2", 3), col("log ratio", 4)], rows, { order: [[2, "desc"]] });
-    say("coll-status", rows.length ? rows.length + " collocates of \u201c" + key + "\u201d (\u00b1" + 5 + " content words, same sentence)" :
+    say("coll-status", rows.length ? rows.length + (rows.length === 1 ? " collocate" : " collocates") + " of \u201c" + key + "\u201d (\u00b1" + 5 + " content words, same sentence)" :
       "no collocates for \u201c" + q + "\u201d (the " + D.caps.keys_detail + " most frequent words have them)");
   }
   byId("coll-form").addEventListener("submit", function (e) { e.preventDefault(); collocatesOf(byId("coll-q").value.trim()); });
