@@ -58,6 +58,7 @@ class Browser:
         os.close(r_in)
         os.close(w_out)
         self._buf, self._id, self.session = b"", 0, None
+        self.events: list[dict] = []  # console messages, exceptions, CSP violations (Log.entryAdded)
 
     def send(self, method, params=None, *, session=True, timeout=60.0):
         self._id += 1
@@ -70,6 +71,8 @@ class Browser:
             while b"\0" in self._buf:
                 raw, self._buf = self._buf.split(b"\0", 1)
                 reply = json.loads(raw)
+                if reply.get("method") in ("Log.entryAdded", "Runtime.exceptionThrown", "Runtime.consoleAPICalled"):
+                    self.events.append(reply["params"])
                 if reply.get("id") == self._id:
                     if "error" in reply:
                         raise RuntimeError(f"{method}: {reply['error']}")
@@ -87,6 +90,7 @@ class Browser:
         ]
         self.send("Page.enable")
         self.send("Runtime.enable")
+        self.send("Log.enable")
         self.send("Page.navigate", {"url": url})
 
     def js(self, expression: str):
@@ -109,7 +113,8 @@ class Browser:
 
     def click(self, selector: str) -> None:
         box = self.js(
-            f"(() => {{ const r = document.querySelector({json.dumps(selector)}).getBoundingClientRect();"
+            f"(() => {{ const e = document.querySelector({json.dumps(selector)}); e.scrollIntoView({{block: 'center'}});"
+            " const r = e.getBoundingClientRect();"
             " return [r.left + r.width / 2, r.top + r.height / 2]; })()"
         )
         for kind in ("mousePressed", "mouseReleased"):
@@ -286,3 +291,22 @@ def test_a_word_form_that_is_not_a_lemma_finds_its_lines(site):
     status = b.wait("document.getElementById('kwic-status').textContent")
     assert status.startswith("1 line of the word form")
     assert b.all_text("#kwic-table td.kw") == ["Marketingkampagne"]
+
+
+def test_the_page_raises_no_error_and_violates_no_content_security_policy(site):
+    b = _open(site, "#view=compare&term=Dialog")
+    b.events.clear()
+    for view in ("terms", "docterms", "kwic", "dispersion", "collocates", "reader", "compare"):
+        b.click(f"#tabs button[data-view={view}]")
+    b.click("#cmp-form button")
+    b.js("document.querySelector('#view-compare').offsetHeight")
+    errors = [e for e in b.events if "exceptionDetails" in e or e.get("entry", {}).get("level") == "error"]
+    errors += [e for e in b.events if e.get("type") == "error"]
+    assert errors == []
+    # the check would see a violation: an inline script is refused and reported
+    b.js(
+        "var s = document.createElement('script'); s.textContent = 'window.inlineRan = 1'; document.body.appendChild(s)"
+    )
+    b.wait("true")
+    assert b.js("window.inlineRan") is None
+    assert any("Content Security Policy" in e.get("entry", {}).get("text", "") for e in b.events)
