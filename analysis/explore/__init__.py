@@ -35,11 +35,20 @@ __all__ = [
 ]
 
 
-def _show(df: pd.DataFrame, interactive: bool, **options) -> pd.DataFrame:
-    if interactive:
-        from itables import show  # offline: itables ships DataTables inside the package
+_NOTEBOOK_READY = []
 
-        show(df, connected=False, **options)
+
+def _show(df: pd.DataFrame, interactive: bool, **options) -> pd.DataFrame:
+    """Show ``df`` as an interactive table in Jupyter (itables, offline: the DataTables bundle that
+    ships inside the package is put into the notebook once; cell text is escaped, never HTML), and
+    return it."""
+    if interactive:
+        from itables import init_notebook_mode, show
+
+        if not _NOTEBOOK_READY:
+            init_notebook_mode(connected=False)
+            _NOTEBOOK_READY.append(True)
+        show(df, connected=False, allow_html=False, **options)
     return df
 
 
