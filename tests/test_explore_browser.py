@@ -270,6 +270,8 @@ def test_dispersion_collocates_terms_and_reader(site):
     b = _open(site, "#view=dispersion&q=Dialog")
     assert "Dialog" in b.text("#disp-status")
     assert b.js("document.querySelectorAll('#disp-plot line.tick').length") >= 3
+    bars = b.all_text("#trend-plot text")  # one bar per genre, labelled with the rate per 1,000 words
+    assert len(bars) == 2 and any(t.startswith("dialogue (") and not t.endswith("(0)") for t in bars)
     b.click("#tabs button[data-view=terms]")
     b.type("#terms-table_wrapper input[type=search]", "Produkt")
     b.wait("document.querySelectorAll('#terms-table tbody tr').length === 1")

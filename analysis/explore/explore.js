@@ -143,7 +143,20 @@
     var trend = D.groups.map(function (name, j) {
       var n = countIn(g, j); return [name, n, +(1000 * n / Math.max(D.group_sizes[j], 1)).toFixed(3), D.group_sizes[j]];
     });
+    trendPlot(trend);
     table("trend-table", [col("group", 0), col("n (lemma)", 1), col("per 1,000", 2), col("words in group", 3)], trend, { order: [[0, "asc"]], paging: false, searching: false });
+  }
+  function trendPlot(rows) {  /* one bar per group (in the groups' order: years ascend) */
+    var plot = byId("trend-plot"); clear(plot);
+    if (!rows.length) return;
+    var max = Math.max.apply(null, rows.map(function (r) { return r[2]; })) || 1;
+    var w = 900, h = 16, lab = 260;
+    var svg = svgEl("svg", { width: w, height: h * rows.length + 4, role: "img" });
+    rows.forEach(function (r, i) {
+      var name = svgEl("text", { x: 0, y: i * h + 12 }); name.textContent = r[0] + " (" + r[2] + ")"; svg.appendChild(name);
+      svg.appendChild(svgEl("rect", { class: "bar", x: lab, y: i * h + 2, height: h - 4, width: Math.max(0, (w - lab - 10) * r[2] / max) }));
+    });
+    plot.appendChild(svg);
   }
   byId("disp-form").addEventListener("submit", function (e) { e.preventDefault(); dispersion(byId("disp-q").value.trim()); });
 

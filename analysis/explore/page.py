@@ -280,7 +280,8 @@ def _page(data: dict) -> str:
 <section id="view-dispersion" class="view"><h2>Dispersion and trends</h2>
 <form id="disp-form" class="controls"><label>Word <input id="disp-q" type="search" autocomplete="off"></label><button type="submit">Show</button></form>
 <p id="disp-status" class="status" aria-live="polite"></p>
-<div id="disp-plot"></div><h3>By group ({by})</h3><table id="trend-table" class="display compact"></table></section>
+<div id="disp-plot"></div><h3>By group ({by}): the lemma per 1,000 words</h3><div id="trend-plot"></div>
+<table id="trend-table" class="display compact"></table></section>
 
 <section id="view-compare" class="view"><h2>Compare groups ({by})</h2>
 <form id="cmp-form" class="controls"><label>Group A <select id="cmp-a"></select></label>
