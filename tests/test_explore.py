@@ -252,3 +252,32 @@ def test_notebook_one_liners_return_the_tables(marketing):
         type("C", (), {"documents": docs})(), tokens, by="genre", target="b", max_p=1.0, interactive=False
     )
     assert set(groups["target"]) == {"b"} and (groups["p_value"] < 1.0).all()
+
+
+def test_run_with_group_by_writes_group_tables_and_links_the_exploration_page(tmp_path):
+    from analysis.cli import main
+
+    corpus = tmp_path / "texts"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text(
+        "Werbung\n\nDie Werbung bestimmt das Marketing. Jede Kampagne braucht Werbung und Reichweite.", encoding="utf-8"
+    )
+    (corpus / "b.txt").write_text(
+        "Gespräch\n\nIm Gespräch hören wir zu. Der Dialog mit den Lesern ist ein echtes Gespräch.", encoding="utf-8"
+    )
+    (corpus / "metadata.csv").write_text("file,genre\na.txt,blog post\nb.txt,interview\n", encoding="utf-8")
+    out = tmp_path / "out"
+    assert (
+        main(["run", "--quiet", "--corpus", str(corpus), "--out", str(out), "--no-notebooks", "--group-by", "genre"])
+        == 0
+    )
+    groups = pd.read_csv(out / "tables" / "keyness_groups.csv")
+    assert set(groups["target"]) <= {"blog post", "interview"} and len(groups)
+    assert (out / "explore.html").is_file()
+    assert "<a href='explore.html'>" in (out / "index.html").read_text(encoding="utf-8")
+    bad = tmp_path / "bad"
+    assert (
+        main(["run", "--quiet", "--corpus", str(corpus), "--out", str(bad), "--no-notebooks", "--group-by", "nosuch"])
+        == 3
+    )
+    assert "Groups (nosuch)" in pd.read_csv(bad / "tables" / "problems.csv")["file"].str.cat(sep=" ")

@@ -406,5 +406,16 @@ def test_date_then_author_is_a_byline_and_a_one_line_trail_is_furniture():
 
 
 def test_read_also_teaser_is_furniture():
-    text = "Titel\n\nEin Text. Mehr Text.\n\nLesen Sie auch: Warum die Bahn Lokführer sucht\n\nWeiter im Text. Ein Satz."
+    text = (
+        "Titel\n\nEin Text. Mehr Text.\n\nLesen Sie auch: Warum die Bahn Lokführer sucht\n\nWeiter im Text. Ein Satz."
+    )
     assert kinds(text) == ["title", "body", "boilerplate_other", "body"]
+
+
+def test_ad_words_are_furniture_only_as_a_whole_line():
+    # "Werbung" and "Anzeige" are ordinary German words in a corpus about marketing
+    assert (
+        kinds("Werbung wirkt.\n\nDie Werbung verkauft Produkte. Kampagnen verkaufen auch.")[0] not in BOILERPLATE_KINDS
+    )
+    assert kinds("Noch mehr Werbung\n\nDie Werbung verkauft Produkte. Kampagnen verkaufen auch.")[0] == "title"
+    assert kinds("Titel\n\nEin Text. Noch einer.\n\nAnzeige\n\nWeiter im Text. Und so fort.")[2] == "boilerplate_other"
