@@ -12,24 +12,30 @@ Explainable by construction: every score is the sum of the contributions of sing
 * Rules (``resources/sentiment_*_de.txt``), each limited to the clause (clauses end at , ; : – ( )
   and at subordinating conjunctions):
 
-  - negation (nicht, kein-, nie, niemand, nichts, ohne …) flips the nearest sentiment word after
-    it in the clause, else the nearest one before it ("das gefällt mir nicht"), by
-    ``rules.negation``; a negator with no sentiment word in its clause adds ``rules.bare_negation``
-    (negation is itself more frequent in negative texts: Potts 2011, "On the negativity of negation");
+  - negation (nicht, kein-, nie, niemand, nichts, ohne …) flips, by ``rules.negation``, the nearest
+    sentiment word within ``rules.negation_window`` tokens after it in the clause, else, when the
+    negator closes its clause ("das gefällt mir nicht"), the nearest one before it within the
+    window: the negated phrase, not a noun further left ("… am Ende nicht erkennen"); a negator with
+    no sentiment word adds ``rules.bare_negation`` (0 by default: negating a fact is no evaluation);
+  - questions and ``ob`` clauses assert nothing: their words count ``rules.question`` (0);
+  - domain-neutral words (``resources/sentiment_neutral_domain_de.txt``, ``rules.domain_neutral``):
+    SentiWS words that in business and communication prose describe rather than evaluate;
   - intensifiers and diminishers (sehr, extrem, kaum, wenig …) multiply the next sentiment word
     within two tokens;
   - contrast: after "aber"/"jedoch" … the rest of the sentence counts ``rules.contrast_after``, what
     came before ``rules.contrast_before``; a clause opened by "obwohl"/"zwar" counts
-    ``rules.contrast_before``;
+    ``rules.contrast_before``, and so does a "trotz" phrase up to its noun;
   - emphasis: each "!" in the sentence (up to three) multiplies it by ``1 + rules.exclamation``; an
     all-caps word in a sentence that is not all caps by ``rules.caps``.
 
 * Sentence score: ``raw / sqrt(raw² + 1)`` (the VADER normalisation, Hutto & Gilbert 2014) of the
-  summed contributions, in (−1, 1); label by the neutral band ``rules.neutral``. Paragraphs,
-  documents, speakers and texts: the mean sentence score (``rules.aggregate == "mean"``) or the
-  normalised sum of all contributions (``"sum"``).
+  summed contributions, in (−1, 1); positive above ``rules.neutral`` (0.2), negative below
+  −``rules.negative_band`` (0). Paragraphs, documents, speakers and texts: counts and shares of
+  positive and negative sentences and a ``tone`` from them (:func:`tone_labels`), besides the mean
+  sentence score (``rules.aggregate == "mean"``) or the normalised sum of all contributions (``"sum"``).
 
-Measured on GermEval 2017 (dev, relevant rows) and SB10k with ``benchmarks/bench_sentiment.py``.
+Settings chosen on the domain development set (cross-validated over its source pages) and checked
+on GermEval 2017 dev and SB10k with ``benchmarks/bench_sentiment.py``.
 """
 
 from __future__ import annotations
@@ -88,7 +94,9 @@ _EMOJI_IGNORE = dict.fromkeys(map(ord, "\ufe0f\ufe0e\u200d\U0001f3fb\U0001f3fc\U
 
 @dataclass(frozen=True)
 class SentimentRules:
-    """Switches and weights of the scorer. ``DEFAULT_RULES`` were chosen on GermEval 2017 dev only.
+    """Switches and weights of the scorer. ``DEFAULT_RULES``: the question factor, negation window,
+    domain list, placeholder weight and the two bands were chosen on domain-dev (grouped CV over its
+    pages in ``benchmarks/bench_sentiment.py``), the other weights earlier on GermEval 2017 dev.
 
     ``rules=False`` gives the naive baseline: SentiWS word weights summed, nothing else.
     """
