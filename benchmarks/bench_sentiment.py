@@ -329,7 +329,7 @@ def throughput(tokens: pd.DataFrame, *, copies: int = 100) -> float:
     return rate
 
 
-EMBEDDING_GRID = [(w, a, b) for w in (1, 2, 3, 4, 6) for a in (0.0, 0.05, 0.1) for b in (0.1, 0.15, 0.2, 0.3)]
+EMBEDDING_GRID = [(w, a, b) for w in (0, 1, 2, 3, 4, 6) for a in (0.0, 0.05, 0.1) for b in (0.1, 0.15, 0.2, 0.3)]
 
 
 def embedding_check(domain: pd.DataFrame, germeval: pd.DataFrame, halves: np.ndarray) -> None:
