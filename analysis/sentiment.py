@@ -819,7 +819,8 @@ def aggregate_scores(
     labelled so and the shares divide them by ``n_sentences``; ``tone`` is :func:`tone_labels` of
     those counts ("mostly positive", "mixed", …: what a long text's mean score, near 0, hides);
     ``score`` is the mean sentence score (``rules.aggregate == "mean"``) or the normalised sum of
-    all contributions (``"sum"``) and ``label`` its band. Rows with a missing key (e.g. no speaker)
+    all contributions (``"sum"``); ``label`` follows the tone (``positive``/``negative`` when one side
+    leads, ``neutral`` for mixed or neutral groups). Rows with a missing key (e.g. no speaker)
     are left out. Sorted by ``by``.
     """
     by = list(by)
@@ -858,10 +859,15 @@ def aggregate_scores(
         mean_score=("score", "mean"),
     ).reset_index()
     out["score"] = out["mean_score"] if rules.aggregate == "mean" else normalize(out["raw"].to_numpy())
-    out["label"] = label_scores(out["score"], neutral=rules.neutral, negative=rules.negative_band)
     for col in ("n_sentences", "n_words", "n_positive", "n_negative"):
         out[col] = out[col].astype("int64")
     out["tone"] = tone_labels(out["n_positive"], out["n_negative"], out["n_sentences"]).to_numpy()
+    # a group's label follows its tone (the sentences' asymmetric bands would call a mean of -0.004
+    # "negative"): positive or negative when one side clearly leads, neutral for mixed or neutral
+    tone = out["tone"].astype(str)
+    out["label"] = np.where(
+        tone.str.endswith("positive"), "positive", np.where(tone.str.endswith("negative"), "negative", "neutral")
+    )
     return out[cols].sort_values(by, ignore_index=True)
 
 

@@ -550,3 +550,26 @@ def test_embedding_stage_is_optional_and_orders_praise_above_complaint():
     model = SentimentClassifier(embeddings=True, lexicon_features=False, C=10.0).fit(train, labels)
     pred = model.predict(["Wunderbarer Service, sehr empfehlenswert.", "Schrecklicher Service, eine Zumutung."])
     assert pred.tolist() == ["positive", "negative"]
+
+
+def test_a_groups_label_follows_its_tone_not_the_sentence_bands():
+    from analysis.sentiment import aggregate_scores
+
+    def sentences(doc, labels, score):
+        return pd.DataFrame(
+            {
+                "doc_id": doc,
+                "label": labels,
+                "score": score,
+                "raw": score,
+                "positive": 0.0,
+                "negative": 0.0,
+                "n_words": 5,
+            }
+        )
+
+    mixed = sentences("a", ["positive"] * 3 + ["negative"] * 3 + ["neutral"] * 4, [-0.001] * 10)
+    leaning = sentences("b", ["negative"] * 3 + ["neutral"] * 7, [-0.05] * 10)
+    out = aggregate_scores(pd.concat([mixed, leaning]), by=["doc_id"]).set_index("doc_id")
+    assert out.loc["a", "tone"] == "mixed" and out.loc["a", "label"] == "neutral"  # a mean of -0.001 is not negative
+    assert out.loc["b", "tone"] == "rather negative" and out.loc["b", "label"] == "negative"
