@@ -161,7 +161,7 @@ def score_rows(texts: list) -> pd.DataFrame:
         columns={"doc_index": "doc_id"}
     )
     tokens["doc_id"] = tokens["doc_id"].astype("int64")
-    docs = aggregate_scores(score_sentences(tokens), by=["doc_id"])
+    docs = aggregate_scores(score_sentences(tokens), by=["doc_id"], label="score")
     out = pd.DataFrame({"doc_id": range(len(clean))}).merge(docs[["doc_id", "score", "label"]], on="doc_id", how="left")
     out["score"] = out["score"].fillna(0.0)
     out["label"] = out["label"].fillna("neutral")

@@ -811,6 +811,7 @@ def aggregate_scores(
     *,
     by: Sequence[str] = ("doc_id",),
     rules: SentimentRules = DEFAULT_RULES,
+    label: str = "tone",
 ) -> pd.DataFrame:
     """Scores of groups of sentences (documents, paragraphs, speakers …).
 
@@ -820,7 +821,8 @@ def aggregate_scores(
     those counts ("mostly positive", "mixed", …: what a long text's mean score, near 0, hides);
     ``score`` is the mean sentence score (``rules.aggregate == "mean"``) or the normalised sum of
     all contributions (``"sum"``); ``label`` follows the tone (``positive``/``negative`` when one side
-    leads, ``neutral`` for mixed or neutral groups). Rows with a missing key (e.g. no speaker)
+    leads, ``neutral`` for mixed or neutral groups), or with ``label="score"`` is the band of
+    ``score`` (what :func:`score_texts` uses for short texts). Rows with a missing key (e.g. no speaker)
     are left out. Sorted by ``by``.
     """
     by = list(by)
@@ -862,12 +864,17 @@ def aggregate_scores(
     for col in ("n_sentences", "n_words", "n_positive", "n_negative"):
         out[col] = out[col].astype("int64")
     out["tone"] = tone_labels(out["n_positive"], out["n_negative"], out["n_sentences"]).to_numpy()
-    # a group's label follows its tone (the sentences' asymmetric bands would call a mean of -0.004
-    # "negative"): positive or negative when one side clearly leads, neutral for mixed or neutral
-    tone = out["tone"].astype(str)
-    out["label"] = np.where(
-        tone.str.endswith("positive"), "positive", np.where(tone.str.endswith("negative"), "negative", "neutral")
-    )
+    if label == "tone":
+        # a group's label follows its tone (the sentences' asymmetric bands would call a mean of -0.004
+        # "negative"): positive or negative when one side clearly leads, neutral for mixed or neutral
+        tone = out["tone"].astype(str)
+        out["label"] = np.where(
+            tone.str.endswith("positive"), "positive", np.where(tone.str.endswith("negative"), "negative", "neutral")
+        )
+    elif label == "score":  # the band of the score, as for one sentence (short texts: tweets, reviews)
+        out["label"] = label_scores(out["score"], neutral=rules.neutral, negative=rules.negative_band)
+    else:
+        raise ValueError(f"label must be 'tone' or 'score', not {label!r}")
     return out[cols].sort_values(by, ignore_index=True)
 
 
@@ -972,7 +979,7 @@ def score_texts(
     ids = list(range(len(texts))) if ids is None else list(ids)
     tokens = text_tokens(texts, ids=ids)
     sents = score_sentences(tokens, rules=rules)
-    docs = aggregate_scores(sents, by=["doc_id"], rules=rules)
+    docs = aggregate_scores(sents, by=["doc_id"], rules=rules, label="score")
     base = pd.DataFrame({"doc_id": ids})
     out = base.merge(
         docs[["doc_id", "n_sentences", "n_words", "positive", "negative", "raw", "score", "label"]],

@@ -84,7 +84,7 @@ def split_halves(labels: pd.Series, *, seed: int = 0) -> np.ndarray:
 
 def predict(tokens: pd.DataFrame, n: int, rules: SentimentRules) -> pd.Series:
     sents = score_sentences(tokens, rules=rules, contributions=token_contributions(tokens, rules=rules))
-    docs = aggregate_scores(sents, by=["doc_id"], rules=rules).set_index("doc_id")["label"]
+    docs = aggregate_scores(sents, by=["doc_id"], rules=rules, label="score").set_index("doc_id")["label"]
     return docs.reindex(range(n)).fillna("neutral")
 
 
@@ -146,7 +146,9 @@ def tune(data: pd.DataFrame, halves: np.ndarray) -> None:
         rules = replace(DEFAULT_RULES, **params)
         sents = score_sentences(tokens, rules=rules)
         for agg in grid["aggregate"]:
-            docs = aggregate_scores(sents, by=["doc_id"], rules=replace(rules, aggregate=agg)).set_index("doc_id")
+            docs = aggregate_scores(sents, by=["doc_id"], rules=replace(rules, aggregate=agg), label="score").set_index(
+                "doc_id"
+            )
             score = docs["score"].reindex(range(len(data))).fillna(0.0)
             for band in grid["neutral"]:
                 pred = label_scores(score, neutral=band).reset_index(drop=True)
@@ -175,7 +177,7 @@ def ceiling(data: pd.DataFrame, halves: np.ndarray) -> None:
     tokens = text_tokens(data["text"].tolist())
     gold = data["label"].reset_index(drop=True)
     sents = score_sentences(tokens, rules=DEFAULT_RULES)
-    docs = aggregate_scores(sents, by=["doc_id"], rules=DEFAULT_RULES).set_index("doc_id")
+    docs = aggregate_scores(sents, by=["doc_id"], rules=DEFAULT_RULES, label="score").set_index("doc_id")
     score = docs["score"].reindex(range(len(data))).fillna(0.0).to_numpy()
     bands = np.round(np.arange(0.0, 0.61, 0.025), 3)
     rows = []
@@ -269,7 +271,7 @@ def domain_cv(data: pd.DataFrame, *, folds: int = 5) -> dict[str, float]:
     for values in itertools.product(*DOMAIN_GRID.values()):
         rules = replace(DEFAULT_RULES, **dict(zip(DOMAIN_GRID, values)))
         sents = score_sentences(tokens, rules=rules)
-        docs = aggregate_scores(sents, by=["doc_id"], rules=rules).set_index("doc_id")
+        docs = aggregate_scores(sents, by=["doc_id"], rules=rules, label="score").set_index("doc_id")
         score = docs["score"].reindex(range(len(data))).fillna(0.0).to_numpy()
         for a, b in DOMAIN_BANDS:
             preds[(values, a, b)] = np.where(score > b, "positive", np.where(score < -a, "negative", "neutral"))
