@@ -1,7 +1,7 @@
 """Bottom-up topic structure: units → TF-IDF → NMF / LDA topics, clusters, a 2-D map.
 
     >>> units = topic_units(tokens)                         # paragraphs (or sentence windows)
-    >>> selection = select_k(units, ks=range(2, 9))         # NPMI coherence + seed stability per k
+    >>> selection = select_k(units)                         # agreement of subsample refits per k
     >>> model = TopicModel(k, method="nmf").fit(units)
     >>> model.top_terms()                                   # topic_id, model, rank, term, weight
     >>> model.transform(units)                              # unit_id, topic_id, weight
@@ -60,8 +60,9 @@ _LETTERS2 = re.compile(r"[^\W\d_]{2}")  # a lemma with two letters in a row name
 def topic_units(
     tokens: pd.DataFrame,
     *,
-    unit: str = "paragraph",
+    unit: str = "passage",
     window: int = 3,
+    passage_size: int | None = None,
     compounds: bool = True,
     min_features: int = 3,
     max_zipf: float | None = 5.5,
@@ -69,13 +70,17 @@ def topic_units(
     """One row per unit: ``unit_id, doc_id, para_id, sent_id`` (first of the unit), ``speaker``,
     ``n_content``, ``features`` (space-joined feature words) and ``text`` (the unit's tokens).
 
-    ``unit`` is ``"paragraph"`` or ``"sentences"`` (windows of ``window`` sentences within a
-    document). Words more frequent in general German than ``max_zipf`` on wordfreq's Zipf scale
+    ``unit`` is ``"passage"`` (the default: consecutive paragraphs of a document joined until they
+    have at least ``passage_size`` features, see :func:`passage_size`), ``"paragraph"`` or
+    ``"sentences"`` (windows of ``window`` sentences within a document). Paragraphs of web texts are
+    short (a median of about 20 feature words): too few co-occurrences for a topic model, which then
+    sorts units by their rare words instead of by subject; passages of about 100 words are long
+    enough and still follow a long document's changes of subject. Words more frequent in general German than ``max_zipf`` on wordfreq's Zipf scale
     (5.5: "mehr", "gehen", "gut", "schon"; ``None`` keeps all) are left out as too generic to
     name a topic. Units with fewer than ``min_features`` features (headings, one-liners) are left out.
     """
-    if unit not in ("paragraph", "sentences"):
-        raise ValueError("unit must be 'paragraph' or 'sentences'")
+    if unit not in ("passage", "paragraph", "sentences"):
+        raise ValueError("unit must be 'passage', 'paragraph' or 'sentences'")
     empty = pd.DataFrame(
         {
             c: pd.Series(dtype="int64" if c in ("unit_id", "para_id", "sent_id", "n_content") else object)
@@ -157,6 +162,8 @@ def topic_units(
             "text": texts,
         }
     )
+    if unit == "passage":
+        out, n_features = _passages(out, n_features, size=passage_size)
     out = out[n_features >= min_features].reset_index(drop=True)
     if out.empty:
         return empty
@@ -164,6 +171,62 @@ def topic_units(
     for c in ("para_id", "sent_id", "n_content"):
         out[c] = out[c].astype("int64")
     return out[list(UNIT_COLUMNS)]
+
+
+PASSAGE_SIZE = 100  # feature words per passage at most needed (a short web page is one passage)
+PASSAGE_TARGET_UNITS = 30  # smaller corpora get shorter passages, so that k can still be selected
+
+
+def passage_size(total_features: int) -> int:
+    """Feature words a passage needs: :data:`PASSAGE_SIZE`, or less when the corpus has fewer than
+    :data:`PASSAGE_TARGET_UNITS` × that many (so that a small corpus still has about 30 units, three
+    per topic for k up to 10); at least 1."""
+    return int(max(1, min(PASSAGE_SIZE, total_features // PASSAGE_TARGET_UNITS)))
+
+
+def _passages(paragraphs: pd.DataFrame, n_features: np.ndarray, *, size: int | None) -> tuple[pd.DataFrame, np.ndarray]:
+    """Join consecutive paragraph units of a document until each has at least ``size`` features; a
+    shorter rest at the end of a document joins the passage before it."""
+    n_features = np.asarray(n_features, dtype=np.int64)
+    if paragraphs.empty:
+        return paragraphs, n_features
+    size = passage_size(int(n_features.sum())) if size is None else max(1, int(size))
+    # a passage never crosses a document or a change of speaker (a dialogue's turns stay apart)
+    key = pd.factorize(pd.MultiIndex.from_arrays([paragraphs["doc_id"], paragraphs["speaker"].fillna("")]))[0]
+    block = np.concatenate([[0], np.cumsum(np.diff(key) != 0)]) if len(key) else key
+    group = np.empty(len(paragraphs), dtype=np.int64)
+    g, run, prev, full = -1, 0, -1, True
+    for i, (b, n) in enumerate(zip(block.tolist(), n_features.tolist())):
+        if b != prev or full:
+            g, run, prev, full = g + 1, 0, b, False
+        group[i] = g
+        run += n
+        full = run >= size
+    # a short rest at the end of a block joins the passage before it in the same block
+    sums = np.bincount(group, weights=n_features).astype(np.int64)
+    block_of = np.zeros(len(sums), dtype=np.int64)
+    block_of[group] = block
+    remap = np.arange(len(sums))
+    for j in range(1, len(sums)):
+        last_of_block = j + 1 == len(sums) or block_of[j + 1] != block_of[j]
+        if sums[j] < size and last_of_block and block_of[j - 1] == block_of[j]:
+            remap[j] = remap[j - 1]
+    group = remap[group]
+    group = pd.factorize(group)[0]
+    grouped = paragraphs.groupby(group, sort=True)
+    out = pd.DataFrame(
+        {
+            "doc_id": grouped["doc_id"].first().to_numpy(),
+            "_unit": grouped["_unit"].first().to_numpy(),
+            "para_id": grouped["para_id"].first().to_numpy(),
+            "sent_id": grouped["sent_id"].first().to_numpy(),
+            "speaker": grouped["speaker"].first().to_numpy(),
+            "n_content": grouped["n_content"].sum().to_numpy(),
+            "features": grouped["features"].agg(lambda x: " ".join(v for v in x if v)).to_numpy(),
+            "text": grouped["text"].agg(" ".join).to_numpy(),
+        }
+    )
+    return out, np.bincount(group, weights=n_features).astype(np.int64)
 
 
 @lru_cache(maxsize=200_000)
@@ -220,6 +283,7 @@ class TopicModel:
     max_df: float = 0.9
     max_iter: int = 400
     max_units: int | None = None
+    init: str = "nndsvd"
     terms_: np.ndarray = field(init=False, repr=False, default=None)
     components_: np.ndarray = field(init=False, repr=False, default=None)
     names_: list[str] = field(init=False, repr=False, default_factory=list)
@@ -234,7 +298,7 @@ class TopicModel:
         if self.method == "nmf":
             from sklearn.decomposition import NMF
 
-            init = "nndsvda" if self.k <= min(X.shape) else "random"
+            init = self.init if self.k <= min(X.shape) else "random"
             self._est = NMF(
                 n_components=self.k, init=init, random_state=self.random_state, max_iter=self.max_iter, tol=1e-3
             )
@@ -364,24 +428,110 @@ def stability(
     return float(np.mean(scores)) if scores else float("nan")
 
 
+def _labels(model: TopicModel, units: pd.DataFrame) -> np.ndarray:
+    """Each unit's dominant topic (the first on ties; -1 for a unit with no weight)."""
+    W = np.asarray(model._est.transform(model._vec.transform(units["features"])), dtype=float)
+    return np.where(W.max(axis=1) > 0, W.argmax(axis=1), -1) if W.size else np.zeros(0, dtype=int)
+
+
+def _stabilities(
+    units: pd.DataFrame, k: int, reference: TopicModel, *, method: str, seeds: Iterable[int], n: int, sample: float
+) -> tuple[float, float]:
+    """(agreement, term stability) of refits on random ``sample`` shares of the units, one per seed.
+
+    *Agreement*: adjusted Rand index between the units' dominant topics in the reference model and
+    in the refit, over the units of the subsample (clustering stability: Ben-Hur, Elisseeff & Guyon
+    2002; Lange, Roth, Braun & Buhmann 2004). A k above the number of subjects splits a subject
+    differently from one subsample to the next, a k below it merges different pairs: either way
+    agreement drops. *Term stability*: one-to-one matched Jaccard overlap of the top-``n`` terms
+    (Greene, O'Callaghan & Cunningham 2014)."""
+    from scipy.optimize import linear_sum_assignment
+    from sklearn.metrics import adjusted_rand_score
+
+    ref_terms = [list(g["term"]) for _, g in reference.top_terms(n).groupby("topic_id", sort=True)]
+    ref_labels = _labels(reference, units)
+    agree, terms = [], []
+    for seed in seeds:
+        rng = np.random.default_rng(seed)
+        size = max(k + 1, int(round(sample * len(units))))
+        if size >= len(units):  # too few units to subsample
+            return float("nan"), float("nan")
+        idx = np.sort(rng.choice(len(units), size=size, replace=False))
+        sub = units.iloc[idx]
+        try:
+            run = TopicModel(k, method=method, random_state=seed, init=reference.init).fit(sub)
+        except ValueError:
+            continue
+        agree.append(adjusted_rand_score(ref_labels[idx], _labels(run, sub)))
+        other = [list(g["term"]) for _, g in run.top_terms(n).groupby("topic_id", sort=True)]
+        sim = np.array([[_jaccard(a, b) for b in other] for a in ref_terms])
+        r, c = linear_sum_assignment(-sim)
+        terms.append(sim[r, c].sum() / max(len(ref_terms), len(other)))
+    mean = lambda v: float(np.mean(v)) if v else float("nan")  # noqa: E731
+    return mean(agree), mean(terms)
+
+
+def _silhouette(units: pd.DataFrame, model: TopicModel) -> float:
+    """Silhouette (cosine) of the units' TF-IDF vectors grouped by dominant topic; NaN below 2 groups."""
+    from sklearn.metrics import silhouette_score
+
+    labels = _labels(model, units)
+    if len(set(labels.tolist())) < 2 or len(set(labels.tolist())) >= len(labels):
+        return float("nan")
+    return float(silhouette_score(model._vec.transform(units["features"]), labels, metric="cosine"))
+
+
+def topic_diversity(top_terms: pd.DataFrame, *, n: int = 10) -> float:
+    """Share of distinct words among all topics' top-``n`` terms (Dieng, Ruiz & Blei 2020): 1 when
+    no two topics share a top term, low when topics repeat each other."""
+    top = top_terms[top_terms["rank"] <= n]
+    return float(top["term"].nunique() / len(top)) if len(top) else float("nan")
+
+
+SELECTION_COLUMNS = (
+    "model",
+    "k",
+    "coherence",
+    "stability",
+    "agreement",
+    "silhouette",
+    "diversity",
+    "combined",
+    "chosen",
+)
+
+
 def select_k(
     units: pd.DataFrame,
     *,
-    ks: Iterable[int] = range(2, 9),
+    ks: Iterable[int] = range(2, 13),
     methods: Iterable[str] = ("nmf",),
-    seeds: Iterable[int] = range(1, 5),
+    seeds: Iterable[int] = range(1, 6),
     n: int = 10,
     random_state: int = 0,
     max_units: int | None = None,
+    init: str = "nndsvd",
 ) -> pd.DataFrame:
-    """``model, k, coherence, stability, combined, chosen`` for each method and feasible k
-    (2 ≤ k ≤ number of units / 3; a topic needs several units). Coherence is the mean NPMI of the model fitted on all units;
-    stability compares it with fits on 80 % subsamples (:func:`stability`). ``combined`` = mean of
-    (coherence + 1) / 2 and stability; the highest per method is ``chosen`` (smaller k on ties).
+    """``model, k, coherence, stability, agreement, silhouette, diversity, combined, chosen`` for
+    each method and feasible k (2 ≤ k ≤ number of units / 3; a topic needs several units).
+
+    The model fitted on all units is refitted on 80 % subsamples (one per seed). ``agreement``
+    (adjusted Rand index of the units' dominant topics between the full fit and each refit,
+    :func:`_stabilities`) decides: ``combined`` = agreement, and the k with the highest combined
+    (rounded to two decimals; the smaller k on ties) is ``chosen``. The other columns describe the
+    topics and do not decide: ``coherence`` (mean NPMI of the top terms, :func:`npmi_coherence`),
+    ``stability`` (matched top-term overlap of the refits, Greene et al. 2014), ``silhouette``
+    (cosine, units by dominant topic) and ``diversity`` (:func:`topic_diversity`).
+
+    Why agreement: NPMI coherence and term stability both favour few broad topics (a corpus of eight
+    subjects got k = 2 from their mean), and silhouette keeps rising past the number of subjects on
+    sparse TF-IDF; whether the units fall into the same groups again on other samples is what a k
+    that matches the subjects has and a wrong k lacks.
+
     Empty table when there are fewer than 6 units. ``max_units``: select on a random sample of at
-    most that many units (:func:`sample_units`), which keeps the 5 × |ks| model fits of a large
+    most that many units (:func:`sample_units`), which keeps the 6 × |ks| model fits of a large
     corpus affordable; the sample decides k, the final model can then be fitted on more units."""
-    cols = ["model", "k", "coherence", "stability", "combined", "chosen"]
+    cols = list(SELECTION_COLUMNS)
     units = sample_units(units, max_units, random_state=random_state)
     seeds = [random_state + s for s in seeds]
     rows = []
@@ -390,22 +540,24 @@ def select_k(
             if k < 2 or k > len(units) // 3:
                 continue
             try:
-                model = TopicModel(k, method=method, random_state=random_state).fit(units)
+                model = TopicModel(k, method=method, random_state=random_state, init=init).fit(units)
             except ValueError:
                 continue
             if k > len(model.terms_):
                 continue
-            coh = npmi_coherence(model.top_terms(n), units, n=n)["coherence"].mean()
-            stab = stability(units, k, method=method, seeds=seeds, n=n, reference=model)
-            rows.append((method, k, float(coh), stab))
-    out = pd.DataFrame(rows, columns=cols[:4])
+            top = model.top_terms(n)
+            coh = npmi_coherence(top, units, n=n)["coherence"].mean()
+            agree, stab = _stabilities(units, k, model, method=method, seeds=seeds, n=n, sample=0.8)
+            rows.append((method, k, float(coh), stab, agree, _silhouette(units, model), topic_diversity(top, n=n)))
+    out = pd.DataFrame(rows, columns=cols[:7])
     if out.empty:
-        return pd.DataFrame({c: pd.Series(dtype=t) for c, t in zip(cols, (object, "int64", float, float, float, bool))})
-    out["combined"] = ((out["coherence"].fillna(-1) + 1) / 2 + out["stability"].fillna(0.0)) / 2
+        dtypes = (object, "int64", float, float, float, float, float, float, bool)
+        return pd.DataFrame({c: pd.Series(dtype=t) for c, t in zip(cols, dtypes)})
+    out["combined"] = out["agreement"].fillna(-1.0)
     out["chosen"] = False
     for _, grp in out.groupby("model", sort=False):
-        best = grp.sort_values(["combined", "k"], ascending=[False, True], kind="stable").index[0]
-        out.loc[best, "chosen"] = True
+        best = grp.assign(_r=grp["combined"].round(2)).sort_values(["_r", "k"], ascending=[False, True], kind="stable")
+        out.loc[best.index[0], "chosen"] = True
     return out.sort_values(["model", "k"], kind="stable").reset_index(drop=True)
 
 
@@ -430,33 +582,27 @@ def cluster_units(
     max_units: int | None = None,
     random_state: int = 0,
 ) -> pd.DataFrame:
-    """Agglomerative clustering (average linkage, cosine distance) of the units' TF-IDF vectors:
-    ``unit_id, cluster`` (clusters numbered by size, largest 0).
+    """k-means clustering of the units' L2-normalised TF-IDF vectors (spherical k-means: nearest
+    mean by cosine; ``n_init`` 10, seeded): ``unit_id, cluster`` (clusters numbered by size, largest 0).
 
-    Average linkage needs all pairwise distances (memory and time grow with the square of the
-    units); with ``max_units`` a random sample of that many units (:func:`sample_units`) is
-    clustered and every other unit joins the cluster whose mean vector is most similar (cosine)."""
-    from sklearn.cluster import AgglomerativeClustering
+    A clustering beside the topics: every unit in exactly one group, whereas topics mix. Average
+    linkage, used before, chained sparse TF-IDF vectors into one giant cluster (106 of 107 units of
+    the shipped corpus); k-means cannot leave a cluster empty. With ``max_units`` a random sample of
+    that many units (:func:`sample_units`) is clustered and every other unit joins the cluster whose
+    mean vector is most similar (cosine)."""
+    from sklearn.cluster import KMeans
+    from sklearn.preprocessing import normalize
 
     if len(units) < 2:
         return pd.DataFrame({"unit_id": units["unit_id"].to_numpy(), "cluster": np.zeros(len(units), dtype="int64")})
     sample = sample_units(units, max_units, random_state=random_state)
     vec, X = _fit_matrix(sample, tfidf=True, min_df=min_df, max_df=1.0)
+    Xn = normalize(X)
     n_clusters = max(1, min(n_clusters, len(sample)))
-    # cosine distances from the sparse, L2-normalised TF-IDF rows (no dense units × terms matrix)
-    from sklearn.preprocessing import normalize as _l2
-
-    Xn = _l2(X)
-    dist = 1.0 - np.asarray((Xn @ Xn.T).toarray())
-    np.fill_diagonal(dist, 0.0)
-    np.clip(dist, 0.0, 2.0, out=dist)
-    labels = AgglomerativeClustering(n_clusters=n_clusters, metric="precomputed", linkage="average").fit_predict(dist)
+    km = KMeans(n_clusters=n_clusters, n_init=10, random_state=random_state).fit(Xn)
+    labels = km.labels_
     if len(sample) < len(units):
-        from scipy.sparse import csr_matrix
-        from sklearn.preprocessing import normalize
-
-        member = csr_matrix((np.ones(len(labels)), (labels, np.arange(len(labels)))), shape=(n_clusters, len(labels)))
-        centroids = normalize(np.asarray((member @ X).todense()))
+        centroids = normalize(km.cluster_centers_)
         sims = normalize(vec.transform(units["features"])) @ centroids.T
         sample_labels = labels
         labels = np.asarray(sims).argmax(axis=1)
@@ -536,7 +682,7 @@ MAX_MAP_DOCUMENTS = 10  # documents with their own colour in the unit map (the r
 MAX_FIGURE_DOCUMENTS = 30  # rows of the theme and topic heatmaps (the documents with the most content words)
 
 
-def _analyse(corpus, tokens, *, themes_path=None, references_path=None, ks=range(2, 9), random_state: int = 0) -> dict:
+def _analyse(corpus, tokens, *, themes_path=None, references_path=None, ks=range(2, 13), random_state: int = 0) -> dict:
     """All tables and models of the report (memoised for the last corpus, so that report_tables
     and report_figures do not fit everything twice)."""
     key = (
@@ -591,10 +737,15 @@ def _analyse_uncached(corpus, tokens, *, themes_path, references_path, ks, rando
             model = TopicModel(k, method=method, random_state=random_state, max_units=cap).fit(units)
             res[f"model_{method}"] = model
             if method == "lda":  # LDA at the k chosen for NMF, for comparison
-                coh = float(npmi_coherence(model.top_terms(10), units)["coherence"].mean())
-                ref = model if sel_units is units else None  # stability within the selection sample
-                stab = stability(sel_units, k, method="lda", reference=ref, random_state=random_state)
-                combined = ((coh + 1) / 2 + stab) / 2
+                top = model.top_terms(10)
+                coh = float(npmi_coherence(top, units)["coherence"].mean())
+                ref = (
+                    model
+                    if sel_units is units
+                    else TopicModel(k, method="lda", random_state=random_state).fit(sel_units)
+                )
+                seeds = [random_state + s for s in range(1, 6)]
+                agree, stab = _stabilities(sel_units, k, ref, method="lda", seeds=seeds, n=10, sample=0.8)
                 lda_row = pd.DataFrame(
                     [
                         {
@@ -602,7 +753,10 @@ def _analyse_uncached(corpus, tokens, *, themes_path, references_path, ks, rando
                             "k": k,
                             "coherence": coh,
                             "stability": stab,
-                            "combined": combined,
+                            "agreement": agree,
+                            "silhouette": _silhouette(sel_units, ref),
+                            "diversity": topic_diversity(top),
+                            "combined": agree,
                             "chosen": True,
                         }
                     ]

@@ -63,7 +63,7 @@ def two_topics(tmp_path_factory):
         )
     corpus = load_corpus(folder, quiet=True)
     tokens = annotate(corpus, cache=False)
-    return corpus, tokens, topic_units(tokens, max_zipf=None, compounds=False)
+    return corpus, tokens, topic_units(tokens, unit="paragraph", max_zipf=None, compounds=False)
 
 
 def test_units(two_topics):
@@ -119,8 +119,21 @@ def test_stability_and_selection(two_topics):
     assert stability(units, 2, method="nmf") >= 0.9  # the same two topics from every 80 % subsample
     assert stability(units, 5, method="nmf") < stability(units, 2, method="nmf")
     sel = select_k(units, ks=range(2, 6))
-    assert list(sel.columns) == ["model", "k", "coherence", "stability", "combined", "chosen"]
+    assert list(sel.columns) == [
+        "model",
+        "k",
+        "coherence",
+        "stability",
+        "agreement",
+        "silhouette",
+        "diversity",
+        "combined",
+        "chosen",
+    ]
     assert sel.loc[sel["chosen"], "k"].tolist() == [2]
+    # two subjects: every refit at k = 2 groups the units the same way; at k = 5 it splits them at random
+    agreement = sel.set_index("k")["agreement"]
+    assert agreement[2] == pytest.approx(1.0) and agreement[5] < 0.5
     assert select_k(units.head(5)).empty
     assert select_k(units.head(9))["k"].max() == 3  # at most one topic per three units
 
