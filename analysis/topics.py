@@ -39,12 +39,14 @@ from .annotate import factorize_pairs
 __all__ = [
     "TopicModel",
     "cluster_units",
+    "corpus_names",
     "document_topics",
     "npmi_coherence",
     "report_figures",
     "report_tables",
     "select_k",
     "stability",
+    "topic_diversity",
     "topic_themes",
     "topic_units",
     "unit_map",
@@ -66,6 +68,7 @@ def topic_units(
     compounds: bool = True,
     min_features: int = 3,
     max_zipf: float | None = 5.5,
+    exclude: Iterable[str] = (),
 ) -> pd.DataFrame:
     """One row per unit: ``unit_id, doc_id, para_id, sent_id`` (first of the unit), ``speaker``,
     ``n_content``, ``features`` (space-joined feature words) and ``text`` (the unit's tokens).
@@ -107,10 +110,13 @@ def topic_units(
     order = np.lexsort((t["token_id"].to_numpy(), key, doc))  # units contiguous, tokens in order
     if not np.array_equal(order, np.arange(len(order))):
         t, doc, key = t.iloc[order].reset_index(drop=True), doc[order], key[order]
-    # features per distinct (lemma, compound): lower-cased lemma plus compound parts
+    # features per distinct (lemma, compound): the lemma plus the lemmas of the compound's parts,
+    # each in its most frequent spelling in the corpus (nouns capitalised), names left out
     compound = t["compound"] if compounds else pd.Series("", index=t.index)
     pair_codes, pairs = factorize_pairs(t["lemma"], compound)
-    ok_pair = np.array([bool(_LETTERS2.search(lemma)) for lemma, _ in pairs], dtype=bool)
+    excluded = {w.lower() for w in exclude}
+    ok_pair = np.array([bool(_LETTERS2.search(lemma)) and lemma.lower() not in excluded for lemma, _ in pairs])
+    ok_pair = ok_pair.astype(bool)
     if max_zipf is not None:
         ok_pair &= np.array([not _zipf(lemma.lower()) > max_zipf for lemma, _ in pairs], dtype=bool)
     content = (
@@ -118,9 +124,23 @@ def topic_units(
         & t["token_type"].isin(_WORDLIKE).to_numpy()
         & (ok_pair[pair_codes] if len(t) else np.zeros(0, dtype=bool))
     )
-    pair_feat = np.array(
-        [(lemma.lower() + " " + comp.lower().replace("|", " ")).strip() for lemma, comp in pairs], dtype=object
-    )
+    pair_n = np.bincount(pair_codes[content], minlength=len(pairs)) if len(t) else np.zeros(len(pairs), dtype=int)
+    pair_words = [
+        [lemma]
+        + [
+            w
+            for w in (_part_lemma(part) for part in comp.split("|") if comp)
+            if _LETTERS2.search(w) and w.lower() not in excluded
+        ]
+        for lemma, comp in pairs
+    ]
+    spelling: dict[str, dict[str, int]] = {}
+    for words, n in zip(pair_words, pair_n.tolist()):
+        for w in words:
+            counts = spelling.setdefault(w.lower(), {})
+            counts[w] = counts.get(w, 0) + n
+    display = {key: min(counts, key=lambda w: (-counts[w], w)) for key, counts in spelling.items()}
+    pair_feat = np.array([" ".join(display[w.lower()] for w in words) for words in pair_words], dtype=object)
     has_feat = content & (np.array([bool(x) for x in pair_feat], dtype=bool)[pair_codes] if len(t) else content)
     del content
     # one pass over the sorted tokens: runs of equal (doc_id, unit) are the units
@@ -227,6 +247,39 @@ def _passages(paragraphs: pd.DataFrame, n_features: np.ndarray, *, size: int | N
         }
     )
     return out, np.bincount(group, weights=n_features).astype(np.int64)
+
+
+@lru_cache(maxsize=200_000)
+def _part_lemma(part: str) -> str:
+    """The lemma of a compound part (``Themen`` → ``Thema``, ``Kunden`` → ``Kunde``), capitalised
+    like the part; the part itself when the lemmatiser knows no other form."""
+    from .annotate import _lemmatize
+
+    lemma = _lemmatize(part) or part
+    return lemma[:1].upper() + lemma[1:] if part[:1].isupper() else lemma
+
+
+def corpus_names(corpus) -> frozenset[str]:
+    """The words of the person names the corpus itself names: ``authors``, ``speakers`` and
+    ``interviewer`` of the documents, paragraph speakers and speaker labels, quote speakers
+    (``Sören Stamer`` → ``Sören``, ``Stamer``). :func:`topic_units` leaves them out of the topic
+    features (``exclude=``), so that a topic is not named after the person who speaks most."""
+    values: list[str] = []
+    docs = corpus.documents
+    for col in ("authors", "speakers", "interviewer"):
+        if col in docs.columns:
+            values += [v for x in docs[col].dropna().astype(str) for v in x.split(";")]
+    for frame, cols in ((corpus.paragraphs, ("speaker", "label")), (corpus.quotes, ("speaker",))):
+        for col in cols:
+            if col in frame.columns:
+                values += frame[col].dropna().astype(str).tolist()
+    words = set()
+    for v in values:
+        for w in re.findall(r"[^\W\d_][\w'’-]*", v):
+            if w[:1].isupper() and len(w) > 1:
+                words.add(w.strip("-'’"))
+                words.add(w.strip("-'’").lower().capitalize())
+    return frozenset(words)
 
 
 @lru_cache(maxsize=200_000)
@@ -488,6 +541,7 @@ def topic_diversity(top_terms: pd.DataFrame, *, n: int = 10) -> float:
     return float(top["term"].nunique() / len(top)) if len(top) else float("nan")
 
 
+CRITERIA = ("agreement", "agreement_silhouette", "silhouette", "coherence_stability")
 SELECTION_COLUMNS = (
     "model",
     "k",
@@ -511,26 +565,36 @@ def select_k(
     random_state: int = 0,
     max_units: int | None = None,
     init: str = "nndsvd",
+    criterion: str = "agreement_silhouette",
 ) -> pd.DataFrame:
     """``model, k, coherence, stability, agreement, silhouette, diversity, combined, chosen`` for
     each method and feasible k (2 ≤ k ≤ number of units / 3; a topic needs several units).
 
-    The model fitted on all units is refitted on 80 % subsamples (one per seed). ``agreement``
-    (adjusted Rand index of the units' dominant topics between the full fit and each refit,
-    :func:`_stabilities`) decides: ``combined`` = agreement, and the k with the highest combined
-    (rounded to two decimals; the smaller k on ties) is ``chosen``. The other columns describe the
-    topics and do not decide: ``coherence`` (mean NPMI of the top terms, :func:`npmi_coherence`),
-    ``stability`` (matched top-term overlap of the refits, Greene et al. 2014), ``silhouette``
-    (cosine, units by dominant topic) and ``diversity`` (:func:`topic_diversity`).
+    The model fitted on all units is refitted on 90 % subsamples (one per seed; with 80 % a corpus
+    of a dozen units lost too many of them for the groups to come back). ``agreement`` is
+    the adjusted Rand index of the units' dominant topics between the full fit and each refit
+    (:func:`_stabilities`), ``silhouette`` the cosine silhouette of the units' TF-IDF vectors
+    grouped by dominant topic. ``combined`` = agreement × silhouette (both clipped at 0) decides:
+    the k with the highest combined (rounded to two decimals; the smaller k on ties) is ``chosen``.
+    The other columns describe the topics and do not decide: ``coherence`` (mean NPMI of the top
+    terms, :func:`npmi_coherence`), ``stability`` (matched top-term overlap of the refits, Greene
+    et al. 2014) and ``diversity`` (:func:`topic_diversity`).
 
-    Why agreement: NPMI coherence and term stability both favour few broad topics (a corpus of eight
-    subjects got k = 2 from their mean), and silhouette keeps rising past the number of subjects on
-    sparse TF-IDF; whether the units fall into the same groups again on other samples is what a k
-    that matches the subjects has and a wrong k lacks.
+    Why this criterion: NPMI coherence and term stability both favour few broad topics (a corpus of
+    eight subjects got k = 2 from their mean); agreement alone can also reward k = 2 when one subject
+    stands apart (the same 20/5 split comes back from every subsample); silhouette alone keeps rising
+    past the number of subjects on sparse TF-IDF. Their product needs both: groups that come back on
+    other samples and groups that are apart.
+
+    ``criterion`` names what ``combined`` is, for comparison: ``"agreement_silhouette"`` (the
+    default), ``"agreement"``, ``"silhouette"``, or ``"coherence_stability"`` (the mean of (coherence + 1) / 2 and stability,
+    this module's criterion before agreement).
 
     Empty table when there are fewer than 6 units. ``max_units``: select on a random sample of at
     most that many units (:func:`sample_units`), which keeps the 6 × |ks| model fits of a large
     corpus affordable; the sample decides k, the final model can then be fitted on more units."""
+    if criterion not in CRITERIA:
+        raise ValueError(f"criterion must be one of {', '.join(CRITERIA)}")
     cols = list(SELECTION_COLUMNS)
     units = sample_units(units, max_units, random_state=random_state)
     seeds = [random_state + s for s in seeds]
@@ -547,13 +611,20 @@ def select_k(
                 continue
             top = model.top_terms(n)
             coh = npmi_coherence(top, units, n=n)["coherence"].mean()
-            agree, stab = _stabilities(units, k, model, method=method, seeds=seeds, n=n, sample=0.8)
+            agree, stab = _stabilities(units, k, model, method=method, seeds=seeds, n=n, sample=0.9)
             rows.append((method, k, float(coh), stab, agree, _silhouette(units, model), topic_diversity(top, n=n)))
     out = pd.DataFrame(rows, columns=cols[:7])
     if out.empty:
         dtypes = (object, "int64", float, float, float, float, float, float, bool)
         return pd.DataFrame({c: pd.Series(dtype=t) for c, t in zip(cols, dtypes)})
-    out["combined"] = out["agreement"].fillna(-1.0)
+    if criterion == "agreement":
+        out["combined"] = out["agreement"].fillna(-1.0)
+    elif criterion == "agreement_silhouette":
+        out["combined"] = out["agreement"].fillna(0.0).clip(lower=0) * out["silhouette"].fillna(0.0).clip(lower=0)
+    elif criterion == "silhouette":
+        out["combined"] = out["silhouette"].fillna(-1.0)
+    else:
+        out["combined"] = ((out["coherence"].fillna(-1) + 1) / 2 + out["stability"].fillna(0.0)) / 2
     out["chosen"] = False
     for _, grp in out.groupby("model", sort=False):
         best = grp.assign(_r=grp["combined"].round(2)).sort_values(["_r", "k"], ascending=[False, True], kind="stable")
@@ -646,12 +717,13 @@ def topic_themes(model: TopicModel, themes: dict, *, n: int = 20, min_share: flo
         words = set(theme.terms) | set(theme.heads)
         for g in theme.groups:
             words |= set(g.terms) | set(g.heads)
-        vocab[name] = {w for w in words if " " not in w}
+        vocab[name] = {w.lower() for w in words if " " not in w}
     rows = []
     for topic_id, grp in tt.groupby("topic_id", sort=True):
         total = grp["weight"].sum() or 1.0
         shares = {
-            name: float(grp.loc[grp["term"].isin(words), "weight"].sum() / total) for name, words in vocab.items()
+            name: float(grp.loc[grp["term"].str.lower().isin(words), "weight"].sum() / total)
+            for name, words in vocab.items()
         }
         best = max(shares, key=lambda k: (shares[k], -list(shares).index(k))) if shares else "none"
         share = shares.get(best, 0.0)
@@ -682,7 +754,9 @@ MAX_MAP_DOCUMENTS = 10  # documents with their own colour in the unit map (the r
 MAX_FIGURE_DOCUMENTS = 30  # rows of the theme and topic heatmaps (the documents with the most content words)
 
 
-def _analyse(corpus, tokens, *, themes_path=None, references_path=None, ks=range(2, 13), random_state: int = 0) -> dict:
+def _analyse(
+    corpus, tokens, *, themes_path=None, references_path=None, ks=range(2, 13), random_state: int = 0, names=False
+) -> dict:
     """All tables and models of the report (memoised for the last corpus, so that report_tables
     and report_figures do not fit everything twice)."""
     key = (
@@ -693,16 +767,23 @@ def _analyse(corpus, tokens, *, themes_path=None, references_path=None, ks=range
         str(references_path),
         tuple(ks),
         random_state,
+        bool(names),
     )
     if key not in _CACHE:
         _CACHE.clear()
         _CACHE[key] = _analyse_uncached(
-            corpus, tokens, themes_path=themes_path, references_path=references_path, ks=ks, random_state=random_state
+            corpus,
+            tokens,
+            themes_path=themes_path,
+            references_path=references_path,
+            ks=ks,
+            random_state=random_state,
+            names=names,
         )
     return _CACHE[key]
 
 
-def _analyse_uncached(corpus, tokens, *, themes_path, references_path, ks, random_state: int) -> dict:
+def _analyse_uncached(corpus, tokens, *, themes_path, references_path, ks, random_state: int, names: bool) -> dict:
     from .references import find_echoes, load_references
     from .themes import document_themes, load_dominant_rules, load_themes, match_themes, speaker_themes, unit_themes
 
@@ -723,7 +804,7 @@ def _analyse_uncached(corpus, tokens, *, themes_path, references_path, ks, rando
     res["speaker_themes"] = speaker_themes(tokens, themes, rules=rules, matches=matches)
     res["theme_matches"] = matches
 
-    units = topic_units(tokens)
+    units = topic_units(tokens, exclude=() if names else corpus_names(corpus))
     res["units"] = units
     sel_units = sample_units(units, MAX_SELECT_UNITS, random_state=random_state)
     selection = select_k(sel_units, ks=ks, random_state=random_state)
@@ -745,7 +826,7 @@ def _analyse_uncached(corpus, tokens, *, themes_path, references_path, ks, rando
                     else TopicModel(k, method="lda", random_state=random_state).fit(sel_units)
                 )
                 seeds = [random_state + s for s in range(1, 6)]
-                agree, stab = _stabilities(sel_units, k, ref, method="lda", seeds=seeds, n=10, sample=0.8)
+                agree, stab = _stabilities(sel_units, k, ref, method="lda", seeds=seeds, n=10, sample=0.9)
                 lda_row = pd.DataFrame(
                     [
                         {
@@ -828,7 +909,9 @@ _TABLES = (
 )
 
 
-def report_tables(corpus, tokens: pd.DataFrame, *, themes_path=None, references_path=None) -> dict[str, pd.DataFrame]:
+def report_tables(
+    corpus, tokens: pd.DataFrame, *, themes_path=None, references_path=None, names: bool = False
+) -> dict[str, pd.DataFrame]:
     """CSV tables for the report: ``themes`` (one row per document: doc_id, theme, score_<theme>,
     dialogue_marketing_axis, theme_strength, n_content), ``paragraph_themes``, ``speaker_themes``,
     ``topic_selection`` (model, k, coherence, stability, combined, chosen), ``topics`` (topic_id,
@@ -839,8 +922,9 @@ def report_tables(corpus, tokens: pd.DataFrame, *, themes_path=None, references_
     Large corpora stay affordable through the caps :data:`MAX_SELECT_UNITS` (k selection on a
     sample), :data:`MAX_FIT_UNITS` / :data:`MAX_LDA_UNITS` (models fitted on a sample, applied to
     every unit) and
-    :data:`MAX_CLUSTER_UNITS`; all samples are seeded, so reruns give the same tables."""
-    res = _analyse(corpus, tokens, themes_path=themes_path, references_path=references_path)
+    :data:`MAX_CLUSTER_UNITS`; all samples are seeded, so reruns give the same tables. The words of
+    the names the corpus names (:func:`corpus_names`) are left out of the topics unless ``names``."""
+    res = _analyse(corpus, tokens, themes_path=themes_path, references_path=references_path, names=names)
     out = {}
     for name in _TABLES:
         if name in res:
@@ -851,13 +935,15 @@ def report_tables(corpus, tokens: pd.DataFrame, *, themes_path=None, references_
     return out
 
 
-def report_figures(corpus, tokens: pd.DataFrame, *, themes_path=None, references_path=None) -> dict:
+def report_figures(
+    corpus, tokens: pd.DataFrame, *, themes_path=None, references_path=None, names: bool = False
+) -> dict:
     """Key figures: ``themes`` (document × theme scores), ``document_topics`` (document × NMF topic
     heatmap) and ``unit_map`` (units on a 2-D map coloured by document and by cluster); the topic
     figures are left out when the corpus is too small for a topic model. Large corpora show the
     :data:`MAX_FIGURE_DOCUMENTS` documents with the most content words and a random
     :data:`MAX_MAP_POINTS` units (noted in the corner)."""
-    res = _analyse(corpus, tokens, themes_path=themes_path, references_path=references_path)
+    res = _analyse(corpus, tokens, themes_path=themes_path, references_path=references_path, names=names)
     docs = res["themes"]
     n_docs = len(docs)
     largest = docs.sort_values(["n_content", "doc_id"], ascending=[False, True], kind="stable")["doc_id"]
