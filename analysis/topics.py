@@ -524,6 +524,105 @@ def _stabilities(
     return mean(agree), mean(terms)
 
 
+def _nndsvd(svd: tuple, k: int, *, fill: float | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """NNDSVD start (Boutsidis & Gallopoulos 2008) for k topics from a truncated SVD ``(U, S, Vt)``
+    of at least k components, as scikit-learn's ``init="nndsvd"`` computes it; with ``fill`` the
+    zeros are set to it (``"nndsvda"``: the mean of X). One SVD serves every k."""
+    U, S, Vt = svd
+    W, H = np.zeros((U.shape[0], k)), np.zeros((k, Vt.shape[1]))
+    W[:, 0] = np.sqrt(S[0]) * np.abs(U[:, 0])
+    H[0, :] = np.sqrt(S[0]) * np.abs(Vt[0, :])
+    for j in range(1, k):
+        x, y = U[:, j], Vt[j, :]
+        xp, yp, xn, yn = np.maximum(x, 0), np.maximum(y, 0), np.abs(np.minimum(x, 0)), np.abs(np.minimum(y, 0))
+        xpn, ypn, xnn, ynn = (float(np.linalg.norm(v)) for v in (xp, yp, xn, yn))
+        mp, mn = xpn * ypn, xnn * ynn
+        if mp > mn:
+            u, v, sigma = xp / xpn, yp / ypn, mp
+        elif mn > 0:
+            u, v, sigma = xn / xnn, yn / ynn, mn
+        else:
+            continue
+        lbd = np.sqrt(S[j] * sigma)
+        W[:, j], H[j, :] = lbd * u, lbd * v
+    W[W < 1e-6], H[H < 1e-6] = 0, 0
+    if fill is not None:
+        W[W == 0], H[H == 0] = fill, fill
+    return W, H
+
+
+def _nmf_fit(X, svd: tuple, k: int, *, init: str, random_state: int) -> tuple[np.ndarray, np.ndarray]:
+    """(W, H) of NMF at k on X (the settings of :class:`TopicModel`), started from :func:`_nndsvd`."""
+    from sklearn.decomposition import NMF
+
+    W0, H0 = _nndsvd(svd, k, fill=float(X.mean()) if init == "nndsvda" else None)
+    est = NMF(n_components=k, init="custom", random_state=random_state, max_iter=400, tol=1e-3)
+    W = est.fit_transform(X, W=W0, H=H0)
+    return np.asarray(W, dtype=float), np.asarray(est.components_, dtype=float)
+
+
+def _argmax_labels(W: np.ndarray) -> np.ndarray:
+    return np.where(W.max(axis=1) > 0, W.argmax(axis=1), -1) if W.size else np.zeros(0, dtype=int)
+
+
+def _top_lists(H: np.ndarray, terms: np.ndarray, n: int) -> list[list[str]]:
+    return [[str(terms[j]) for j in np.argsort(-row, kind="stable")[:n] if row[j] > 0] for row in H]
+
+
+def _select_nmf(
+    units: pd.DataFrame, ks: list[int], *, seeds: list[int], n: int, init: str, sample: float, random_state: int
+) -> list[tuple]:
+    """The NMF rows of :func:`select_k`, computed on one TF-IDF matrix: the units' matrix and one
+    truncated SVD of it and of each subsample (rows of the same matrix) serve every k, which gives
+    the same topics as fitting :class:`TopicModel` per k and subsample at a fraction of the cost."""
+    from scipy.optimize import linear_sum_assignment
+    from sklearn.metrics import adjusted_rand_score, silhouette_score
+    from sklearn.utils.extmath import randomized_svd
+
+    probe = TopicModel(2, random_state=random_state)
+    try:
+        vec, X = _fit_matrix(units, tfidf=True, min_df=probe.min_df, max_df=probe.max_df)
+    except ValueError:
+        return []
+    terms = vec.get_feature_names_out()
+    ks = [k for k in ks if k <= min(X.shape)]
+    if not ks:
+        return []
+    kmax = max(ks)
+    svd = randomized_svd(X, kmax, random_state=random_state)
+    subs = []
+    size = int(round(sample * X.shape[0]))
+    for seed in seeds:
+        if size >= X.shape[0] or size <= kmax:
+            break
+        idx = np.sort(np.random.default_rng(seed).choice(X.shape[0], size=size, replace=False))
+        Xs = X[idx]
+        subs.append((seed, idx, Xs, randomized_svd(Xs, kmax, random_state=seed)))
+    rows = []
+    for k in ks:
+        W, H = _nmf_fit(X, svd, k, init=init, random_state=random_state)
+        labels = _argmax_labels(W)
+        ref_terms = _top_lists(H, terms, n)
+        top = pd.DataFrame(
+            [(t, r, w) for t, words in enumerate(ref_terms) for r, w in enumerate(words, start=1)],
+            columns=["topic_id", "rank", "term"],
+        )
+        coh = npmi_coherence(top, units, n=n)["coherence"].mean()
+        n_groups = len(set(labels.tolist()))
+        sil = float(silhouette_score(X, labels, metric="cosine")) if 2 <= n_groups < len(labels) else float("nan")
+        agree, stab = [], []
+        for seed, idx, Xs, svd_s in subs:
+            Ws, Hs = _nmf_fit(Xs, svd_s, k, init=init, random_state=seed)
+            agree.append(adjusted_rand_score(labels[idx], _argmax_labels(Ws)))
+            other = _top_lists(Hs, terms, n)
+            sim = np.array([[_jaccard(a, b) for b in other] for a in ref_terms])
+            r, c = linear_sum_assignment(-sim)
+            stab.append(sim[r, c].sum() / max(len(ref_terms), len(other)))
+        mean = lambda v: float(np.mean(v)) if v else float("nan")  # noqa: E731
+        rows.append(("nmf", k, float(coh), mean(stab), mean(agree), sil, topic_diversity(top, n=n)))
+    return rows
+
+
 def _silhouette(units: pd.DataFrame, model: TopicModel) -> float:
     """Silhouette (cosine) of the units' TF-IDF vectors grouped by dominant topic; NaN below 2 groups."""
     from sklearn.metrics import silhouette_score
@@ -599,10 +698,12 @@ def select_k(
     units = sample_units(units, max_units, random_state=random_state)
     seeds = [random_state + s for s in seeds]
     rows = []
+    ks = [k for k in ks if 2 <= k <= len(units) // 3]
     for method in methods:
+        if method == "nmf":
+            rows += _select_nmf(units, ks, seeds=seeds, n=n, init=init, sample=0.9, random_state=random_state)
+            continue
         for k in ks:
-            if k < 2 or k > len(units) // 3:
-                continue
             try:
                 model = TopicModel(k, method=method, random_state=random_state, init=init).fit(units)
             except ValueError:
@@ -745,7 +846,9 @@ def topic_themes(model: TopicModel, themes: dict, *, n: int = 20, min_share: flo
 
 _CACHE: dict = {}
 # Caps that keep the report linear in the corpus size (a corpus below them is analysed in full):
-MAX_SELECT_UNITS = 1_000  # k is selected on a random sample of this many units (5 fits per k)
+MAX_SELECT_UNITS = (
+    500  # k is selected on a random sample of this many units (passages of ~100 feature words; 6 fits per k)
+)
 MAX_FIT_UNITS = 5_000  # the NMF model is fitted on a sample of this many units, applied to all
 MAX_LDA_UNITS = 2_000  # the same for LDA (batch variational Bayes costs far more per unit than NMF)
 MAX_CLUSTER_UNITS = 2_000  # average-linkage clustering of a sample; the other units join the nearest cluster
@@ -825,7 +928,7 @@ def _analyse_uncached(corpus, tokens, *, themes_path, references_path, ks, rando
                     if sel_units is units
                     else TopicModel(k, method="lda", random_state=random_state).fit(sel_units)
                 )
-                seeds = [random_state + s for s in range(1, 6)]
+                seeds = [random_state + s for s in range(1, 5)]
                 agree, stab = _stabilities(sel_units, k, ref, method="lda", seeds=seeds, n=10, sample=0.9)
                 lda_row = pd.DataFrame(
                     [
@@ -837,7 +940,7 @@ def _analyse_uncached(corpus, tokens, *, themes_path, references_path, ks, rando
                             "agreement": agree,
                             "silhouette": _silhouette(sel_units, ref),
                             "diversity": topic_diversity(top),
-                            "combined": agree,
+                            "combined": max(agree, 0.0) * max(_silhouette(sel_units, ref), 0.0),
                             "chosen": True,
                         }
                     ]
