@@ -608,12 +608,19 @@ def _select_nmf(
             columns=["topic_id", "rank", "term"],
         )
         coh = npmi_coherence(top, units, n=n)["coherence"].mean()
-        n_groups = len(set(labels.tolist()))
-        sil = float(silhouette_score(X, labels, metric="cosine")) if 2 <= n_groups < len(labels) else float("nan")
+        has = labels >= 0
+        n_groups = len(set(labels[has].tolist()))
+        sil = (
+            float(silhouette_score(X[has], labels[has], metric="cosine"))
+            if 2 <= n_groups < int(has.sum())
+            else float("nan")
+        )
         agree, stab = [], []
         for seed, idx, Xs, svd_s in subs:
             Ws, Hs = _nmf_fit(Xs, svd_s, k, init=init, random_state=seed)
-            agree.append(adjusted_rand_score(labels[idx], _argmax_labels(Ws)))
+            ls = _argmax_labels(Ws)
+            seen = (labels[idx] >= 0) & (ls >= 0)  # a unit without a word of the vocabulary has no topic
+            agree.append(adjusted_rand_score(labels[idx][seen], ls[seen]))
             other = _top_lists(Hs, terms, n)
             sim = np.array([[_jaccard(a, b) for b in other] for a in ref_terms])
             r, c = linear_sum_assignment(-sim)

@@ -125,30 +125,30 @@ def test_passages_join_short_paragraphs_within_a_document(two_topics):
     assert per_doc.equals(paragraphs.groupby("doc_id")["features"].agg(" ".join).str.split().str.len())
 
 
-THREE_TEXTS = {
+THREE_TEXTS = {  # written for this test: a match report, a recipe, an advice page; words recur as in real texts
     "fussball.txt": [
-        "Der Stürmer traf in der zweiten Halbzeit zum Ausgleich. Der Torwart der Gäste war machtlos.",
-        "Der Schiedsrichter gab nach einem Foul im Strafraum einen Elfmeter. Die Mannschaft jubelte im Stadion.",
-        "Der Trainer lobte die Abwehr und die Flanken. Die Fans feierten den Sieg in der Tabelle.",
-        "Im nächsten Spiel trifft die Mannschaft auswärts auf den Tabellenführer. Der Stürmer ist gesperrt.",
-        "Nach dem Abpfiff sprach der Kapitän von einem verdienten Punkt. Der Verein steht nun auf Platz vier.",
-        "In der Nachspielzeit verhinderte der Torwart mit einer Parade das zweite Gegentor der Saison.",
+        "Die Mannschaft gewann das Spiel am Samstag mit zwei zu eins. Der Stürmer traf zweimal, der Torwart hielt stark.",
+        "Der Trainer lobte nach dem Spiel die Abwehr. Die Mannschaft stand kompakt, und der Torwart hielt einen Elfmeter.",
+        "Im Stadion sahen dreißigtausend Fans das Spiel. Der Schiedsrichter zeigte dem Stürmer der Gäste die Rote Karte.",
+        "Mit dem Sieg klettert die Mannschaft in der Tabelle auf Platz vier. Der Trainer warnt vor dem nächsten Spiel.",
+        "Der Stürmer fehlt im nächsten Spiel gesperrt. Der Trainer muss die Mannschaft umbauen, die Abwehr bleibt.",
+        "Die Fans feierten die Mannschaft nach dem Abpfiff im Stadion. Der Torwart wurde zum Spieler des Spiels gewählt.",
     ],
     "linsensuppe.txt": [
-        "Für die Linsensuppe werden Zwiebeln, Karotten und Sellerie in Öl angedünstet.",
-        "Dann kommen die roten Linsen und die Gemüsebrühe in den Topf. Die Suppe köchelt zwanzig Minuten.",
-        "Mit Kreuzkümmel, Salz und Pfeffer würzen. Ein Spritzer Zitrone macht die Suppe frisch.",
-        "Die Suppe mit Brot servieren. Reste der Linsen lassen sich im Kühlschrank drei Tage aufbewahren.",
-        "Wer es cremig mag, püriert die Hälfte der Suppe mit dem Stabmixer und rührt Kokosmilch unter.",
-        "Geröstete Kürbiskerne und frische Petersilie auf die Suppe streuen. Dazu passt ein Joghurt mit Knoblauch.",
+        "Für die Linsensuppe braucht man rote Linsen, Zwiebeln, Karotten und Gemüsebrühe. Die Suppe ist schnell gekocht.",
+        "Die Zwiebeln und Karotten im Topf in Öl andünsten. Dann die Linsen und die Gemüsebrühe in den Topf geben.",
+        "Die Suppe zwanzig Minuten köcheln lassen, bis die Linsen weich sind. Mit Salz, Pfeffer und Kreuzkümmel würzen.",
+        "Wer die Suppe cremig mag, püriert die Linsen im Topf mit dem Stabmixer. Ein Schuss Zitrone macht die Suppe frisch.",
+        "Die Linsensuppe mit Brot servieren. Reste der Suppe halten sich im Kühlschrank drei Tage.",
+        "Statt roter Linsen gehen auch Berglinsen, dann braucht die Suppe länger im Topf und mehr Gemüsebrühe.",
     ],
     "waermepumpe.txt": [
-        "Eine Wärmepumpe entzieht der Außenluft Wärme und heizt damit das Haus. Der Strom treibt den Verdichter.",
-        "Im Altbau lohnt sich die Wärmepumpe mit großen Heizkörpern oder einer Fußbodenheizung.",
-        "Die Jahresarbeitszahl zeigt, wie viel Wärme die Heizung aus einer Kilowattstunde Strom macht.",
-        "Der Staat fördert den Einbau einer Wärmepumpe, wenn die alte Ölheizung ersetzt wird.",
-        "Eine Erdwärmepumpe holt die Wärme über Sonden aus dem Boden und arbeitet im Winter besonders effizient.",
-        "Vor dem Kauf berechnet ein Installateur die Heizlast des Gebäudes und die nötige Leistung der Anlage.",
+        "Eine Wärmepumpe holt Wärme aus der Außenluft und heizt damit das Haus. Den Verdichter der Wärmepumpe treibt Strom an.",
+        "Im Altbau lohnt sich die Wärmepumpe, wenn die Heizkörper groß sind oder eine Fußbodenheizung das Haus heizt.",
+        "Die Jahresarbeitszahl sagt, wie viel Wärme die Wärmepumpe aus einer Kilowattstunde Strom macht.",
+        "Der Staat fördert den Einbau einer Wärmepumpe, wenn sie eine alte Ölheizung im Haus ersetzt.",
+        "Vor dem Einbau berechnet der Installateur die Heizlast des Hauses und die Leistung der Wärmepumpe.",
+        "Mit eigenem Strom vom Dach heizt die Wärmepumpe günstiger. Die Heizung braucht dann weniger Strom aus dem Netz.",
     ],
 }
 
