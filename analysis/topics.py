@@ -561,12 +561,31 @@ def _nmf_fit(X, svd: tuple, k: int, *, init: str, random_state: int) -> tuple[np
     return np.asarray(W, dtype=float), np.asarray(est.components_, dtype=float)
 
 
-def _argmax_labels(W: np.ndarray) -> np.ndarray:
-    return np.where(W.max(axis=1) > 0, W.argmax(axis=1), -1) if W.size else np.zeros(0, dtype=int)
+def _argmax_labels(W: np.ndarray, X=None, H: np.ndarray | None = None) -> np.ndarray:
+    """Each unit's dominant topic: the largest weight in W; for a unit that NMF left at zero weight,
+    the topic whose term weights are most similar to its words (X · Hᵀ); -1 when it shares no word
+    with any topic (a subject that k is too small to hold)."""
+    if not W.size:
+        return np.zeros(0, dtype=int)
+    labels = np.where(W.max(axis=1) > 0, W.argmax(axis=1), -1)
+    zero = np.flatnonzero(labels < 0)
+    if len(zero) and X is not None and H is not None:
+        sims = np.asarray(X[zero] @ H.T)
+        labels[zero] = np.where(sims.max(axis=1) > 0, sims.argmax(axis=1), -1)
+    return labels
 
 
 def _top_lists(H: np.ndarray, terms: np.ndarray, n: int) -> list[list[str]]:
     return [[str(terms[j]) for j in np.argsort(-row, kind="stable")[:n] if row[j] > 0] for row in H]
+
+
+def _unit_silhouette(X, labels: np.ndarray) -> float:
+    """Mean cosine silhouette of the units by dominant topic, where a unit without a topic (-1:
+    it shares no word with any topic) counts 0: those units are not a group the model found."""
+    from sklearn.metrics import silhouette_samples
+
+    values = silhouette_samples(X, labels, metric="cosine")
+    return float(np.where(labels >= 0, values, 0.0).mean())
 
 
 def _select_nmf(
@@ -576,7 +595,7 @@ def _select_nmf(
     truncated SVD of it and of each subsample (rows of the same matrix) serve every k, which gives
     the same topics as fitting :class:`TopicModel` per k and subsample at a fraction of the cost."""
     from scipy.optimize import linear_sum_assignment
-    from sklearn.metrics import adjusted_rand_score, silhouette_score
+    from sklearn.metrics import adjusted_rand_score
     from sklearn.utils.extmath import randomized_svd
 
     probe = TopicModel(2, random_state=random_state)
@@ -601,25 +620,21 @@ def _select_nmf(
     rows = []
     for k in ks:
         W, H = _nmf_fit(X, svd, k, init=init, random_state=random_state)
-        labels = _argmax_labels(W)
+        labels = _argmax_labels(W, X, H)
         ref_terms = _top_lists(H, terms, n)
         top = pd.DataFrame(
             [(t, r, w) for t, words in enumerate(ref_terms) for r, w in enumerate(words, start=1)],
             columns=["topic_id", "rank", "term"],
         )
         coh = npmi_coherence(top, units, n=n)["coherence"].mean()
-        has = labels >= 0
+        has = np.diff(X.indptr) > 0  # units with a word of the vocabulary
         n_groups = len(set(labels[has].tolist()))
-        sil = (
-            float(silhouette_score(X[has], labels[has], metric="cosine"))
-            if 2 <= n_groups < int(has.sum())
-            else float("nan")
-        )
+        sil = _unit_silhouette(X[has], labels[has]) if 2 <= n_groups < int(has.sum()) else float("nan")
         agree, stab = [], []
         for seed, idx, Xs, svd_s in subs:
             Ws, Hs = _nmf_fit(Xs, svd_s, k, init=init, random_state=seed)
-            ls = _argmax_labels(Ws)
-            seen = (labels[idx] >= 0) & (ls >= 0)  # a unit without a word of the vocabulary has no topic
+            ls = _argmax_labels(Ws, Xs, Hs)
+            seen = has[idx]  # a unit without a word of the vocabulary has no topic in any fit
             agree.append(adjusted_rand_score(labels[idx][seen], ls[seen]))
             other = _top_lists(Hs, terms, n)
             sim = np.array([[_jaccard(a, b) for b in other] for a in ref_terms])

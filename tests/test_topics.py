@@ -320,3 +320,54 @@ def test_select_k_and_fit_on_a_sample(two_topics):
     model = TopicModel(2, max_units=24).fit(units)
     assert len(model.transform(units)) == 2 * len(units)  # applied to every unit
     assert model.top_terms(3).equals(TopicModel(2, max_units=24).fit(units).top_terms(3))
+
+
+@pytest.mark.parametrize("init", ["nndsvd", "nndsvda"])
+def test_nndsvd_start_matches_scikit_learn(two_topics, init):
+    # select_k computes the NNDSVD start itself from one SVD for every k; it must be scikit-learn's
+    from sklearn.decomposition._nmf import _initialize_nmf
+    from sklearn.utils.extmath import randomized_svd
+
+    from analysis.topics import _fit_matrix, _nndsvd
+
+    _, _, units = two_topics
+    _, X = _fit_matrix(units, tfidf=True, min_df=2, max_df=0.9)
+    for k in (2, 3):
+        W_ref, H_ref = _initialize_nmf(X, k, init=init, random_state=0)
+        W, H = _nndsvd(randomized_svd(X, k, random_state=0), k, fill=float(X.mean()) if init == "nndsvda" else None)
+        assert np.allclose(W, W_ref) and np.allclose(H, H_ref)
+
+
+def test_select_k_follows_the_number_of_subjects(tmp_path):
+    # four made-up subjects, three documents each: k = 4, and the dominant topics are the subjects
+    pools = {
+        "fussball": FOOTBALL,
+        "backen": BAKING,
+        "garten": ["Beet", "Rasen", "Kompost", "Gießkanne", "Rose", "Hecke", "Spaten", "Saatgut", "Dünger", "Unkraut"],
+        "bahn": [
+            "Zug",
+            "Gleis",
+            "Fahrplan",
+            "Bahnhof",
+            "Schaffner",
+            "Weiche",
+            "Stellwerk",
+            "Fahrgast",
+            "Abteil",
+            "Lok",
+        ],
+    }
+    rng = random.Random(3)
+    for name, pool in pools.items():
+        for i in range(3):
+            text = "\n\n".join(_paragraph(rng, pool) for _ in range(4))
+            (tmp_path / f"{name}-{i}.txt").write_text(text, encoding="utf-8")
+    tokens = annotate(load_corpus(tmp_path, quiet=True), cache=False)
+    units = topic_units(tokens, max_zipf=None, compounds=False)
+    sel = select_k(units, ks=range(2, 9))
+    k = sel.loc[sel["chosen"], "k"].item()
+    assert k == 4
+    dt = document_topics(TopicModel(k).fit(units).transform(units), units)
+    dom = dt.sort_values("weight", ascending=False).drop_duplicates("doc_id").set_index("doc_id")["topic_id"]
+    subject_topics = dom.groupby(dom.index.str.split("-").str[0]).agg(set)
+    assert all(len(s) == 1 for s in subject_topics) and len(set().union(*subject_topics)) == 4
