@@ -1147,7 +1147,16 @@ def plot_unit_map(unit_topics: pd.DataFrame):
     fig, axes = plt.subplots(1, 2, figsize=(11, 4.8), sharex=True, sharey=True)
     for ax, col, title in ((axes[0], "doc_id", "Units by document"), (axes[1], "cluster", "Units by cluster")):
         for i, (key, grp) in enumerate(unit_topics.groupby(col, sort=True)):
-            ax.scatter(grp["x"], grp["y"], s=22, color=PALETTE[i % len(PALETTE)], label=wrap_label(key, 24), alpha=0.85)
+            marker = "os^D"[(i // len(PALETTE)) % 4]  # more groups than colours: the shape tells them apart
+            ax.scatter(
+                grp["x"],
+                grp["y"],
+                s=22,
+                color=PALETTE[i % len(PALETTE)],
+                marker=marker,
+                label=wrap_label(key, 24),
+                alpha=0.85,
+            )
         ax.set_title(title)
         ax.set_xlabel("LSA dimension 1")
         ax.legend(fontsize=7, loc="best", frameon=False)
