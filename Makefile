@@ -17,33 +17,44 @@ help:
 	@echo "make fuzz    - property tests with 10,000 examples each"
 
 $(BIN)/python:
+	@echo "creating the virtual environment $(VENV)/"
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
+# what `make run` needs (the package and its runtime dependencies) …
 $(STAMP): $(BIN)/python pyproject.toml
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@echo "installing the project and its runtime dependencies into $(VENV)/ (first time only: a few minutes)"
+	$(BIN)/python -m pip install -e .
 	touch $(STAMP)
+
+# … and what `make test` needs on top (pytest, hypothesis, ruff, textstat, dask)
+TEST_STAMP := $(VENV)/.installed-test
+$(TEST_STAMP): $(STAMP)
+	@echo "installing the test tools into $(VENV)/"
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(TEST_STAMP)
 
 install: $(STAMP)
 
 run: install
 	$(BIN)/python -m analysis run --corpus $(CORPUS) --out $(OUT)
 
-test: install
+test: $(TEST_STAMP)
 	$(BIN)/python -m ruff check analysis tests benchmarks
 	$(BIN)/python -m ruff format --check analysis tests benchmarks
 	$(BIN)/python -m pytest --nbval-lax --nbval-sanitize-with notebooks/sanitize.cfg tests notebooks
 
-lint: install
+lint: $(TEST_STAMP)
 	$(BIN)/python -m ruff check analysis tests benchmarks
 	$(BIN)/python -m ruff format --check analysis tests benchmarks
 
-format: install
+format: $(TEST_STAMP)
 	$(BIN)/python -m ruff format analysis tests benchmarks
 	$(BIN)/python -m ruff check --fix analysis tests benchmarks
 
+# JupyterLab from the project's environment: its "Python 3" kernel is this venv's Python, so nothing is
+# installed into your home folder
 lab: install
-	$(BIN)/python -m ipykernel install --user --name german-discourse --display-name "German discourse (project)"
 	cd notebooks && ../$(BIN)/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 notebooks: install
@@ -51,11 +62,11 @@ notebooks: install
 	  ../$(BIN)/jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.record_timing=False $$nb || exit 1; \
 	done
 
-bench: install
+bench: $(TEST_STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	$(BIN)/python benchmarks/bench_annotation.py
 
-fuzz: install
+fuzz: $(TEST_STAMP)
 	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest tests/test_properties.py
 
 clean:

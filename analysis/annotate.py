@@ -5,8 +5,11 @@ is_stop, is_negation, is_punct, is_content, compound, compound_head, compound_mo
 paragraph's ``kind``, ``speaker`` and ``is_boilerplate``.
 
 * Tokens and sentences: :mod:`analysis.tokenize` (web-aware regex tokenizer; German Punkt).
-* Lemmas: simplemma 2 (MIT), looked up once per word type. Gender forms keep their suffix
-  (``Empfänger:innen`` → ``Empfänger:in``); hashtags are lemmatised without ``#``.
+* Lemmas: simplemma 2 (MIT), looked up once per word type, with compounds lemmatised through
+  their head (``Fachleute`` → ``Fachleute``), plural nouns kept (``Daten``) and ``ge…t``
+  participles sent to the frequent verb (``gedacht`` → ``denken``), see :func:`_lemmatize`.
+  Gender forms keep their suffix (``Empfänger:innen`` → ``Empfänger:in``); hashtags are
+  lemmatised without ``#``.
 * Stop words: the ``stop-words`` package's German list (BSD-3) minus negations
   (``resources/negations_de.txt``), which get ``is_negation``.
 * Compounds: :mod:`analysis.compounds`.
@@ -34,7 +37,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from .compounds import compound_parts
+from .compounds import _lexicon, _plural_nouns, _zipf, compound_parts, split_compound
 from .corpus import Corpus
 from .structure import PARAGRAPH_KINDS
 from .tokenize import TOKEN_TYPES, sentence_starts, tokenize
@@ -95,10 +98,79 @@ def stopwords() -> frozenset[str]:
     return frozenset(w.lower() for w in get_stop_words("german")) - negations()
 
 
-def _lemmatize(word: str) -> str:
+MAX_LEMMA_WORD = 64  # longer strings are not words: simplemma's affix search on them is superlinear
+
+
+def _simplemma(word: str) -> str:
     import simplemma
 
+    if len(word) > MAX_LEMMA_WORD:  # a 40k-letter "word" (a URL-less blob, a spam line): look up only
+        return _lexicon().get(word, word)
     return simplemma.lemmatize(word, lang="de")
+
+
+def _lemmatize(word: str) -> str:
+    """simplemma's lemma with three repairs of systematic errors (measured on UD German GSD in
+    benchmarks/bench_annotation.py):
+
+    * nouns used only or chiefly in the plural keep it (``Leute``, ``Daten`` "data"; list in
+      ``resources/lemma_plural_nouns_de.txt``), also as the head of a compound;
+    * a closed noun compound whose lemma simplemma guessed (the word is not in its dictionary) or
+      took from a dictionary entry that is no word itself (``Fachleute`` → ``Fachleut``) is
+      lemmatised through its head and rebuilt: ``Fachleute`` → ``Fach`` + ``Leute``,
+      ``Kundendaten`` → ``Kunden`` + ``Daten``, ``Agrarbeschlüsse`` → ``Agrar`` + ``Beschluss``;
+    * a participle ``ge…t`` that simplemma gives to a verb beginning with *ge-* goes to the far more
+      frequent verb whose past tense it matches (``gedacht`` → ``denken``, not ``gedenken``).
+    """
+    if word in _plural_nouns():
+        return word
+    lemma = _simplemma(word)
+    if word[:1].isupper() and lemma[:1].isupper() and "-" not in word and len(word) >= 7:
+        parts = split_compound(word)
+        if parts and word.lower().endswith(parts[-1].lower()):
+            stem = word[: len(word) - len(parts[-1])]
+            head_lemma = _head_lemma(parts[-1][:1].upper() + parts[-1][1:])
+            # a word simplemma's dictionary knows is rebuilt only when its head is a lemma itself
+            # and the dictionary's lemma does not end in a noun (Fachleute, not Interessenten)
+            known = _lexicon().get(word) is not None and head_lemma.lower() != parts[-1].lower()
+            if head_lemma[:1].isupper() and not known and not _tail_is_noun(lemma, stem, head_lemma):
+                return stem + head_lemma.lower()
+    elif (
+        word.startswith("ge")
+        and word.endswith(("t", "en"))
+        and lemma.startswith("ge")
+        and lemma != word
+        and lemma.endswith("en")
+    ):
+        verb = _participle_verb(word)
+        if verb and verb != lemma and _zipf(verb) > _zipf(lemma):
+            return verb
+    return lemma
+
+
+def _tail_is_noun(lemma: str, stem: str, head_lemma: str) -> bool:
+    """Whether simplemma's ``lemma`` of a compound ends in a noun lemma of the dictionary after the
+    modifiers' ``stem`` (``Fahrzeug`` = Fahr + Zeug: trust it; ``Fachleut`` = Fach + *Leut*: do not),
+    unless the head is a plural noun (``Kundendaten``)."""
+    if head_lemma in _plural_nouns() or not lemma.lower().startswith(stem.lower()):
+        return False
+    tail = lemma[len(stem) :]
+    noun = tail[:1].upper() + tail[1:]
+    return bool(tail) and _lexicon().get(noun) == noun
+
+
+def _head_lemma(head: str) -> str:
+    return head if head in _plural_nouns() else _simplemma(head)
+
+
+def _participle_verb(word: str) -> str | None:
+    """``gedacht`` → ``denken`` (via the past tense ``dachte``), ``gebacken`` → ``backen``."""
+    stem = word[2:]
+    for form in (stem + "e", stem + "en", stem) if word.endswith("t") else (stem,):
+        verb = _simplemma(form)
+        if verb[:1].islower() and verb.endswith("en") and not verb.startswith("ge") and _lexicon().get(form):
+            return verb
+    return None
 
 
 @lru_cache(maxsize=500_000)
@@ -278,9 +350,16 @@ def _code_fingerprint() -> str:
     here = Path(__file__).resolve().parent
     for name in ("annotate.py", "tokenize.py", "compounds.py"):
         h.update((here / name).read_bytes())
-    for name in ("abbreviations_de.txt", "negations_de.txt"):
+    for name in (
+        "abbreviations_de.txt",
+        "negations_de.txt",
+        "lemma_plural_nouns_de.txt",
+        "compound_particles_de.txt",
+        "compound_affixes_de.txt",
+        "place_names_de.txt",
+    ):
         h.update(resources.files("analysis.resources").joinpath(name).read_bytes())
-    for dist in ("simplemma", "wordfreq", "stop-words"):
+    for dist in ("simplemma", "wordfreq", "stop-words", "babel"):
         try:
             h.update(f"{dist}={metadata.version(dist)}".encode())
         except metadata.PackageNotFoundError:
@@ -324,6 +403,8 @@ def annotate(
     from .engine import map_documents
 
     cache_dir = None if cache is False else (default_cache_dir() if cache is True else Path(cache))
+    if cache_dir is not None:
+        _remove_stale_temporaries(str(cache_dir))
     paragraphs = corpus.paragraphs
     spans_by_doc = _spans_by_doc(paragraphs)
     docs = corpus.documents
@@ -332,7 +413,7 @@ def annotate(
     for doc_id, text in zip(docs["doc_id"], docs["text"]):
         spans = spans_by_doc.get(doc_id, [])
         path = _cache_path(cache_dir, text, spans)  # hashed once, used to read and to write
-        cached = _read_arrow_cache(path)  # Arrow tables: converted to pandas in runs, not one by one
+        cached = _read_arrow_cache(path, text_length=len(text))  # Arrow: converted to pandas in runs
         if cached is not None:
             frames[doc_id] = cached
         else:
@@ -474,16 +555,32 @@ def _cache_path(cache_dir: Path | None, text: str, spans: list[tuple[int, int]])
     return None if cache_dir is None else cache_dir / f"{_cache_key(text, spans)}.parquet"
 
 
-def _read_arrow_cache(path: Path | None) -> pa.Table | None:
+_KEY_FIELD = b"analysis_cache_key"  # Parquet schema metadata of every annotation cache entry
+
+
+def _read_arrow_cache(path: Path | None, *, text_length: int | None = None) -> pa.Table | None:
     """A cached annotation as an Arrow table (a third of the cost of ``pd.read_parquet`` per file),
-    or ``None`` when there is none or it cannot be read (recompute then)."""
+    or ``None`` when there is none, it cannot be read, or it is not the entry it claims to be
+    (recompute then): the key stored inside the entry must equal its file name, and every token
+    offset must fit a text of ``text_length`` characters. A well-formed entry of another document
+    copied under this name is thus never used."""
     if path is None or not path.is_file():
         return None
     try:
         table = pq.ParquetFile(path).read()
     except Exception:  # a truncated or foreign file: recompute and overwrite
         return None
-    return table if table.column_names == list(TOKEN_COLUMNS[1:]) else None
+    if table.column_names != list(TOKEN_COLUMNS[1:]):
+        return None
+    if (table.schema.metadata or {}).get(_KEY_FIELD) != path.stem.encode():
+        return None
+    if text_length is not None and table.num_rows:
+        import pyarrow.compute as pc
+
+        lo, hi = pc.min(table["start"]).as_py(), pc.max(table["end"]).as_py()
+        if lo < 0 or hi > text_length:
+            return None
+    return table
 
 
 def _as_frames(group: list[pd.DataFrame | pa.Table]) -> list[pd.DataFrame]:
@@ -522,11 +619,56 @@ def write_parquet_atomic(df: pd.DataFrame, path: Path, *, index: bool = False) -
 
 
 def _write_cache(path: Path | None, df: pd.DataFrame) -> None:
+    """Write one annotation cache entry atomically, with its key (the file name) stored inside it."""
     if path is None:
         return
     try:
-        write_parquet_atomic(df, path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        table = pa.Table.from_pandas(df, preserve_index=False)
+        table = table.replace_schema_metadata({**(table.schema.metadata or {}), _KEY_FIELD: path.stem.encode()})
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        try:
+            pq.write_table(table, tmp)
+            os.replace(tmp, path)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
     except OSError as exc:
         warnings.warn(
             f"annotation cache {path.parent} is not writable ({exc.strerror}); continuing without it", stacklevel=3
         )
+
+
+@lru_cache(maxsize=16)
+def _remove_stale_temporaries(cache_dir: str) -> int:
+    """Delete ``*.PID.tmp`` files that a killed run (SIGKILL, full disk) left in the cache folder,
+    once per folder and process; files of a process that is still running are left alone.
+    Returns how many were removed."""
+    removed = 0
+    try:
+        entries = list(os.scandir(cache_dir))
+    except OSError:
+        return 0
+    for entry in entries:
+        if not entry.name.endswith(".tmp"):
+            continue
+        parts = entry.name.split(".")
+        pid = int(parts[-2]) if len(parts) >= 3 and parts[-2].isdigit() else None
+        if pid is not None and (pid == os.getpid() or _process_alive(pid)):
+            continue
+        try:
+            os.unlink(entry.path)
+            removed += 1
+        except OSError:
+            pass
+    return removed
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # exists, owned by someone else
+        return True
+    return True

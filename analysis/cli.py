@@ -7,12 +7,20 @@ tracebacks are reserved for bugs.
 from __future__ import annotations
 
 import argparse
+import codecs
+import csv
+import math
+import os
 import sys
+import tempfile
 from pathlib import Path
 
-__all__ = ["main"]
+import pandas as pd
+
+__all__ = ["main", "score_csv_streamed", "score_rows"]
 
 DEFAULT_CORPUS = Path(__file__).resolve().parent.parent / "data" / "texts"
+CHUNK_ROWS = 5_000  # rows of a CSV scored at a time by ``python -m analysis sentiment``
 
 
 class UsageError(Exception):
@@ -43,7 +51,11 @@ def _parser() -> argparse.ArgumentParser:
         "--metadata", type=Path, help="metadata CSV (default: CORPUS/metadata.csv or CORPUS/../metadata.csv)"
     )
     run.add_argument("--themes", type=Path, help="theme lexicon TOML (default: data/themes.toml)")
-    run.add_argument("--references", type=Path, help="reference statements, one per line (e.g. Cluetrain theses)")
+    run.add_argument(
+        "--references",
+        type=Path,
+        help="reference statements, one per line, e.g. the Cluetrain theses (default: CORPUS/references.txt if present)",
+    )
     run.add_argument("--max-mb", type=float, default=20.0, help="refuse files larger than this many MB (default 20)")
     run.add_argument("--no-notebooks", action="store_true", help="write the tables only, do not execute notebooks")
     run.add_argument("--quiet", action="store_true", help="no progress output (warnings are still printed)")
@@ -55,6 +67,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--workers", type=int, help="worker processes (local: default 1; dask: default all cores)")
     run.add_argument("--scheduler", help="address of a running dask.distributed scheduler, e.g. tcp://10.0.0.5:8786")
+    run.add_argument(
+        "--group-by",
+        metavar="COLUMN",
+        help="compare groups of documents by a metadata column (genre, year, authors, any column of the "
+        "metadata) or by speaker: *_groups tables and the exploration page's comparison",
+    )
+    run.add_argument("--no-explore", action="store_true", help="do not write the interactive page explore.html")
 
     sent = sub.add_parser(
         "sentiment",
@@ -63,8 +82,19 @@ def _parser() -> argparse.ArgumentParser:
     )
     sent.add_argument("--input", type=Path, required=True, help="CSV file with a text column")
     sent.add_argument("--text-column", default="text", help="name of the text column (default: text)")
-    sent.add_argument("--out", type=Path, required=True, help="CSV file to write")
+    sent.add_argument("--out", type=Path, required=True, help="CSV file to write (not the input file)")
+    sent.add_argument(
+        "--chunk-rows", type=int, default=CHUNK_ROWS, help=f"rows scored at a time (default {CHUNK_ROWS:,})"
+    )
     return parser
+
+
+def _max_bytes(max_mb: float) -> int:
+    if not math.isfinite(max_mb) or max_mb <= 0:
+        raise UsageError(f"--max-mb must be a positive number of megabytes, not {max_mb!r}")
+    if max_mb > 1e9:  # a petabyte: no corpus file is that large, and int() would be meaningless
+        raise UsageError(f"--max-mb {max_mb:g} is too large (at most 1e9)")
+    return int(max_mb * 1_000_000)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -83,20 +113,22 @@ def main(argv: list[str] | None = None) -> int:
                 metadata=args.metadata,
                 themes=args.themes,
                 references=args.references,
-                max_bytes=int(args.max_mb * 1_000_000),
+                max_bytes=_max_bytes(args.max_mb),
                 notebooks=not args.no_notebooks,
                 quiet=args.quiet,
                 engine=args.engine,
                 workers=args.workers,
                 scheduler=args.scheduler,
+                group_by=args.group_by,
+                explore=not args.no_explore,
             )
             if failures:
                 print(f"error: {failures} section(s) failed; the report lists them", file=sys.stderr)
                 return 3
         elif args.command == "sentiment":
-            from .sentiment import score_csv
-
-            score_csv(args.input, args.out, text_column=args.text_column)
+            if args.chunk_rows < 1:
+                raise UsageError("--chunk-rows must be at least 1")
+            score_csv_streamed(args.input, args.out, text_column=args.text_column, chunk_rows=args.chunk_rows)
     except KeyboardInterrupt:
         print("error: interrupted", file=sys.stderr)
         return 130
@@ -109,3 +141,116 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         raise
     return 0
+
+
+# ---------------------------------------------------------------------------------------------
+# python -m analysis sentiment: streamed, so memory does not grow with the number of rows
+
+
+def score_rows(texts: list) -> pd.DataFrame:
+    """``score`` and ``label`` of raw texts, as :func:`analysis.sentiment.score_texts` gives them, but
+    annotated as one batch (:func:`analysis.annotate.annotate_texts`) instead of one DataFrame per text,
+    which cost ~30 KB and ~6 ms per row. Returns ``score, label`` in input order."""
+    import html
+
+    from .annotate import annotate_texts
+    from .sentiment import aggregate_scores, score_sentences
+
+    clean = ["" if t is None or (isinstance(t, float) and math.isnan(t)) else html.unescape(str(t)) for t in texts]
+    tokens = annotate_texts([(t, [(0, len(t))] if t.strip() else []) for t in clean]).rename(
+        columns={"doc_index": "doc_id"}
+    )
+    tokens["doc_id"] = tokens["doc_id"].astype("int64")
+    docs = aggregate_scores(score_sentences(tokens), by=["doc_id"])
+    out = pd.DataFrame({"doc_id": range(len(clean))}).merge(docs[["doc_id", "score", "label"]], on="doc_id", how="left")
+    out["score"] = out["score"].fillna(0.0)
+    out["label"] = out["label"].fillna("neutral")
+    return out[["score", "label"]]
+
+
+def _csv_encoding(path: Path) -> str:
+    """The encoding of a CSV file, read in blocks (never the whole file at once): a byte-order mark
+    (Excel's "Unicode text" is UTF-16), else UTF-8 if every block decodes, else Windows-1252."""
+    with path.open("rb") as f:
+        head = f.read(8192)
+        if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            return "utf-16"
+        if head.startswith(codecs.BOM_UTF8):
+            encoding = "utf-8-sig"
+        elif b"\x00" in head:
+            even, odd = head[0::2].count(0), head[1::2].count(0)
+            if odd > len(head) * 0.3 and even == 0:  # UTF-16 without a mark: ASCII letters + NUL
+                return "utf-16-le"
+            if even > len(head) * 0.3 and odd == 0:
+                return "utf-16-be"
+            raise UsageError(f"{path}: not a CSV file (binary content)")
+        else:
+            encoding = "utf-8"
+        decoder = codecs.getincrementaldecoder("utf-8")()
+        f.seek(0)
+        try:
+            while block := f.read(1 << 20):
+                decoder.decode(block)
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return "cp1252"
+    return encoding
+
+
+def score_csv_streamed(
+    input_path: Path, out_path: Path, *, text_column: str = "text", chunk_rows: int = CHUNK_ROWS
+) -> int:
+    """Score ``text_column`` of a CSV in chunks of ``chunk_rows`` and write the input rows plus
+    ``score`` and ``label`` to ``out_path`` (via a temporary file: no half-written output, and
+    the output never replaces the input). Text cells are made spreadsheet-safe
+    (:func:`analysis.report.spreadsheet_safe`). Returns the number of rows."""
+    from .report import spreadsheet_safe
+    from .sentiment import _warn_language
+
+    path, out = Path(input_path), Path(out_path)
+    if not path.is_file():
+        raise UsageError(f"{path}: file not found" if not path.exists() else f"{path}: not a file")
+    if out.resolve() == path.resolve() or (out.exists() and os.path.samefile(out, path)):
+        raise UsageError(f"{out}: is the input file; choose another --out (the input is never overwritten)")
+    if out.is_dir():
+        raise UsageError(f"{out}: is a folder; give a file name")
+    if path.stat().st_size == 0:
+        raise UsageError(f"{path}: the file is empty")
+    encoding = _csv_encoding(path)
+    with path.open(encoding=encoding, errors="strict", newline="") as f:
+        sample = f.read(20_000)
+    if not sample.strip():
+        raise UsageError(f"{path}: the file is empty")
+    try:
+        sep = csv.Sniffer().sniff(sample, delimiters=",;\t").delimiter
+    except csv.Error:
+        sep = ","
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
+    tmp = Path(tmp_name)
+    rows = 0
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as sink:
+            reader = pd.read_csv(
+                path, sep=sep, dtype=str, keep_default_na=False, encoding=encoding, chunksize=chunk_rows
+            )
+            try:
+                for chunk in reader:
+                    if text_column not in chunk.columns:
+                        cols = ", ".join(map(str, chunk.columns[:8])) + (" …" if len(chunk.columns) > 8 else "")
+                        raise UsageError(f"{path}: no column {text_column!r} (columns: {cols}); use --text-column")
+                    if rows == 0:
+                        _warn_language(chunk[text_column].head(200).str.cat(sep=" "), str(path))
+                    scores = score_rows(chunk[text_column].tolist())
+                    chunk = chunk.assign(score=scores["score"].round(4).to_numpy(), label=scores["label"].to_numpy())
+                    spreadsheet_safe(chunk).to_csv(sink, index=False, header=rows == 0, lineterminator="\n")
+                    rows += len(chunk)
+            except (pd.errors.ParserError, pd.errors.EmptyDataError, csv.Error, UnicodeDecodeError) as exc:
+                first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+                raise UsageError(f"{path}: not a readable CSV table ({first})") from None
+        if rows == 0:
+            raise UsageError(f"{path}: the CSV has a header but no rows")
+        os.replace(tmp, out)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return rows

@@ -22,10 +22,12 @@ import regex
 
 from .language import detect_language
 from .readers import DEFAULT_MAX_BYTES, TEXT_SUFFIXES, ReadError, read_text_file
+from .references import REFERENCES_FILE
 from .structure import BOILERPLATE_KINDS, segment
 
 __all__ = ["Corpus", "CorpusError", "load_corpus", "METADATA_COLUMNS", "slugify"]
 
+REPORT_MARKER = ".german-discourse-report"  # the file that marks a report folder (see analysis.report)
 METADATA_COLUMNS = ("doc_id", "file", "title", "authors", "speakers", "interviewer", "genre", "year")
 _LIST_SEP = regex.compile(r"\s*[;|]\s*")
 
@@ -84,6 +86,9 @@ def slugify(name: str) -> str:
     return s or "doc"
 
 
+_MAX_PRINTED = 50  # warnings printed one by one; the rest are counted
+
+
 class _Reporter:
     def __init__(self, quiet: bool) -> None:
         self.rows: list[dict[str, str]] = []
@@ -91,8 +96,13 @@ class _Reporter:
 
     def __call__(self, level: str, file: str, message: str) -> None:
         self.rows.append({"file": file, "level": level, "message": message})
-        if not self.quiet:
+        if not self.quiet and len(self.rows) <= _MAX_PRINTED:
             print(f"{level}: {file}: {message}", file=sys.stderr)
+
+    def summarise(self) -> None:
+        """One line for the warnings that were not printed (a metadata file of a million rows)."""
+        if not self.quiet and len(self.rows) > _MAX_PRINTED:
+            print(f"… and {len(self.rows) - _MAX_PRINTED:,} more (all in Corpus.problems)", file=sys.stderr)
 
     def frame(self) -> pd.DataFrame:
         return pd.DataFrame(self.rows, columns=["file", "level", "message"])
@@ -134,7 +144,9 @@ def load_corpus(
     matched_meta: set[int] = set()
 
     for path in files:
-        rel = path.relative_to(root).as_posix()
+        rel = _display_name(path.relative_to(root).as_posix())
+        if rel != path.relative_to(root).as_posix():
+            report("warning", rel, "file name is not valid UTF-8 (shown with \\x escapes); loaded under this name")
         try:
             tf = read_text_file(path, max_bytes=max_bytes)
         except ReadError as exc:
@@ -146,14 +158,15 @@ def load_corpus(
             continue
         seen_hash[digest] = rel
         m = meta_by_file.get(rel) or meta_by_file.get(path.name)
+        stem = Path(rel).stem
         if m is None:
-            m = meta_by_id.get(slugify(path.stem)) or meta_by_id.get(path.stem)
+            m = meta_by_id.get(slugify(stem)) or meta_by_id.get(stem)
         if m is not None:
             matched_meta.add(id(m))
         elif meta:
             report("info", rel, "has no row in the metadata; doc_id and title inferred")
         m = m or {}
-        doc_id = m.get("doc_id") or slugify(path.stem)
+        doc_id = m.get("doc_id") or slugify(stem)
         if doc_id in used_ids:
             new_id = _unique(doc_id, used_ids)
             report("warning", rel, f"doc_id {doc_id!r} is already used; renamed to {new_id!r}")
@@ -169,6 +182,7 @@ def load_corpus(
             authors=authors,
             interviewer=m.get("interviewer") or None,
             genre=m.get("genre", ""),
+            hints=tf.hints,
         )
         lang, share = detect_language(text)
         if lang != "de":
@@ -237,6 +251,7 @@ def load_corpus(
             if m.get("_escapes"):
                 continue
             report("warning", str(where), "is listed in the metadata but no such file was loaded")
+    report.summarise()
     if not rows:
         if not files:
             raise CorpusError(f"{root}: no .txt, .md or .html files found")
@@ -254,6 +269,16 @@ def load_corpus(
 
 _LANG_NAMES = {"en": "English", "fr": "French", "es": "Spanish", "it": "Italian", "nl": "Dutch"}
 _WORD_RE = regex.compile(r"[\p{L}\p{N}]+(?:[\-'’][\p{L}\p{N}]+)*")
+
+
+def _display_name(name: str) -> str:
+    """``name`` as valid UTF-8: bytes that are not UTF-8 (kept by Python as lone surrogates, which
+    cannot be printed or written) become ``\\xNN`` escapes, so one odd file name cannot abort the run."""
+    try:
+        name.encode("utf-8")
+        return name
+    except UnicodeEncodeError:
+        return os.fsencode(name).decode("utf-8", "backslashreplace")
 
 
 def _unique(doc_id: str, used: set[str]) -> str:
@@ -277,27 +302,44 @@ def _year(value: str, rel: str, report: _Reporter) -> int | None:
     return None
 
 
+_MD_HEADING = regex.compile(r"^\s{0,3}#{1,6}\s+(.*?)(?:\s+#+)?\s*$")
+
+
+def _plain_title(line: str) -> str:
+    """A title line without Markdown heading marks (``# Titel #`` → ``Titel``); a hashtag stays."""
+    m = _MD_HEADING.match(line)
+    return m.group(1).strip() if m else line.strip()
+
+
 def _infer_title(paras: list, text: str) -> str:
     for p in paras:
         if p.kind == "title":
-            return p.text.strip()
+            return _plain_title(p.text.strip().split("\n", 1)[0]) if p.text.lstrip().startswith("#") else p.text.strip()
     for p in paras:
         if not p.kind.startswith(("byline", "view", "photo")):
-            first = p.text.strip().split("\n", 1)[0]
+            first = _plain_title(p.text.strip().split("\n", 1)[0])
             return first if len(first) <= 100 else first[:97].rsplit(" ", 1)[0] + " …"
-    return text.strip().split("\n", 1)[0][:100]
+    return _plain_title(text.strip().split("\n", 1)[0])[:100]
 
 
 def _text_files(root: Path, root_real: Path, report: _Reporter) -> list[Path]:
     out: list[Path] = []
     for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        if REPORT_MARKER in filenames:  # a report written into the corpus: never analyse it as texts
+            where = _display_name(Path(dirpath).relative_to(root).as_posix())
+            report("warning", where, "is a report folder (it holds the report marker); skipped")
+            dirnames[:] = []
+            continue
         for name in sorted(filenames):
             if name.startswith("."):
                 continue
             path = Path(dirpath) / name
-            rel = path.relative_to(root).as_posix()
+            rel = _display_name(path.relative_to(root).as_posix())
             if path.suffix.lower() not in TEXT_SUFFIXES:
+                continue
+            if rel == REFERENCES_FILE:
+                report("info", rel, "is the reference statements file (used by the reference sections), not a text")
                 continue
             if path.is_symlink():
                 try:

@@ -14,13 +14,15 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-__all__ = ["PALETTE", "barh", "heatmap", "save", "style", "wrap_label"]
+__all__ = ["PALETTE", "SAVE_DPI", "barh", "heatmap", "png_width", "save", "style", "text_color", "wrap_label"]
 
 PALETTE = ["#1b6ca8", "#e07b39", "#3a9e6f", "#c44e52", "#8172b2", "#937860", "#da8bc3", "#8c8c8c", "#ccb974", "#64b5cd"]
 
+SAVE_DPI = 200  # figures are saved at twice the screen resolution and shown at half their pixel width
+
 _STYLE = {
     "figure.dpi": 100,
-    "savefig.dpi": 100,
+    "savefig.dpi": SAVE_DPI,
     "font.size": 10,
     "axes.titlesize": 11,
     "axes.titleweight": "bold",
@@ -28,6 +30,9 @@ _STYLE = {
     "axes.spines.right": False,
     "axes.prop_cycle": matplotlib.cycler(color=PALETTE),
     "svg.hashsalt": "german-discourse",
+    # labels come from user data (speaker and theme names, file names): "$…$" in them is text,
+    # never matplotlib mathtext, which would fail the figure on a malformed formula
+    "text.parse_math": False,
 }
 
 
@@ -89,11 +94,11 @@ def heatmap(
     ax.set_xticks(range(table.shape[1]), [wrap_label(c, 18) for c in table.columns], rotation=35, ha="right")
     ax.set_yticks(range(table.shape[0]), [wrap_label(i) for i in table.index])
     if table.size <= 400:
-        lo, hi = im.get_clim()
         for (i, j), v in np.ndenumerate(data):
             if np.isfinite(v):
-                dark = (v - lo) / ((hi - lo) or 1) > 0.6
-                ax.text(j, i, fmt.format(v), ha="center", va="center", fontsize=8, color="white" if dark else "black")
+                ax.text(
+                    j, i, fmt.format(v), ha="center", va="center", fontsize=8, color=text_color(im.cmap(im.norm(v)))
+                )
     cb = fig.colorbar(im, ax=ax, fraction=0.04)
     if colorbar_label:
         cb.set_label(colorbar_label)
@@ -102,9 +107,30 @@ def heatmap(
     return fig
 
 
+def text_color(rgba: Sequence[float]) -> str:
+    """Black or white, whichever reads better on a cell of colour ``rgba`` (relative luminance, WCAG)."""
+
+    def channel(c: float) -> float:
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(float(c)) for c in rgba[:3])
+    luminance = 0.2126 * r + 0.7152 * g + 0.0722 * b
+    # contrast with white (1.05 / (L + 0.05)) against contrast with black ((L + 0.05) / 0.05)
+    return "white" if 1.05 / (luminance + 0.05) > (luminance + 0.05) / 0.05 else "black"
+
+
 def save(fig: plt.Figure, path: str | Path) -> Path:
-    """Save ``fig`` as PNG without volatile metadata (identical bytes on reruns)."""
+    """Save ``fig`` as PNG at :data:`SAVE_DPI` without volatile metadata (identical bytes on reruns)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, format="png", metadata={"Software": None}, bbox_inches="tight")
+    fig.savefig(path, format="png", dpi=SAVE_DPI, metadata={"Software": None}, bbox_inches="tight")
     return path
+
+
+def png_width(path: str | Path) -> int:
+    """Pixel width of a PNG file (from its IHDR header)."""
+    with open(path, "rb") as fh:
+        head = fh.read(24)
+    if head[:8] != b"\x89PNG\r\n\x1a\n":
+        raise ValueError(f"{path}: not a PNG file")
+    return int.from_bytes(head[16:20], "big")

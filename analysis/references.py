@@ -25,7 +25,19 @@ import numpy as np
 import pandas as pd
 import regex
 
-__all__ = ["ECHO_COLUMNS", "find_echoes", "load_references", "passages", "statement_lemmas"]
+__all__ = [
+    "ECHO_COLUMNS",
+    "MAX_REFERENCE_BYTES",
+    "MAX_STATEMENTS",
+    "REFERENCES_FILE",
+    "find_echoes",
+    "find_references",
+    "load_references",
+    "passages",
+    "statement_lemmas",
+]
+
+REFERENCES_FILE = "references.txt"  # picked up from the corpus folder; not read as a text of the corpus
 
 ECHO_COLUMNS = (
     "doc_id",
@@ -38,6 +50,9 @@ ECHO_COLUMNS = (
     "explicit",
     "passage",
 )
+# every statement is compared with every sentence: bounded so that a wrong file cannot hang the run
+MAX_REFERENCE_BYTES = 2_000_000
+MAX_STATEMENTS = 10_000
 _NUMBERED = regex.compile(r"^\s*(\d{1,4})\s*[.):]\s+(.*)$")
 _EXPLICIT = regex.compile(
     r"\b(?:These|Thesis|Theses|Thesen|Statement|Aussage)\s*(?:Nr\.?\s*|Nummer\s*|#\s*|No\.?\s*)?(\d{1,3})\b", regex.I
@@ -55,6 +70,19 @@ def _information(lemma: str) -> float:
     return max(1.0, 8.0 - wordfreq.zipf_frequency(lemma, "de"))
 
 
+def find_references(
+    corpus_dir: str | os.PathLike[str] | None, given: str | os.PathLike[str] | None = None
+) -> Path | None:
+    """The reference statements to use: ``given`` when set, else ``corpus_dir/references.txt`` if it
+    exists, else None (the reference sections are then skipped with a message)."""
+    if given:
+        return Path(given)
+    if corpus_dir is None:
+        return None
+    candidate = Path(corpus_dir) / REFERENCES_FILE
+    return candidate if candidate.is_file() else None
+
+
 def load_references(path: str | os.PathLike[str]) -> pd.DataFrame:
     """Statements from a UTF-8 text file, one per line: ``statement_id, statement``.
 
@@ -65,27 +93,42 @@ def load_references(path: str | os.PathLike[str]) -> pd.DataFrame:
     p = Path(path)
     if not p.is_file():
         raise FileNotFoundError(f"{p}: reference file not found")
+    from .readers import ReadError, decode_bytes
+
+    size = p.stat().st_size
+    if size > MAX_REFERENCE_BYTES:
+        raise ValueError(
+            f"{p}: references file is {size / 1e6:.1f} MB; at most {MAX_REFERENCE_BYTES / 1e6:.0f} MB "
+            f"({MAX_STATEMENTS:,} statements) are compared with every sentence"
+        )
+    try:
+        text, _ = decode_bytes(p.read_bytes())
+    except ReadError as exc:
+        raise ValueError(f"{p}: references file {exc}") from None
     rows = []
     k = 0
-    for line in p.read_text("utf-8-sig").splitlines():
+    for line in text.splitlines():
         line = line.strip()
         if not line or line.startswith("#"):
             continue
         k += 1
         m = _NUMBERED.match(line)
         rows.append((int(m.group(1)), m.group(2).strip()) if m else (k, line))
+    if len(rows) > MAX_STATEMENTS:
+        raise ValueError(f"{p}: references file has {len(rows):,} statements; at most {MAX_STATEMENTS:,} are supported")
     out = pd.DataFrame(rows, columns=["statement_id", "statement"])
     return out.drop_duplicates("statement_id", keep="first").sort_values("statement_id").reset_index(drop=True)
 
 
 def statement_lemmas(statements: pd.DataFrame) -> pd.Series:
     """Content lemmas (lower-cased, space-joined) of each statement, indexed like ``statements``."""
-    from .annotate import annotate_text
+    from .annotate import annotate_texts
 
-    out = []
-    for text in statements["statement"].astype(str):
-        toks = annotate_text(text, [(0, len(text))])
-        out.append(" ".join(toks.loc[toks["is_content"], "lemma"].str.lower()))
+    texts = statements["statement"].astype(str).tolist()
+    toks = annotate_texts([(text, [(0, len(text))]) for text in texts])  # one batch, not one frame each
+    content = toks.loc[toks["is_content"], ["doc_index", "lemma"]]
+    joined = content.groupby("doc_index", sort=True)["lemma"].agg(lambda s: " ".join(s.str.lower()))
+    out = [joined.get(i, "") for i in range(len(texts))]
     return pd.Series(out, index=statements.index, dtype=object)
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import html
 import importlib
+import inspect
 import os
 import shutil
 import sys
@@ -25,13 +26,23 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
+import regex
 
 from .annotate import annotate
-from .corpus import Corpus, load_corpus
+from .corpus import REPORT_MARKER, Corpus, load_corpus
+from .results import RESULTS_DIR, save_tables
 
-__all__ = ["MARKER", "REQUIRED_TABLES", "SECTIONS", "ReportError", "run_report"]
+__all__ = [
+    "MARKER",
+    "REQUIRED_TABLES",
+    "SECTIONS",
+    "ReportError",
+    "run_report",
+    "self_contained_html",
+    "spreadsheet_safe",
+]
 
-MARKER = ".german-discourse-report"
+MARKER = REPORT_MARKER
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 DEFAULT_THEMES = Path(__file__).resolve().parent.parent / "data" / "themes.toml"
 # analysis modules that contribute tables and figures: (title, module)
@@ -85,14 +96,22 @@ def run_report(
     engine: str = "local",
     workers: int | None = None,
     scheduler: str | None = None,
+    group_by: str | None = None,
+    explore: bool = True,
 ) -> int:
     """Write the report for ``corpus`` to ``out``; return the number of sections that failed.
+
+    ``group_by`` names a metadata column (``genre``, ``year``, ``authors``, any column of the
+    metadata) or ``speaker``: the groups are compared (``*_groups`` tables) and the exploration
+    page compares them. ``explore`` writes the interactive page ``OUT/explore.html``.
 
     Raises :class:`~analysis.corpus.CorpusError` when no text is usable and :class:`ReportError`
     when ``out`` cannot be used.
     """
     log = _Log(quiet=quiet)
     out = Path(out).absolute()
+    if out.is_symlink():  # write where the link points, so the link keeps working (not replaced by a folder)
+        out = out.resolve()
     corpus_dir = Path(corpus).absolute()
     _check_out(out, corpus_dir)
     themes = Path(themes).absolute() if themes else (DEFAULT_THEMES if DEFAULT_THEMES.is_file() else None)
@@ -107,65 +126,126 @@ def run_report(
         references = Path(references).absolute()
         if not references.is_file():
             raise ReportError(f"{references}: references file not found")
+    else:
+        from .references import find_references
+
+        references = find_references(corpus_dir)
+    if references is not None:
+        from .references import load_references
+
+        try:  # too large, binary or undecodable: one line before any work is done
+            load_references(references)
+        except ValueError as exc:
+            raise ReportError(str(exc).splitlines()[0]) from None
     metadata = Path(metadata).absolute() if metadata else None
 
-    log.say(f"loading {corpus_dir}")
-    loaded: Corpus = log.timed(
-        "load", lambda: load_corpus(corpus_dir, metadata=metadata, max_bytes=max_bytes, quiet=True)
-    )
-    for row in loaded.problems.itertuples(index=False):
-        log.problem(row.level, row.file, row.message)
-    tokens = log.timed(
-        "annotate",
-        lambda: annotate(loaded, progress=not quiet, engine=engine, workers=workers, scheduler=scheduler),
-    )
-
-    out.parent.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    # the folder is created (and writability checked) before the slow work starts
+    _remove_leftovers(out)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        work = Path(tempfile.mkdtemp(prefix=f".{out.name}.{os.getpid()}.", dir=out.parent))
+    except OSError as exc:
+        raise ReportError(f"{out.parent}: cannot write the report there ({exc.strerror or exc})") from None
     failures = 0
     pool = None
     try:
-        (work / MARKER).write_text("German discourse analysis report folder; safe to replace with a new report.\n")
+        (work / MARKER).write_text(_MARKER_HEADER)
+        log.say(f"loading {corpus_dir}")
+        loaded: Corpus = log.timed(
+            "load", lambda: load_corpus(corpus_dir, metadata=metadata, max_bytes=max_bytes, quiet=True)
+        )
+        for row in loaded.problems.head(_MAX_PRINTED).itertuples(index=False):
+            log.problem(row.level, row.file, row.message)
+        if len(loaded.problems) > _MAX_PRINTED:
+            rest = len(loaded.problems) - _MAX_PRINTED
+            print(f"… and {rest:,} more warnings (all in tables/problems.csv)", file=sys.stderr, flush=True)
+            log.problems.extend(loaded.problems.iloc[_MAX_PRINTED:].to_dict("records"))
+        tokens = log.timed(
+            "annotate",
+            lambda: annotate(loaded, progress=not quiet, engine=engine, workers=workers, scheduler=scheduler),
+        )
         tables_dir, fig_dir = work / "tables", work / "figures"
         tables_dir.mkdir()
         fig_dir.mkdir()
+        results_dir = work / RESULTS_DIR
         nb_params = {
             "corpus_dir": str(corpus_dir),
             "metadata_path": str(metadata) if metadata else None,
             "themes_path": str(themes) if themes else None,
             "references_path": str(references) if references else None,
+            "results_dir": str(results_dir),
         }
-        # notebooks run in their own kernels while this process computes the tables
-        pool, jobs = _start_notebooks(work / "notebooks", log, nb_params) if notebooks else (None, [])
-        tables = _spine_tables(loaded, tokens)
+        tables = log.timed("tables: documents", lambda: _spine_tables(loaded, tokens))
         figures: dict[str, str] = {}
         from . import overview, plots
 
-        figures["structure"] = _save_fig(overview.plot_structure(loaded), fig_dir / "structure.png", plots)
+        figures["structure"] = log.timed(
+            "figures: structure",
+            lambda: _save_fig(overview.plot_structure(loaded), fig_dir / "structure.png", plots),
+        )
         kwargs = {"themes_path": themes, "references_path": references}
         for title, module_name in SECTIONS:
             try:
                 module = importlib.import_module(f"analysis.{module_name}")
                 new = log.timed(f"tables: {module_name}", lambda m=module: m.report_tables(loaded, tokens, **kwargs))
                 tables.update(new)
-                figs = log.timed(f"figures: {module_name}", lambda m=module: m.report_figures(loaded, tokens, **kwargs))
+                for name in save_tables(new, results_dir, section=module_name):
+                    log.problem(
+                        "warning", f"results/{name}", "could not be saved as Parquet; the notebook recomputes it"
+                    )
+                fig_kwargs = dict(kwargs)
+                if "tables" in inspect.signature(module.report_figures).parameters:
+                    fig_kwargs["tables"] = new  # figures drawn from the tables just computed
+                figs = log.timed(
+                    f"figures: {module_name}", lambda m=module, kw=fig_kwargs: m.report_figures(loaded, tokens, **kw)
+                )
                 for name, fig in figs.items():
                     figures[f"{module_name}_{name}"] = _save_fig(fig, fig_dir / f"{module_name}_{name}.png", plots)
             except Exception as exc:  # one failing analysis must not cost the user the rest of the report
                 failures += 1
                 log.problem("error", f"section {title}", f"failed: {exc.__class__.__name__}: {exc}")
+        if group_by:
+            try:
+                from .keyness import group_tables
+
+                new = log.timed("tables: groups", lambda: group_tables(loaded, tokens, by=group_by))
+                tables.update(new)
+                save_tables(new, results_dir, section="groups")
+            except Exception as exc:
+                failures += 1
+                log.problem("error", f"section Groups ({group_by})", f"failed: {exc.__class__.__name__}: {exc}")
+        explore_href = None
+        if explore:
+            try:
+                from .explore import write_explore
+
+                log.timed(
+                    "explore page",
+                    lambda: write_explore(work, loaded, tokens, tables=tables, by=group_by),
+                )
+                explore_href = "explore.html"
+            except Exception as exc:
+                failures += 1
+                log.problem("error", "section Explore", f"failed: {exc.__class__.__name__}: {exc}")
         for name in REQUIRED_TABLES:
             if name not in tables:
                 log.problem("error", f"table {name}.csv", "was not produced")
+        # the notebooks run in their own kernels after the tables exist and load them (results/)
+        pool, jobs = _start_notebooks(work / "notebooks", log, nb_params) if notebooks else (None, [])
         nb_links: list[tuple[str, str, str]] = []
-        failures += _finish_notebooks(pool, jobs, log, nb_links)
+        failures += _finish_notebooks(pool, jobs, log, nb_links, params=nb_params, final_dir=out / "notebooks")
         tables["problems"] = pd.DataFrame(log.problems, columns=["file", "level", "message"])
+        t0 = time.perf_counter()
         for name, df in sorted(tables.items()):
             _write_csv(df, tables_dir / f"{name}.csv")
 
+        found = _findings(loaded, tokens, tables, themes, log)
         (work / "index.html").write_text(
-            _index_html(loaded, tables, figures, nb_links, log, corpus_dir), encoding="utf-8"
+            _index_html(loaded, tables, figures, nb_links, log, corpus_dir, found, work, explore_href),
+            encoding="utf-8",
         )
+        log.timings.append(("write", time.perf_counter() - t0))
+        _write_manifest(work)
         _replace(work, out)
     except BaseException:
         if notebooks and pool is not None:
@@ -180,19 +260,118 @@ def run_report(
 # ---------------------------------------------------------------------------------------------
 
 
+_MARKER_HEADER = "German discourse analysis report folder; safe to replace with a new report.\n"
+_MAX_PRINTED = 50  # warnings printed and listed in index.html; all of them are in tables/problems.csv
+# what a report writes, for reports from before the marker listed its files
+_LEGACY_ENTRIES = {
+    "index.html": None,
+    MARKER: None,
+    "tables": ".csv",
+    "figures": ".png",
+    "notebooks": (".ipynb", ".html"),
+    "results": (".parquet", ".json"),
+}
+
+
 def _check_out(out: Path, corpus_dir: Path) -> None:
     if out.exists() and not out.is_dir():
         raise ReportError(f"{out}: exists and is not a folder")
-    if out.is_dir() and any(out.iterdir()) and not (out / MARKER).is_file():
-        raise ReportError(f"{out}: folder is not empty and holds no previous report; choose an empty or new folder")
-    if out == corpus_dir or corpus_dir in out.parents or out in corpus_dir.parents:
+    if out.is_dir() and any(out.iterdir()):
+        if not (out / MARKER).is_file():
+            raise ReportError(f"{out}: folder is not empty and holds no previous report; choose an empty or new folder")
+        foreign = _foreign_entries(out)
+        if foreign:
+            raise ReportError(f"{out}: {_describe_foreign(foreign)}; move them out or choose another folder")
+    # resolved paths: C/../C, symlinks and bind-style aliases of the corpus are caught too
+    real_out, real_corpus = out.resolve(), corpus_dir.resolve()
+    if real_out == real_corpus or real_corpus in real_out.parents or real_out in real_corpus.parents:
         raise ReportError(f"{out}: the output folder must not contain or be inside the corpus folder")
 
 
+def _describe_foreign(foreign: list[str]) -> str:
+    shown = ", ".join(foreign[:5]) + (f" and {len(foreign) - 5:,} more" if len(foreign) > 5 else "")
+    return f"holds {len(foreign):,} file(s) or folder(s) the report did not write ({shown})"
+
+
+def _foreign_entries(out: Path) -> list[str]:
+    """Paths inside a previous report folder that the report did not write (sorted)."""
+    try:
+        lines = (out / MARKER).read_text("utf-8", errors="replace").splitlines()
+    except OSError:
+        lines = []
+    listed = {line for line in lines[1:] if line.strip()}
+    foreign: list[str] = []
+    for dirpath, dirnames, filenames in os.walk(out, followlinks=False):
+        base = Path(dirpath).relative_to(out)
+        for name in sorted(dirnames) + sorted(filenames):
+            rel = (base / name).as_posix()
+            if listed:
+                ok = rel in listed
+            else:  # an older report: its marker lists nothing, so accept what a report writes
+                top, _, rest = rel.partition("/")
+                kind = _LEGACY_ENTRIES.get(top, False)
+                ok = kind is not False and (not rest or (kind is not None and "/" not in rest and rest.endswith(kind)))
+            if not ok:
+                foreign.append(rel)
+        dirnames[:] = [
+            d
+            for d in dirnames
+            if (base / d).as_posix() in listed or (not listed and not base.parts and d in _LEGACY_ENTRIES)
+        ]
+    return sorted(foreign)
+
+
+def _write_manifest(work: Path) -> None:
+    """List every path the report wrote in its marker, so the next run replaces only those."""
+    entries = []
+    for dirpath, dirnames, filenames in os.walk(work):
+        base = Path(dirpath).relative_to(work)
+        entries.extend((base / name).as_posix() for name in dirnames + filenames)
+    (work / MARKER).write_text(_MARKER_HEADER + "".join(f"{e}\n" for e in sorted(entries)), encoding="utf-8")
+
+
+def _remove_leftovers(out: Path) -> None:
+    """Remove the hidden work folders (``.OUT.PID.*``) of runs that were killed (SIGKILL, full disk):
+    only folders of processes no longer running, and only when they are empty or hold a report marker."""
+    from .annotate import _process_alive
+
+    prefix = f".{out.name}."
+    try:
+        entries = [e for e in os.scandir(out.parent) if e.name.startswith(prefix) and e.is_dir(follow_symlinks=False)]
+    except OSError:
+        return
+    for entry in entries:
+        pid_text = entry.name[len(prefix) :].split(".", 1)[0]
+        if pid_text.isdigit() and (int(pid_text) == os.getpid() or _process_alive(int(pid_text))):
+            continue
+        path = Path(entry.path)
+        try:
+            ours = (path / MARKER).is_file() or (pid_text.isdigit() and not any(path.iterdir()))
+        except OSError:
+            continue
+        if ours:
+            shutil.rmtree(path, ignore_errors=True)
+
+
 def _replace(work: Path, out: Path) -> None:
+    # check again right before replacing: OUT may have been created or filled while the run went on
+    if out.exists() or out.is_symlink():
+        problem = None
+        if not out.is_dir():
+            problem = "is no longer a folder"
+        elif any(out.iterdir()):
+            if not (out / MARKER).is_file():
+                problem = "was filled by something else during the run"
+            else:
+                foreign = _foreign_entries(out)
+                problem = _describe_foreign(foreign) if foreign else None
+        if problem is not None:
+            kept = out.with_name(f"{out.name}.new-report-{time.strftime('%Y%m%d-%H%M%S')}")
+            work.rename(kept)
+            raise ReportError(f"{out}: {problem}; nothing was replaced, the new report is in {kept}")
     old = None
     if out.exists():
-        old = out.with_name(f".{out.name}.old")
+        old = out.with_name(f".{out.name}.{os.getpid()}.old")
         shutil.rmtree(old, ignore_errors=True)
         out.rename(old)
     work.rename(out)
@@ -228,8 +407,52 @@ def _spine_tables(corpus: Corpus, tokens: pd.DataFrame) -> dict[str, pd.DataFram
     }
 
 
+def _findings(corpus: Corpus, tokens: pd.DataFrame, tables: dict[str, pd.DataFrame], themes: Path | None, log: _Log):
+    """The findings of :mod:`analysis.findings` for this corpus (an empty list if they fail)."""
+    from .findings import findings
+    from .themes import load_themes, match_themes
+
+    try:
+        matches = match_themes(tokens, load_themes(themes)) if "themes" in tables else None
+        return findings(tables, matches=matches, paragraphs=corpus.paragraphs)
+    except Exception as exc:  # the findings summarise; the tables and figures stand without them
+        log.problem("error", "section Findings", f"failed: {exc.__class__.__name__}: {exc}")
+        return []
+
+
 def _write_csv(df: pd.DataFrame, path: Path) -> None:
-    df.to_csv(path, index=False, lineterminator="\n", float_format="%.6g")
+    spreadsheet_safe(df).to_csv(path, index=False, lineterminator="\n", float_format="%.6g")
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = regex.compile(r"[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][+-]?\d+)?%?")
+
+
+def spreadsheet_safe(df: pd.DataFrame) -> pd.DataFrame:
+    """``df`` with every text cell that a spreadsheet would run as a formula defused (OWASP "CSV
+    injection"): a cell beginning with ``=``, ``+``, ``-``, ``@``, tab or carriage return gets a
+    leading ``'``. Numeric columns and text cells that are plain numbers (``-3``, ``+4,5``) are
+    left alone. The raw text stays in the Python API (``annotate``, ``load_corpus``, ``report_tables``)."""
+    out = None
+    for col in df.columns:
+        series = df[col]
+        if isinstance(series.dtype, pd.CategoricalDtype):
+            series = series.astype(object)
+        elif not (series.dtype == object or pd.api.types.is_string_dtype(series.dtype)):
+            continue
+        text = series.where(series.map(lambda v: isinstance(v, str)), None)
+        risky = text.str.startswith(_FORMULA_START, na=False)
+        if not risky.any():
+            continue
+        risky &= ~text.str.fullmatch(_PLAIN_NUMBER.pattern, na=False)
+        if not risky.any():
+            continue
+        if out is None:
+            out = df.copy()
+        fixed = series.astype(object).copy()
+        fixed[risky] = "'" + text[risky]
+        out[col] = fixed
+    return df if out is None else out
 
 
 def _save_fig(fig, path: Path, plots) -> str:
@@ -254,7 +477,7 @@ def _start_notebooks(dest: Path, log: _Log, params: dict):
     pool = ThreadPoolExecutor(max_workers=max(1, min(2, os.cpu_count() or 1)))
     jobs = []
     for nb_path in sorted(NOTEBOOKS.glob("[0-9]*.ipynb")):
-        log.say(f"executing notebook {nb_path.name}")
+        log.say(f"executing notebook {nb_path.name} (two at a time)")
         target = dest / nb_path.name
         jobs.append((nb_path, target, pool.submit(_execute_notebook, nb_path, target, params)))
     return pool, jobs
@@ -271,6 +494,8 @@ def _execute_notebook(nb_path: Path, target: Path, params: dict) -> tuple[str | 
             str(target),
             parameters=params,
             kernel_name="python3",
+            # the kernel listens on loopback only; its warning about unencrypted TCP is noise for the user
+            extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
             # no cwd=: papermill would chdir the whole process, and notebooks run in two threads;
             # every path parameter is absolute, so the kernel's working directory does not matter
             progress_bar=False,
@@ -284,7 +509,48 @@ def _execute_notebook(nb_path: Path, target: Path, params: dict) -> tuple[str | 
     return error, time.perf_counter() - t0
 
 
-def _finish_notebooks(pool, jobs, log: _Log, links: list[tuple[str, str, str]]) -> int:
+def _drop_timings(node) -> None:
+    """Remove the run's clock times from an executed notebook (papermill's and the kernel's), so
+    two runs on the same corpus give the same files."""
+    papermill = node.metadata.get("papermill", {})
+    for key in ("start_time", "end_time", "duration", "input_path", "output_path"):
+        papermill.pop(key, None)
+    for cell in node.cells:
+        cell.metadata.pop("execution", None)
+        cell.metadata.get("papermill", {}).clear()
+        cell.metadata.pop("papermill", None)
+
+
+def _relative_parameters(node, params: dict, *, work_dir: Path, final_dir: Path) -> None:
+    """Show the parameters of an executed notebook as paths relative to its final folder
+    (``OUT/notebooks``), so the notebook embeds no absolute path of the user's and can be rerun
+    from where it lies. Paths inside the report's temporary folder become paths inside ``OUT``."""
+    lines = ["# Parameters of this run (paths relative to this notebook's folder)"]
+    relative = {}
+    for key, value in params.items():
+        if isinstance(value, str) and os.path.isabs(value):
+            path = Path(value)
+            if path == work_dir or work_dir in path.parents:
+                path = final_dir.parent / path.relative_to(work_dir)
+            value = os.path.relpath(path, final_dir)
+        relative[key] = value
+        lines.append(f"{key} = {value!r}")
+    if "papermill" in node.metadata:
+        node.metadata["papermill"]["parameters"] = relative
+    for cell in node.cells:
+        if "injected-parameters" in cell.get("metadata", {}).get("tags", []):
+            cell.source = "\n".join(lines)
+
+
+def _finish_notebooks(
+    pool,
+    jobs,
+    log: _Log,
+    links: list[tuple[str, str, str]],
+    *,
+    params: dict | None = None,
+    final_dir: Path | None = None,
+) -> int:
     if pool is None:
         return 0
     import nbformat
@@ -298,12 +564,18 @@ def _finish_notebooks(pool, jobs, log: _Log, links: list[tuple[str, str, str]]) 
         for nb_path, target, future in jobs:
             error, seconds = future.result()
             log.timings.append((f"notebook: {nb_path.stem}", seconds))
+            log.say(f"notebook {nb_path.stem} {'failed' if error else 'done'} ({seconds:.0f} s)")
             if error is not None:
                 failures += 1
                 log.problem("error", f"notebooks/{nb_path.name}", f"execution failed: {error}")
             if target.is_file():
-                body, _ = exporter.from_notebook_node(nbformat.read(str(target), as_version=4))
-                target.with_suffix(".html").write_text(body, encoding="utf-8")
+                node = nbformat.read(str(target), as_version=4)
+                if params is not None and final_dir is not None:
+                    _relative_parameters(node, params, work_dir=target.parent.parent, final_dir=final_dir)
+                _drop_timings(node)
+                nbformat.write(node, str(target))
+                body, _ = exporter.from_notebook_node(node)
+                target.with_suffix(".html").write_text(self_contained_html(body), encoding="utf-8")
                 links.append(
                     (nb_path.stem, f"notebooks/{target.with_suffix('.html').name}", "failed" if error else "ok")
                 )
@@ -312,22 +584,54 @@ def _finish_notebooks(pool, jobs, log: _Log, links: list[tuple[str, str, str]]) 
     return failures
 
 
+CSP = "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'"  # of every page the report writes
+_SCRIPT_RE = regex.compile(r"<script\b[^>]*>.*?</script\s*>", regex.IGNORECASE | regex.DOTALL)
+_EXTERNAL_RE = regex.compile(r"<(?:link|iframe|object|embed)\b[^>]*>", regex.IGNORECASE)
+
+
+def self_contained_html(page: str) -> str:
+    """A notebook's HTML export without anything loaded from elsewhere: nbconvert's template pulls
+    require.js, MathJax and mermaid from public CDNs; every ``<script>`` (and ``<link>``, ``<iframe>``,
+    ``<object>``, ``<embed>``) is removed and the report's Content-Security-Policy added, so the
+    page works offline and runs no code. Figures are inline ``data:`` images, styles inline."""
+    page = _SCRIPT_RE.sub("", page)
+    page = _EXTERNAL_RE.sub("", page)
+    meta = f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
+    head = regex.search(r"<head\b[^>]*>", page, regex.IGNORECASE)
+    if head is None:
+        return f"<!DOCTYPE html><html><head>{meta}</head><body>{page}</body></html>"
+    return page[: head.end()] + meta + page[head.end() :]
+
+
 _CSS = """
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222;line-height:1.45}
 h1{font-size:1.6em}h2{border-bottom:1px solid #ddd;padding-bottom:.2em;margin-top:2em}
 table{border-collapse:collapse;font-size:.85em;margin:.5em 0}th,td{border:1px solid #ddd;padding:.25em .5em;text-align:left;vertical-align:top}
-th{background:#f3f3f3}img{max-width:100%;border:1px solid #eee;margin:.5em 0}
+th{background:#f3f3f3}img{max-width:100%;height:auto;border:1px solid #eee;margin:.5em 0}
+figure{margin:1.5em 0}figcaption{color:#444;font-size:.9em;max-width:820px}.findings li{margin:.35em 0}
 .warning{color:#8a5300}.error{color:#b00020}.muted{color:#666;font-size:.9em}code{background:#f5f5f5;padding:0 .2em}
 """
 _KEY_TABLES = (
     ("themes", "Dominant theme per document", 20),
     ("sentiment_documents", "Sentiment per document", 20),
-    ("keyness", "Most distinctive words (keyness, top rows)", 30),
+    ("keyness", "Most distinctive words (keyness: the top 5 of every document and speaker)", 200),
 )
 
 
+def _key_rows(name: str, df: pd.DataFrame) -> pd.DataFrame:
+    """What the page shows of a key table: for keyness the top 5 over-used words of every target."""
+    if name == "keyness" and {"comparison", "target", "g2", "log_ratio"} <= set(df.columns):
+        over = df[(df["log_ratio"] > 0) & df["comparison"].isin(["document_vs_rest", "speaker_vs_speaker"])]
+        over = over.sort_values(["comparison", "target", "g2"], ascending=[True, True, False], kind="stable")
+        return over.groupby(["comparison", "target"], sort=False).head(5)
+    return df
+
+
 def _table_html(df: pd.DataFrame, max_rows: int) -> str:
-    shown = df.head(max_rows)
+    shown = df.head(max_rows).copy()
+    for col in shown.columns:  # nullable integers and strings print <NA>; show an empty cell like NaN
+        if isinstance(shown[col].dtype, pd.api.extensions.ExtensionDtype) and shown[col].isna().any():
+            shown[col] = shown[col].astype(object).where(shown[col].notna(), "")
     note = f"<p class='muted'>first {max_rows} of {len(df)} rows</p>" if len(df) > max_rows else ""
     return shown.to_html(index=False, escape=True, float_format=lambda v: f"{v:.3f}", na_rep="", border=0) + note
 
@@ -339,7 +643,13 @@ def _index_html(
     notebooks: list[tuple[str, str, str]],
     log: _Log,
     corpus_dir: Path,
+    found: list | None = None,
+    out_dir: Path | None = None,
+    explore_href: str | None = None,
 ) -> str:
+    from . import plots
+    from .findings import figure_captions
+
     e = html.escape
     docs = tables["documents"]
     cols = [
@@ -349,22 +659,46 @@ def _index_html(
     ]
     parts = [
         "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>",
-        "<meta http-equiv='Content-Security-Policy' content=\"default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'\">",
+        f"<meta http-equiv='Content-Security-Policy' content=\"{CSP}\">",
         "<meta name='viewport' content='width=device-width, initial-scale=1'>",
         f"<title>German discourse analysis — {e(corpus_dir.name)}</title><style>{_CSS}</style></head><body>",
         "<h1>German discourse analysis report</h1>",
         f"<p>Corpus folder <code>{e(str(corpus_dir))}</code>: {len(corpus)} documents, "
         f"{int(docs['words_total'].sum()) if 'words_total' in docs else 0} words, "
         f"{len(corpus.paragraphs)} paragraphs ({int(corpus.paragraphs['is_boilerplate'].sum())} boilerplate).</p>",
-        "<h2>Documents</h2>",
-        _table_html(docs[cols], 200),
     ]
+    if explore_href:
+        parts.append(
+            f"<p><a href='{e(explore_href)}'><b>Explore the corpus</b></a>: search and sort the words, read any word "
+            "in context (compounds included), see where it occurs, compare groups, read each document with its "
+            "structure marked.</p>"
+        )
+    parts.append("<h2 id='findings'>Findings</h2>")
+    if found:
+        parts.append("<ul class='findings'>")
+        for f in found:
+            refs = []
+            if f.figure and f.figure in figures:
+                refs.append(f"<a href='#fig-{e(f.figure)}'>figure</a>")
+            if f.table and f.table[: -len(".csv")] in tables:
+                refs.append(f"<a href='tables/{e(f.table)}'>{e(f.table)}</a>")
+            ref = f" <span class='muted'>({', '.join(refs)})</span>" if refs else ""
+            parts.append(f"<li>{e(f.text)}{ref}</li>")
+        parts.append("</ul>")
+    else:
+        parts.append("<p class='muted'>No findings: the sections that produce them did not run.</p>")
+    parts += ["<h2>Documents</h2>", _table_html(docs[cols], 200)]
     parts.append("<h2>Warnings and problems</h2>")
     if log.problems:
         parts.append("<ul>")
-        for p in log.problems:
+        for p in log.problems[:_MAX_PRINTED]:
             parts.append(f"<li class='{e(p['level'])}'><b>{e(p['level'])}</b>: {e(p['file'])}: {e(p['message'])}</li>")
         parts.append("</ul>")
+        if len(log.problems) > _MAX_PRINTED:
+            parts.append(
+                f"<p class='muted'>… and {len(log.problems) - _MAX_PRINTED:,} more: see "
+                "<a href='tables/problems.csv'>problems.csv</a></p>"
+            )
     else:
         parts.append("<p>None: every file was read and every section ran.</p>")
     parts.append("<h2>Notebooks</h2>")
@@ -376,14 +710,23 @@ def _index_html(
     else:
         parts.append("<p class='muted'>Notebooks were not executed (--no-notebooks).</p>")
     parts.append("<h2>Key figures</h2>")
+    captions = figure_captions(tables)
     for name, src in figures.items():
+        caption = captions.get(name, name.replace("_", " "))
+        width = ""
+        if out_dir is not None:
+            try:  # saved at 2x: shown at half its pixel width, sharp on high-density screens
+                width = f" width='{plots.png_width(out_dir / src) * 100 // plots.SAVE_DPI}'"
+            except (OSError, ValueError):
+                pass
         parts.append(
-            f"<figure><img src='{e(src)}' alt='{e(name)}'><figcaption class='muted'>{e(name)}</figcaption></figure>"
+            f"<figure id='fig-{e(name)}'><img src='{e(src)}'{width} alt='{e(caption)}'>"
+            f"<figcaption>{e(caption)}</figcaption></figure>"
         )
     for key, title, rows in _KEY_TABLES:
         if key in tables:
             parts.append(f"<h2>{e(title)}</h2>")
-            parts.append(_table_html(tables[key], rows))
+            parts.append(_table_html(_key_rows(key, tables[key]), rows))
     parts.append("<h2>Tables</h2><ul>")
     for name in sorted(tables):
         parts.append(f"<li><a href='tables/{e(name)}.csv'>{e(name)}.csv</a> ({len(tables[name])} rows)</li>")

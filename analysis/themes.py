@@ -128,9 +128,103 @@ def _read_toml(path: str | os.PathLike[str] | None) -> tuple[dict, str]:
     if not p.is_file():
         raise FileNotFoundError(f"{p}: themes file not found")
     try:
-        return _toml_loads(p.read_text("utf-8")), str(p)
+        text = p.read_text("utf-8")
+        data = _toml_loads(text)
     except Exception as exc:  # tomllib.TOMLDecodeError, UnicodeDecodeError
         raise ValueError(f"{p}: not a valid themes TOML file ({exc})") from None
+    _check_schema(data, text, str(p))
+    return data, str(p)
+
+
+def _is_int(v) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool)
+
+
+def _is_number(v) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
+def _is_strings(v) -> bool:
+    return isinstance(v, list) and all(isinstance(x, str) for x in v)
+
+
+# key → (check, what it must be) for [themes.*], [themes.*.groups.*] and [dominant.*]
+_THEME_KEYS = {
+    "label": (lambda v: isinstance(v, str), "a string"),
+    "description": (lambda v: isinstance(v, str), "a string"),
+    "axis": (lambda v: _is_int(v) and v in (-1, 0, 1), "-1, 0 or 1"),
+    "terms": (_is_strings, "a list of strings"),
+    "heads": (_is_strings, "a list of strings"),
+    "groups": (lambda v: isinstance(v, dict), "a table of groups ([themes.NAME.groups.GROUP])"),
+    "window": (lambda v: _is_int(v) and 1 <= v <= 1000, "a whole number of sentences from 1 to 1000"),
+}
+_GROUP_KEYS = {"terms": _THEME_KEYS["terms"], "heads": _THEME_KEYS["heads"]}
+_DOMINANT_KEYS = {
+    "themes": (_is_strings, "a list of theme names"),
+    "threshold": (lambda v: _is_number(v) and 0 < v < float("inf"), "a positive number"),
+    "min_terms": (lambda v: _is_int(v) and v >= 1, "a whole number of at least 1"),
+}
+
+
+def _check_schema(data: dict, text: str, where: str) -> None:
+    """Raise ``ValueError`` naming the file, line and key of the first value of a wrong type."""
+
+    def fail(dotted: str, must: str, value) -> None:
+        line = _line_of(text, dotted)
+        at = f", line {line}" if line else ""
+        shown = repr(value) if len(repr(value)) <= 40 else repr(value)[:37] + "…"
+        raise ValueError(f"{where}{at}: {dotted} must be {must}, not {shown}")
+
+    themes = data.get("themes")
+    if themes is not None and not isinstance(themes, dict):
+        fail("themes", "a table of themes ([themes.NAME])", themes)
+    for name, spec in (themes or {}).items():
+        if not isinstance(spec, dict):
+            fail(f"themes.{name}", "a table", spec)
+        for key, (ok, must) in _THEME_KEYS.items():
+            if key in spec and not ok(spec[key]):
+                fail(f"themes.{name}.{key}", must, spec[key])
+        for gname, gspec in (spec.get("groups") or {}).items():
+            if isinstance(gspec, list):
+                if not _is_strings(gspec):
+                    fail(f"themes.{name}.groups.{gname}", "a list of strings or a table", gspec)
+                continue
+            if not isinstance(gspec, dict):
+                fail(f"themes.{name}.groups.{gname}", "a list of strings or a table", gspec)
+            for key, (ok, must) in _GROUP_KEYS.items():
+                if key in gspec and not ok(gspec[key]):
+                    fail(f"themes.{name}.groups.{gname}.{key}", must, gspec[key])
+    dominant = data.get("dominant")
+    if dominant is not None and not isinstance(dominant, dict):
+        fail("dominant", "a table of labels ([dominant.NAME])", dominant)
+    for name, spec in (dominant or {}).items():
+        if not isinstance(spec, dict):
+            fail(f"dominant.{name}", "a table", spec)
+        for key, (ok, must) in _DOMINANT_KEYS.items():
+            if key in spec and not ok(spec[key]):
+                fail(f"dominant.{name}.{key}", must, spec[key])
+
+
+def _line_of(text: str, dotted: str) -> int | None:
+    """The line (1-based) where ``dotted`` (``themes.x.axis``) is set: ``key =`` under the header
+    ``[themes.x]``, a dotted key, or the header ``[themes.x]`` itself; ``None`` when not found."""
+    *table, key = dotted.split(".")
+    section = ""
+    header = None
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if line.startswith("["):
+            section = line.strip("[] ").replace('"', "").replace(" ", "")
+            if section == dotted:
+                header = header or number
+            continue
+        name = line.split("=", 1)[0].strip().replace('"', "").replace(" ", "") if "=" in line else None
+        if name is None:
+            continue
+        full = f"{section}.{name}" if section else name
+        if full == dotted or (section == ".".join(table) and name == key):
+            return number
+    return header
 
 
 def _norm_terms(values, where: str) -> frozenset[str]:

@@ -764,12 +764,10 @@ def collocations(
 def reference_tokens(path: str | os.PathLike[str], *, doc_id: str = "references") -> pd.DataFrame:
     """Token table of a file of reference statements (one per line, ``1.``-style numbers dropped),
     e.g. the Cluetrain theses: every line is a paragraph of one document ``doc_id``."""
-    import regex
-
     from .annotate import annotate_text
+    from .references import load_references
 
-    lines = [regex.sub(r"^\s*\d+[.)]\s*", "", line).strip() for line in Path(path).read_text("utf-8").splitlines()]
-    lines = [line for line in lines if line and not line.startswith("#")]
+    lines = load_references(path)["statement"].tolist()  # the one parser of reference files
     text = "\n\n".join(lines)
     spans, pos = [], 0
     for line in lines:
@@ -882,19 +880,25 @@ def plot_profile(diversity_table: pd.DataFrame, readability_table: pd.DataFrame)
     reading ease. The tables come from :func:`diversity` and :func:`analysis.readability.readability`
     with the same grouping."""
     import matplotlib.pyplot as plt
+    from matplotlib.colors import to_rgb
 
     from .plots import PALETTE, style
 
     style()
     keys = [c for c in ("doc_id", "speaker") if c in diversity_table.columns and c in readability_table.columns]
-    merged = diversity_table.merge(readability_table, on=keys, how="outer", sort=False)
+    # a left merge keeps the given row order (each document followed by its speakers); an outer
+    # merge would sort the keys and put a document's speaker rows above it
+    merged = diversity_table.merge(readability_table, on=keys, how="left", sort=False)
     labels = _row_labels(merged)
     fig, axes = plt.subplots(1, 2, figsize=(10, 0.35 * len(labels) + 1.4), sharey=True)
-    axes[0].barh(labels, merged["mtld"].to_numpy(), color=PALETTE[0])
+    # speaker rows lighter than their document's row
+    speaker_row = np.array([lab.startswith("  ↳") for lab in labels], dtype=bool)
+    alpha = np.where(speaker_row, 0.55, 1.0)
+    axes[0].barh(labels, merged["mtld"].to_numpy(), color=[(*to_rgb(PALETTE[0]), a) for a in alpha])
     axes[0].set_title("Lexical diversity (MTLD)")
     axes[0].set_xlabel("mean length of a stretch with TTR > 0.72 (words)")
     axes[0].invert_yaxis()
-    axes[1].barh(labels, merged["flesch_amstad"].to_numpy(), color=PALETTE[1])
+    axes[1].barh(labels, merged["flesch_amstad"].to_numpy(), color=[(*to_rgb(PALETTE[1]), a) for a in alpha])
     axes[1].set_title("Reading ease (Flesch-Amstad)")
     axes[1].set_xlabel("0 very hard … 100 very easy")
     fig.tight_layout()
@@ -1038,26 +1042,29 @@ def report_figures(
     *,
     themes_path: str | os.PathLike[str] | None = None,
     references_path: str | os.PathLike[str] | None = None,
+    tables: dict[str, pd.DataFrame] | None = None,
 ) -> dict:
     """Key figures of the report: ``keyness`` (keyword bars per document), ``profile`` (MTLD and
     Flesch-Amstad per document and speaker), ``word_families`` (family heatmap). Large corpora show
     the :data:`MAX_KEYNESS_PANELS` / :data:`MAX_FIGURE_DOCUMENTS` documents with the most words
-    (noted in the corner), so that the figures stay readable."""
+    (noted in the corner), so that the figures stay readable. ``tables`` (what
+    :func:`report_tables` returned for the same tokens) saves computing them again."""
     del themes_path, references_path
+    tables = report_tables(None, tokens) if tables is None else tables
     n_docs = tokens["doc_id"].nunique()
-    shown = _largest_documents(tokens, MAX_FIGURE_DOCUMENTS)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)
-        read = per_document_and_speaker(readability, shown)
-    keyness = keyness_table(tokens)
+    shown = set(_largest_documents(tokens, MAX_FIGURE_DOCUMENTS)["doc_id"].unique())
     few = set(_largest_documents(tokens, MAX_KEYNESS_PANELS)["doc_id"].unique())
+
+    def of_shown(name: str, docs: set) -> pd.DataFrame:  # every statistic here is per document
+        table = tables[name]
+        return table[table["doc_id"].isin(docs)].reset_index(drop=True)
+
+    keyness = tables["keyness"]
     keyness = keyness[keyness["doc_id"].isna() | keyness["doc_id"].isin(few)]
-    families = per_document_and_speaker(word_families, tokens)
-    families = families[families["doc_id"].isin(set(shown["doc_id"].unique()))].reset_index(drop=True)
     figures = {
         "keyness": plot_keyness(keyness),
-        "profile": plot_profile(per_document_and_speaker(diversity, shown), read),
-        "word_families": plot_families(families),
+        "profile": plot_profile(of_shown("diversity", shown), of_shown("readability", shown)),
+        "word_families": plot_families(of_shown("word_families", shown)),
     }
     for name, limit in (
         ("keyness", MAX_KEYNESS_PANELS),

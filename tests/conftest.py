@@ -13,3 +13,22 @@ settings.register_profile(
     "fuzz", max_examples=10_000, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+def pytest_configure(config):
+    """No test writes to the user's home: annotations are cached in a temporary folder for the session
+    (unless ANALYSIS_CACHE_DIR is set, as CI sets it to a folder of its own)."""
+    if not os.environ.get("ANALYSIS_CACHE_DIR"):
+        import tempfile
+
+        folder = tempfile.mkdtemp(prefix="analysis-test-cache-")
+        os.environ["ANALYSIS_CACHE_DIR"] = folder
+        config._analysis_cache_dir = folder
+
+
+def pytest_unconfigure(config):
+    folder = getattr(config, "_analysis_cache_dir", None)
+    if folder:
+        import shutil
+
+        shutil.rmtree(folder, ignore_errors=True)

@@ -110,3 +110,26 @@ def test_report_page_shows_script_markup_as_text(tmp_path):
     assert "<title>German discourse analysis" in dom and "pwned</title>" not in dom
     assert 'data-pwned="yes"' not in dom
     assert "&lt;script&gt;document.body.setAttribute" in dom  # shown to the reader as text
+
+
+def test_notebook_export_runs_no_code_and_loads_nothing(tmp_path):
+    """Issue 19: the notebook HTML exports loaded require.js, MathJax and mermaid from public CDNs and
+    had no Content-Security-Policy, so HTML in a notebook output (web text shown by a notebook) ran."""
+    import nbformat
+    from nbconvert import HTMLExporter
+
+    from analysis.report import self_contained_html
+
+    nb = nbformat.v4.new_notebook()
+    hostile = "<img src='x' onerror=\"document.body.setAttribute('data-pwned','yes')\">"
+    nb.cells = [nbformat.v4.new_markdown_cell("# Ergebnis"), nbformat.v4.new_code_cell("show(text)")]
+    nb.cells[1].outputs = [
+        nbformat.v4.new_output("display_data", {"text/html": f"<p>Absatz aus dem Web {hostile}</p>"}),
+    ]
+    body, _ = HTMLExporter(template_name="lab").from_notebook_node(nb)
+    page = tmp_path / "01_corpus.html"
+    page.write_text(self_contained_html(body), encoding="utf-8")
+    dom = dump_dom(page.as_uri(), tmp_path / "profile", budget_ms=3000)
+    assert "Absatz aus dem Web" in dom and "Ergebnis" in dom
+    assert 'data-pwned="yes"' not in dom
+    assert "cdnjs" not in dom.split("<style")[0]  # no script or link to a CDN in the rendered page

@@ -234,3 +234,15 @@ def test_subset_keeps_the_type_and_leaves_the_original_alone():
     assert sub.documents["doc_id"].tolist() == ["heinemann-interview"]
     assert set(sub.paragraphs["doc_id"]) == {"heinemann-interview"}
     assert len(corpus) == 5
+
+
+def test_markdown_heading_marks_are_not_part_of_the_title(tmp_path):
+    from analysis import load_corpus
+
+    (tmp_path / "a.md").write_text(
+        "# Märkte sind Gespräche #\n\nEin Text über den Dialog mit Kunden.", encoding="utf-8"
+    )
+    (tmp_path / "b.txt").write_text("#Cluetrain lebt\n\nEin Text über Märkte und Menschen im Netz.", encoding="utf-8")
+    titles = load_corpus(tmp_path, quiet=True).documents.set_index("file")["title"]
+    assert titles["a.md"] == "Märkte sind Gespräche"
+    assert titles["b.txt"] == "#Cluetrain lebt"  # a hashtag is not a heading mark

@@ -13,7 +13,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9]*.ipynb"))
-PARAMETERS = {"corpus_dir", "metadata_path", "themes_path", "references_path"}
+PARAMETERS = {"corpus_dir", "metadata_path", "themes_path", "references_path", "results_dir"}
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)

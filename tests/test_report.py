@@ -91,7 +91,10 @@ def test_existing_report_is_replaced_not_mixed(tmp_path):
     corpus = second_corpus(tmp_path / "texts")
     out = tmp_path / "out"
     assert run("--corpus", str(corpus), "--out", str(out), "--no-notebooks") == 0
+    # a table an older version of the report wrote (listed in the marker) is not mixed into the new one
     (out / "tables" / "stale.csv").write_text("old")
+    with (out / MARKER).open("a") as marker:
+        marker.write("tables/stale.csv\n")
     assert run("--corpus", str(corpus), "--out", str(out), "--no-notebooks") == 0
     assert not (out / "tables" / "stale.csv").exists() and (out / MARKER).is_file()
 
@@ -150,6 +153,16 @@ def test_full_run_with_notebooks_on_the_seed_corpus(tmp_path):
     for stem in ("01_corpus", "02_vocabulary", "03_topics", "04_sentiment"):
         assert f"<a href='notebooks/{stem}.html'>{stem}</a> (ok)" in page
     assert "<img src='figures/structure.png'" in page
+    # computed once: the notebooks got the run's tables, saved as Parquet beside the CSV copies
+    from analysis.results import load_tables
+
+    keyness = load_tables(out / "results", section="vocabulary")["keyness"]
+    csv = pd.read_csv(out / "tables" / "keyness.csv")
+    assert list(keyness["lemma"]) == list(csv["lemma"])
+    assert keyness["g2"].to_numpy() == pytest.approx(csv["g2"].to_numpy(), rel=1e-5)
+    executed = (out / "notebooks" / "02_vocabulary.ipynb").read_text(encoding="utf-8")
+    assert "results_dir = '../results'" in executed  # parameters shown relative to the notebook
+    assert "end_time" not in executed and "iopub.execute_input" not in executed  # no clock times
 
 
 def test_notebooks_run_unchanged_on_a_one_document_off_topic_corpus(tmp_path):

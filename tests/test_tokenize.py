@@ -88,3 +88,46 @@ def test_empty_input():
     assert tokenize("") == []
     assert sentence_starts([]) == []
     assert split_sentences("   ") == []
+
+
+def _best_of_three(fn, arg) -> float:
+    import time
+
+    runs = []
+    for _ in range(3):
+        t0 = time.perf_counter()
+        fn(arg)
+        runs.append(time.perf_counter() - t0)
+    return min(runs)
+
+
+@pytest.mark.parametrize("unit", ["a+", "a_", "x.y", "a1.", "+-", "a-a.", "-a.", "a@"])
+def test_a_long_chunk_without_spaces_tokenises_in_linear_time(unit):
+    """Issue 19: the e-mail and domain alternatives rescanned a whitespace-free chunk from every
+    position (10k -> 40k characters of ``a+``: ~1 s -> ~20 s). 8 times the input may take at most
+    24 times as long (linear: 8; the old quadratic pattern: 64)."""
+    from analysis.tokenize import _tokenize_chunk
+
+    small, large = (unit * 2000)[:2000], (unit * 16000)[:16000]
+    t_small, t_large = _best_of_three(_tokenize_chunk, small), _best_of_three(_tokenize_chunk, large)
+    assert t_large < 24 * t_small + 0.02, (t_small, t_large)
+
+
+@pytest.mark.parametrize(
+    ("text", "token", "kind"),
+    [
+        (f"Schreib an {'a' * 64}@example.org bitte", f"{'a' * 64}@example.org", "email"),
+        (
+            "Post an vorname.nachname+tag@mail.abt.uni-beispiel.de.",
+            "vorname.nachname+tag@mail.abt.uni-beispiel.de",
+            "email",
+        ),
+        (
+            "Siehe blog.abteilung.firma-name.de/pfad/seite.html heute",
+            "blog.abteilung.firma-name.de/pfad/seite.html",
+            "url",
+        ),
+    ],
+)
+def test_bounded_patterns_still_find_real_addresses(text, token, kind):
+    assert (token, kind) in [(t[2], t[3]) for t in tokenize(text)]
