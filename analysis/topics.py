@@ -1,7 +1,7 @@
 """Bottom-up topic structure: units → TF-IDF → NMF / LDA topics, clusters, a 2-D map.
 
     >>> units = topic_units(tokens)                         # paragraphs (or sentence windows)
-    >>> selection = select_k(units, ks=range(2, 9))         # NPMI coherence + seed stability per k
+    >>> selection = select_k(units)                         # agreement of subsample refits per k
     >>> model = TopicModel(k, method="nmf").fit(units)
     >>> model.top_terms()                                   # topic_id, model, rank, term, weight
     >>> model.transform(units)                              # unit_id, topic_id, weight
@@ -39,12 +39,14 @@ from .annotate import factorize_pairs
 __all__ = [
     "TopicModel",
     "cluster_units",
+    "corpus_names",
     "document_topics",
     "npmi_coherence",
     "report_figures",
     "report_tables",
     "select_k",
     "stability",
+    "topic_diversity",
     "topic_themes",
     "topic_units",
     "unit_map",
@@ -60,22 +62,28 @@ _LETTERS2 = re.compile(r"[^\W\d_]{2}")  # a lemma with two letters in a row name
 def topic_units(
     tokens: pd.DataFrame,
     *,
-    unit: str = "paragraph",
+    unit: str = "passage",
     window: int = 3,
+    passage_size: int | None = None,
     compounds: bool = True,
     min_features: int = 3,
     max_zipf: float | None = 5.5,
+    exclude: Iterable[str] = (),
 ) -> pd.DataFrame:
     """One row per unit: ``unit_id, doc_id, para_id, sent_id`` (first of the unit), ``speaker``,
     ``n_content``, ``features`` (space-joined feature words) and ``text`` (the unit's tokens).
 
-    ``unit`` is ``"paragraph"`` or ``"sentences"`` (windows of ``window`` sentences within a
-    document). Words more frequent in general German than ``max_zipf`` on wordfreq's Zipf scale
+    ``unit`` is ``"passage"`` (the default: consecutive paragraphs of a document joined until they
+    have at least ``passage_size`` features, see :func:`passage_size`), ``"paragraph"`` or
+    ``"sentences"`` (windows of ``window`` sentences within a document). Paragraphs of web texts are
+    short (a median of about 20 feature words): too few co-occurrences for a topic model, which then
+    sorts units by their rare words instead of by subject; passages of about 100 words are long
+    enough and still follow a long document's changes of subject. Words more frequent in general German than ``max_zipf`` on wordfreq's Zipf scale
     (5.5: "mehr", "gehen", "gut", "schon"; ``None`` keeps all) are left out as too generic to
     name a topic. Units with fewer than ``min_features`` features (headings, one-liners) are left out.
     """
-    if unit not in ("paragraph", "sentences"):
-        raise ValueError("unit must be 'paragraph' or 'sentences'")
+    if unit not in ("passage", "paragraph", "sentences"):
+        raise ValueError("unit must be 'passage', 'paragraph' or 'sentences'")
     empty = pd.DataFrame(
         {
             c: pd.Series(dtype="int64" if c in ("unit_id", "para_id", "sent_id", "n_content") else object)
@@ -102,10 +110,13 @@ def topic_units(
     order = np.lexsort((t["token_id"].to_numpy(), key, doc))  # units contiguous, tokens in order
     if not np.array_equal(order, np.arange(len(order))):
         t, doc, key = t.iloc[order].reset_index(drop=True), doc[order], key[order]
-    # features per distinct (lemma, compound): lower-cased lemma plus compound parts
+    # features per distinct (lemma, compound): the lemma plus the lemmas of the compound's parts,
+    # each in its most frequent spelling in the corpus (nouns capitalised), names left out
     compound = t["compound"] if compounds else pd.Series("", index=t.index)
     pair_codes, pairs = factorize_pairs(t["lemma"], compound)
-    ok_pair = np.array([bool(_LETTERS2.search(lemma)) for lemma, _ in pairs], dtype=bool)
+    excluded = {w.lower() for w in exclude}
+    ok_pair = np.array([bool(_LETTERS2.search(lemma)) and lemma.lower() not in excluded for lemma, _ in pairs])
+    ok_pair = ok_pair.astype(bool)
     if max_zipf is not None:
         ok_pair &= np.array([not _zipf(lemma.lower()) > max_zipf for lemma, _ in pairs], dtype=bool)
     content = (
@@ -113,9 +124,23 @@ def topic_units(
         & t["token_type"].isin(_WORDLIKE).to_numpy()
         & (ok_pair[pair_codes] if len(t) else np.zeros(0, dtype=bool))
     )
-    pair_feat = np.array(
-        [(lemma.lower() + " " + comp.lower().replace("|", " ")).strip() for lemma, comp in pairs], dtype=object
-    )
+    pair_n = np.bincount(pair_codes[content], minlength=len(pairs)) if len(t) else np.zeros(len(pairs), dtype=int)
+    pair_words = [
+        [lemma]
+        + [
+            w
+            for w in (_part_lemma(part) for part in comp.split("|") if comp)
+            if _LETTERS2.search(w) and w.lower() not in excluded
+        ]
+        for lemma, comp in pairs
+    ]
+    spelling: dict[str, dict[str, int]] = {}
+    for words, n in zip(pair_words, pair_n.tolist()):
+        for w in words:
+            counts = spelling.setdefault(w.lower(), {})
+            counts[w] = counts.get(w, 0) + n
+    display = {key: min(counts, key=lambda w: (-counts[w], w)) for key, counts in spelling.items()}
+    pair_feat = np.array([" ".join(display[w.lower()] for w in words) for words in pair_words], dtype=object)
     has_feat = content & (np.array([bool(x) for x in pair_feat], dtype=bool)[pair_codes] if len(t) else content)
     del content
     # one pass over the sorted tokens: runs of equal (doc_id, unit) are the units
@@ -157,6 +182,8 @@ def topic_units(
             "text": texts,
         }
     )
+    if unit == "passage":
+        out, n_features = _passages(out, n_features, size=passage_size)
     out = out[n_features >= min_features].reset_index(drop=True)
     if out.empty:
         return empty
@@ -164,6 +191,95 @@ def topic_units(
     for c in ("para_id", "sent_id", "n_content"):
         out[c] = out[c].astype("int64")
     return out[list(UNIT_COLUMNS)]
+
+
+PASSAGE_SIZE = 100  # feature words per passage at most needed (a short web page is one passage)
+PASSAGE_TARGET_UNITS = 30  # smaller corpora get shorter passages, so that k can still be selected
+
+
+def passage_size(total_features: int) -> int:
+    """Feature words a passage needs: :data:`PASSAGE_SIZE`, or less when the corpus has fewer than
+    :data:`PASSAGE_TARGET_UNITS` × that many (so that a small corpus still has about 30 units, three
+    per topic for k up to 10); at least 1."""
+    return int(max(1, min(PASSAGE_SIZE, total_features // PASSAGE_TARGET_UNITS)))
+
+
+def _passages(paragraphs: pd.DataFrame, n_features: np.ndarray, *, size: int | None) -> tuple[pd.DataFrame, np.ndarray]:
+    """Join consecutive paragraph units of a document until each has at least ``size`` features; a
+    shorter rest at the end of a document joins the passage before it."""
+    n_features = np.asarray(n_features, dtype=np.int64)
+    if paragraphs.empty:
+        return paragraphs, n_features
+    size = passage_size(int(n_features.sum())) if size is None else max(1, int(size))
+    # a passage never crosses a document or a change of speaker (a dialogue's turns stay apart)
+    key = pd.factorize(pd.MultiIndex.from_arrays([paragraphs["doc_id"], paragraphs["speaker"].fillna("")]))[0]
+    block = np.concatenate([[0], np.cumsum(np.diff(key) != 0)]) if len(key) else key
+    group = np.empty(len(paragraphs), dtype=np.int64)
+    g, run, prev, full = -1, 0, -1, True
+    for i, (b, n) in enumerate(zip(block.tolist(), n_features.tolist())):
+        if b != prev or full:
+            g, run, prev, full = g + 1, 0, b, False
+        group[i] = g
+        run += n
+        full = run >= size
+    # a short rest at the end of a block joins the passage before it in the same block
+    sums = np.bincount(group, weights=n_features).astype(np.int64)
+    block_of = np.zeros(len(sums), dtype=np.int64)
+    block_of[group] = block
+    remap = np.arange(len(sums))
+    for j in range(1, len(sums)):
+        last_of_block = j + 1 == len(sums) or block_of[j + 1] != block_of[j]
+        if sums[j] < size and last_of_block and block_of[j - 1] == block_of[j]:
+            remap[j] = remap[j - 1]
+    group = remap[group]
+    group = pd.factorize(group)[0]
+    grouped = paragraphs.groupby(group, sort=True)
+    out = pd.DataFrame(
+        {
+            "doc_id": grouped["doc_id"].first().to_numpy(),
+            "_unit": grouped["_unit"].first().to_numpy(),
+            "para_id": grouped["para_id"].first().to_numpy(),
+            "sent_id": grouped["sent_id"].first().to_numpy(),
+            "speaker": grouped["speaker"].first().to_numpy(),
+            "n_content": grouped["n_content"].sum().to_numpy(),
+            "features": grouped["features"].agg(lambda x: " ".join(v for v in x if v)).to_numpy(),
+            "text": grouped["text"].agg(" ".join).to_numpy(),
+        }
+    )
+    return out, np.bincount(group, weights=n_features).astype(np.int64)
+
+
+@lru_cache(maxsize=200_000)
+def _part_lemma(part: str) -> str:
+    """The lemma of a compound part (``Themen`` → ``Thema``, ``Kunden`` → ``Kunde``), capitalised
+    like the part; the part itself when the lemmatiser knows no other form."""
+    from .annotate import _lemmatize
+
+    lemma = _lemmatize(part) or part
+    return lemma[:1].upper() + lemma[1:] if part[:1].isupper() else lemma
+
+
+def corpus_names(corpus) -> frozenset[str]:
+    """The words of the person names the corpus itself names: ``authors``, ``speakers`` and
+    ``interviewer`` of the documents, paragraph speakers and speaker labels, quote speakers
+    (``Sören Stamer`` → ``Sören``, ``Stamer``). :func:`topic_units` leaves them out of the topic
+    features (``exclude=``), so that a topic is not named after the person who speaks most."""
+    values: list[str] = []
+    docs = corpus.documents
+    for col in ("authors", "speakers", "interviewer"):
+        if col in docs.columns:
+            values += [v for x in docs[col].dropna().astype(str) for v in x.split(";")]
+    for frame, cols in ((corpus.paragraphs, ("speaker", "label")), (corpus.quotes, ("speaker",))):
+        for col in cols:
+            if col in frame.columns:
+                values += frame[col].dropna().astype(str).tolist()
+    words = set()
+    for v in values:
+        for w in re.findall(r"[^\W\d_][\w'’-]*", v):
+            if w[:1].isupper() and len(w) > 1:
+                words.add(w.strip("-'’"))
+                words.add(w.strip("-'’").lower().capitalize())
+    return frozenset(words)
 
 
 @lru_cache(maxsize=200_000)
@@ -220,6 +336,7 @@ class TopicModel:
     max_df: float = 0.9
     max_iter: int = 400
     max_units: int | None = None
+    init: str = "nndsvd"
     terms_: np.ndarray = field(init=False, repr=False, default=None)
     components_: np.ndarray = field(init=False, repr=False, default=None)
     names_: list[str] = field(init=False, repr=False, default_factory=list)
@@ -234,7 +351,7 @@ class TopicModel:
         if self.method == "nmf":
             from sklearn.decomposition import NMF
 
-            init = "nndsvda" if self.k <= min(X.shape) else "random"
+            init = self.init if self.k <= min(X.shape) else "random"
             self._est = NMF(
                 n_components=self.k, init=init, random_state=self.random_state, max_iter=self.max_iter, tol=1e-3
             )
@@ -364,48 +481,277 @@ def stability(
     return float(np.mean(scores)) if scores else float("nan")
 
 
+def _labels(model: TopicModel, units: pd.DataFrame) -> np.ndarray:
+    """Each unit's dominant topic (the first on ties; -1 for a unit with no weight)."""
+    W = np.asarray(model._est.transform(model._vec.transform(units["features"])), dtype=float)
+    return np.where(W.max(axis=1) > 0, W.argmax(axis=1), -1) if W.size else np.zeros(0, dtype=int)
+
+
+def _stabilities(
+    units: pd.DataFrame, k: int, reference: TopicModel, *, method: str, seeds: Iterable[int], n: int, sample: float
+) -> tuple[float, float]:
+    """(agreement, term stability) of refits on random ``sample`` shares of the units, one per seed.
+
+    *Agreement*: adjusted Rand index between the units' dominant topics in the reference model and
+    in the refit, over the units of the subsample (clustering stability: Ben-Hur, Elisseeff & Guyon
+    2002; Lange, Roth, Braun & Buhmann 2004). A k above the number of subjects splits a subject
+    differently from one subsample to the next, a k below it merges different pairs: either way
+    agreement drops. *Term stability*: one-to-one matched Jaccard overlap of the top-``n`` terms
+    (Greene, O'Callaghan & Cunningham 2014)."""
+    from scipy.optimize import linear_sum_assignment
+    from sklearn.metrics import adjusted_rand_score
+
+    ref_terms = [list(g["term"]) for _, g in reference.top_terms(n).groupby("topic_id", sort=True)]
+    ref_labels = _labels(reference, units)
+    agree, terms = [], []
+    for seed in seeds:
+        rng = np.random.default_rng(seed)
+        size = max(k + 1, int(round(sample * len(units))))
+        if size >= len(units):  # too few units to subsample
+            return float("nan"), float("nan")
+        idx = np.sort(rng.choice(len(units), size=size, replace=False))
+        sub = units.iloc[idx]
+        try:
+            run = TopicModel(k, method=method, random_state=seed, init=reference.init).fit(sub)
+        except ValueError:
+            continue
+        agree.append(adjusted_rand_score(ref_labels[idx], _labels(run, sub)))
+        other = [list(g["term"]) for _, g in run.top_terms(n).groupby("topic_id", sort=True)]
+        sim = np.array([[_jaccard(a, b) for b in other] for a in ref_terms])
+        r, c = linear_sum_assignment(-sim)
+        terms.append(sim[r, c].sum() / max(len(ref_terms), len(other)))
+    mean = lambda v: float(np.mean(v)) if v else float("nan")  # noqa: E731
+    return mean(agree), mean(terms)
+
+
+def _nndsvd(svd: tuple, k: int, *, fill: float | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """NNDSVD start (Boutsidis & Gallopoulos 2008) for k topics from a truncated SVD ``(U, S, Vt)``
+    of at least k components, as scikit-learn's ``init="nndsvd"`` computes it; with ``fill`` the
+    zeros are set to it (``"nndsvda"``: the mean of X). One SVD serves every k."""
+    U, S, Vt = svd
+    W, H = np.zeros((U.shape[0], k)), np.zeros((k, Vt.shape[1]))
+    W[:, 0] = np.sqrt(S[0]) * np.abs(U[:, 0])
+    H[0, :] = np.sqrt(S[0]) * np.abs(Vt[0, :])
+    for j in range(1, k):
+        x, y = U[:, j], Vt[j, :]
+        xp, yp, xn, yn = np.maximum(x, 0), np.maximum(y, 0), np.abs(np.minimum(x, 0)), np.abs(np.minimum(y, 0))
+        xpn, ypn, xnn, ynn = (float(np.linalg.norm(v)) for v in (xp, yp, xn, yn))
+        mp, mn = xpn * ypn, xnn * ynn
+        if mp > mn:
+            u, v, sigma = xp / xpn, yp / ypn, mp
+        elif mn > 0:
+            u, v, sigma = xn / xnn, yn / ynn, mn
+        else:
+            continue
+        lbd = np.sqrt(S[j] * sigma)
+        W[:, j], H[j, :] = lbd * u, lbd * v
+    W[W < 1e-6], H[H < 1e-6] = 0, 0
+    if fill is not None:
+        W[W == 0], H[H == 0] = fill, fill
+    return W, H
+
+
+def _nmf_fit(X, svd: tuple, k: int, *, init: str, random_state: int) -> tuple[np.ndarray, np.ndarray]:
+    """(W, H) of NMF at k on X (the settings of :class:`TopicModel`), started from :func:`_nndsvd`."""
+    from sklearn.decomposition import NMF
+
+    W0, H0 = _nndsvd(svd, k, fill=float(X.mean()) if init == "nndsvda" else None)
+    est = NMF(n_components=k, init="custom", random_state=random_state, max_iter=400, tol=1e-3)
+    W = est.fit_transform(X, W=W0, H=H0)
+    return np.asarray(W, dtype=float), np.asarray(est.components_, dtype=float)
+
+
+def _argmax_labels(W: np.ndarray, X=None, H: np.ndarray | None = None) -> np.ndarray:
+    """Each unit's dominant topic: the largest weight in W; for a unit that NMF left at zero weight,
+    the topic whose term weights are most similar to its words (X · Hᵀ); -1 when it shares no word
+    with any topic (a subject that k is too small to hold)."""
+    if not W.size:
+        return np.zeros(0, dtype=int)
+    labels = np.where(W.max(axis=1) > 0, W.argmax(axis=1), -1)
+    zero = np.flatnonzero(labels < 0)
+    if len(zero) and X is not None and H is not None:
+        sims = np.asarray(X[zero] @ H.T)
+        labels[zero] = np.where(sims.max(axis=1) > 0, sims.argmax(axis=1), -1)
+    return labels
+
+
+def _top_lists(H: np.ndarray, terms: np.ndarray, n: int) -> list[list[str]]:
+    return [[str(terms[j]) for j in np.argsort(-row, kind="stable")[:n] if row[j] > 0] for row in H]
+
+
+def _unit_silhouette(X, labels: np.ndarray) -> float:
+    """Mean cosine silhouette of the units by dominant topic, where a unit without a topic (-1:
+    it shares no word with any topic) counts 0: those units are not a group the model found."""
+    from sklearn.metrics import silhouette_samples
+
+    values = silhouette_samples(X, labels, metric="cosine")
+    return float(np.where(labels >= 0, values, 0.0).mean())
+
+
+def _select_nmf(
+    units: pd.DataFrame, ks: list[int], *, seeds: list[int], n: int, init: str, sample: float, random_state: int
+) -> list[tuple]:
+    """The NMF rows of :func:`select_k`, computed on one TF-IDF matrix: the units' matrix and one
+    truncated SVD of it and of each subsample (rows of the same matrix) serve every k, which gives
+    the same topics as fitting :class:`TopicModel` per k and subsample at a fraction of the cost."""
+    from scipy.optimize import linear_sum_assignment
+    from sklearn.metrics import adjusted_rand_score
+    from sklearn.utils.extmath import randomized_svd
+
+    probe = TopicModel(2, random_state=random_state)
+    try:
+        vec, X = _fit_matrix(units, tfidf=True, min_df=probe.min_df, max_df=probe.max_df)
+    except ValueError:
+        return []
+    terms = vec.get_feature_names_out()
+    ks = [k for k in ks if k <= min(X.shape)]
+    if not ks:
+        return []
+    kmax = max(ks)
+    svd = randomized_svd(X, kmax, random_state=random_state)
+    subs = []
+    size = int(round(sample * X.shape[0]))
+    for seed in seeds:
+        if size >= X.shape[0] or size <= kmax:
+            break
+        idx = np.sort(np.random.default_rng(seed).choice(X.shape[0], size=size, replace=False))
+        Xs = X[idx]
+        subs.append((seed, idx, Xs, randomized_svd(Xs, kmax, random_state=seed)))
+    rows = []
+    for k in ks:
+        W, H = _nmf_fit(X, svd, k, init=init, random_state=random_state)
+        labels = _argmax_labels(W, X, H)
+        ref_terms = _top_lists(H, terms, n)
+        top = pd.DataFrame(
+            [(t, r, w) for t, words in enumerate(ref_terms) for r, w in enumerate(words, start=1)],
+            columns=["topic_id", "rank", "term"],
+        )
+        coh = npmi_coherence(top, units, n=n)["coherence"].mean()
+        has = np.diff(X.indptr) > 0  # units with a word of the vocabulary
+        n_groups = len(set(labels[has].tolist()))
+        sil = _unit_silhouette(X[has], labels[has]) if 2 <= n_groups < int(has.sum()) else float("nan")
+        agree, stab = [], []
+        for seed, idx, Xs, svd_s in subs:
+            Ws, Hs = _nmf_fit(Xs, svd_s, k, init=init, random_state=seed)
+            ls = _argmax_labels(Ws, Xs, Hs)
+            seen = has[idx]  # a unit without a word of the vocabulary has no topic in any fit
+            agree.append(adjusted_rand_score(labels[idx][seen], ls[seen]))
+            other = _top_lists(Hs, terms, n)
+            sim = np.array([[_jaccard(a, b) for b in other] for a in ref_terms])
+            r, c = linear_sum_assignment(-sim)
+            stab.append(sim[r, c].sum() / max(len(ref_terms), len(other)))
+        mean = lambda v: float(np.mean(v)) if v else float("nan")  # noqa: E731
+        rows.append(("nmf", k, float(coh), mean(stab), mean(agree), sil, topic_diversity(top, n=n)))
+    return rows
+
+
+def _silhouette(units: pd.DataFrame, model: TopicModel) -> float:
+    """Silhouette (cosine) of the units' TF-IDF vectors grouped by dominant topic; NaN below 2 groups."""
+    from sklearn.metrics import silhouette_score
+
+    labels = _labels(model, units)
+    if len(set(labels.tolist())) < 2 or len(set(labels.tolist())) >= len(labels):
+        return float("nan")
+    return float(silhouette_score(model._vec.transform(units["features"]), labels, metric="cosine"))
+
+
+def topic_diversity(top_terms: pd.DataFrame, *, n: int = 10) -> float:
+    """Share of distinct words among all topics' top-``n`` terms (Dieng, Ruiz & Blei 2020): 1 when
+    no two topics share a top term, low when topics repeat each other."""
+    top = top_terms[top_terms["rank"] <= n]
+    return float(top["term"].nunique() / len(top)) if len(top) else float("nan")
+
+
+CRITERIA = ("agreement", "agreement_silhouette", "silhouette", "coherence_stability")
+SELECTION_COLUMNS = (
+    "model",
+    "k",
+    "coherence",
+    "stability",
+    "agreement",
+    "silhouette",
+    "diversity",
+    "combined",
+    "chosen",
+)
+
+
 def select_k(
     units: pd.DataFrame,
     *,
-    ks: Iterable[int] = range(2, 9),
+    ks: Iterable[int] = range(2, 13),
     methods: Iterable[str] = ("nmf",),
-    seeds: Iterable[int] = range(1, 5),
+    seeds: Iterable[int] = range(1, 6),
     n: int = 10,
     random_state: int = 0,
     max_units: int | None = None,
+    init: str = "nndsvd",
+    criterion: str = "agreement_silhouette",
 ) -> pd.DataFrame:
-    """``model, k, coherence, stability, combined, chosen`` for each method and feasible k
-    (2 ≤ k ≤ number of units / 3; a topic needs several units). Coherence is the mean NPMI of the model fitted on all units;
-    stability compares it with fits on 80 % subsamples (:func:`stability`). ``combined`` = mean of
-    (coherence + 1) / 2 and stability; the highest per method is ``chosen`` (smaller k on ties).
+    """``model, k, coherence, stability, agreement, silhouette, diversity, combined, chosen`` for
+    each method and feasible k (2 ≤ k ≤ number of units / 3; a topic needs several units).
+
+    The model fitted on all units is refitted on 90 % subsamples (one per seed; with 80 % a corpus
+    of a dozen units lost too many of them for the groups to come back). ``agreement`` is
+    the adjusted Rand index of the units' dominant topics between the full fit and each refit
+    (:func:`_stabilities`), ``silhouette`` the cosine silhouette of the units' TF-IDF vectors
+    grouped by dominant topic. ``combined`` = agreement × silhouette (both clipped at 0) decides:
+    the k with the highest combined (rounded to two decimals; the smaller k on ties) is ``chosen``.
+    The other columns describe the topics and do not decide: ``coherence`` (mean NPMI of the top
+    terms, :func:`npmi_coherence`), ``stability`` (matched top-term overlap of the refits, Greene
+    et al. 2014) and ``diversity`` (:func:`topic_diversity`).
+
+    Why this criterion: NPMI coherence and term stability both favour few broad topics (a corpus of
+    eight subjects got k = 2 from their mean); agreement alone can also reward k = 2 when one subject
+    stands apart (the same 20/5 split comes back from every subsample); silhouette alone keeps rising
+    past the number of subjects on sparse TF-IDF. Their product needs both: groups that come back on
+    other samples and groups that are apart.
+
+    ``criterion`` names what ``combined`` is, for comparison: ``"agreement_silhouette"`` (the
+    default), ``"agreement"``, ``"silhouette"``, or ``"coherence_stability"`` (the mean of (coherence + 1) / 2 and stability,
+    this module's criterion before agreement).
+
     Empty table when there are fewer than 6 units. ``max_units``: select on a random sample of at
-    most that many units (:func:`sample_units`), which keeps the 5 × |ks| model fits of a large
+    most that many units (:func:`sample_units`), which keeps the 6 × |ks| model fits of a large
     corpus affordable; the sample decides k, the final model can then be fitted on more units."""
-    cols = ["model", "k", "coherence", "stability", "combined", "chosen"]
+    if criterion not in CRITERIA:
+        raise ValueError(f"criterion must be one of {', '.join(CRITERIA)}")
+    cols = list(SELECTION_COLUMNS)
     units = sample_units(units, max_units, random_state=random_state)
     seeds = [random_state + s for s in seeds]
     rows = []
+    ks = [k for k in ks if 2 <= k <= len(units) // 3]
     for method in methods:
+        if method == "nmf":
+            rows += _select_nmf(units, ks, seeds=seeds, n=n, init=init, sample=0.9, random_state=random_state)
+            continue
         for k in ks:
-            if k < 2 or k > len(units) // 3:
-                continue
             try:
-                model = TopicModel(k, method=method, random_state=random_state).fit(units)
+                model = TopicModel(k, method=method, random_state=random_state, init=init).fit(units)
             except ValueError:
                 continue
             if k > len(model.terms_):
                 continue
-            coh = npmi_coherence(model.top_terms(n), units, n=n)["coherence"].mean()
-            stab = stability(units, k, method=method, seeds=seeds, n=n, reference=model)
-            rows.append((method, k, float(coh), stab))
-    out = pd.DataFrame(rows, columns=cols[:4])
+            top = model.top_terms(n)
+            coh = npmi_coherence(top, units, n=n)["coherence"].mean()
+            agree, stab = _stabilities(units, k, model, method=method, seeds=seeds, n=n, sample=0.9)
+            rows.append((method, k, float(coh), stab, agree, _silhouette(units, model), topic_diversity(top, n=n)))
+    out = pd.DataFrame(rows, columns=cols[:7])
     if out.empty:
-        return pd.DataFrame({c: pd.Series(dtype=t) for c, t in zip(cols, (object, "int64", float, float, float, bool))})
-    out["combined"] = ((out["coherence"].fillna(-1) + 1) / 2 + out["stability"].fillna(0.0)) / 2
+        dtypes = (object, "int64", float, float, float, float, float, float, bool)
+        return pd.DataFrame({c: pd.Series(dtype=t) for c, t in zip(cols, dtypes)})
+    if criterion == "agreement":
+        out["combined"] = out["agreement"].fillna(-1.0)
+    elif criterion == "agreement_silhouette":
+        out["combined"] = out["agreement"].fillna(0.0).clip(lower=0) * out["silhouette"].fillna(0.0).clip(lower=0)
+    elif criterion == "silhouette":
+        out["combined"] = out["silhouette"].fillna(-1.0)
+    else:
+        out["combined"] = ((out["coherence"].fillna(-1) + 1) / 2 + out["stability"].fillna(0.0)) / 2
     out["chosen"] = False
     for _, grp in out.groupby("model", sort=False):
-        best = grp.sort_values(["combined", "k"], ascending=[False, True], kind="stable").index[0]
-        out.loc[best, "chosen"] = True
+        best = grp.assign(_r=grp["combined"].round(2)).sort_values(["_r", "k"], ascending=[False, True], kind="stable")
+        out.loc[best.index[0], "chosen"] = True
     return out.sort_values(["model", "k"], kind="stable").reset_index(drop=True)
 
 
@@ -430,33 +776,27 @@ def cluster_units(
     max_units: int | None = None,
     random_state: int = 0,
 ) -> pd.DataFrame:
-    """Agglomerative clustering (average linkage, cosine distance) of the units' TF-IDF vectors:
-    ``unit_id, cluster`` (clusters numbered by size, largest 0).
+    """k-means clustering of the units' L2-normalised TF-IDF vectors (spherical k-means: nearest
+    mean by cosine; ``n_init`` 10, seeded): ``unit_id, cluster`` (clusters numbered by size, largest 0).
 
-    Average linkage needs all pairwise distances (memory and time grow with the square of the
-    units); with ``max_units`` a random sample of that many units (:func:`sample_units`) is
-    clustered and every other unit joins the cluster whose mean vector is most similar (cosine)."""
-    from sklearn.cluster import AgglomerativeClustering
+    A clustering beside the topics: every unit in exactly one group, whereas topics mix. Average
+    linkage, used before, chained sparse TF-IDF vectors into one giant cluster (106 of 107 units of
+    the shipped corpus); k-means cannot leave a cluster empty. With ``max_units`` a random sample of
+    that many units (:func:`sample_units`) is clustered and every other unit joins the cluster whose
+    mean vector is most similar (cosine)."""
+    from sklearn.cluster import KMeans
+    from sklearn.preprocessing import normalize
 
     if len(units) < 2:
         return pd.DataFrame({"unit_id": units["unit_id"].to_numpy(), "cluster": np.zeros(len(units), dtype="int64")})
     sample = sample_units(units, max_units, random_state=random_state)
     vec, X = _fit_matrix(sample, tfidf=True, min_df=min_df, max_df=1.0)
+    Xn = normalize(X)
     n_clusters = max(1, min(n_clusters, len(sample)))
-    # cosine distances from the sparse, L2-normalised TF-IDF rows (no dense units × terms matrix)
-    from sklearn.preprocessing import normalize as _l2
-
-    Xn = _l2(X)
-    dist = 1.0 - np.asarray((Xn @ Xn.T).toarray())
-    np.fill_diagonal(dist, 0.0)
-    np.clip(dist, 0.0, 2.0, out=dist)
-    labels = AgglomerativeClustering(n_clusters=n_clusters, metric="precomputed", linkage="average").fit_predict(dist)
+    km = KMeans(n_clusters=n_clusters, n_init=10, random_state=random_state).fit(Xn)
+    labels = km.labels_
     if len(sample) < len(units):
-        from scipy.sparse import csr_matrix
-        from sklearn.preprocessing import normalize
-
-        member = csr_matrix((np.ones(len(labels)), (labels, np.arange(len(labels)))), shape=(n_clusters, len(labels)))
-        centroids = normalize(np.asarray((member @ X).todense()))
+        centroids = normalize(km.cluster_centers_)
         sims = normalize(vec.transform(units["features"])) @ centroids.T
         sample_labels = labels
         labels = np.asarray(sims).argmax(axis=1)
@@ -500,12 +840,13 @@ def topic_themes(model: TopicModel, themes: dict, *, n: int = 20, min_share: flo
         words = set(theme.terms) | set(theme.heads)
         for g in theme.groups:
             words |= set(g.terms) | set(g.heads)
-        vocab[name] = {w for w in words if " " not in w}
+        vocab[name] = {w.lower() for w in words if " " not in w}
     rows = []
     for topic_id, grp in tt.groupby("topic_id", sort=True):
         total = grp["weight"].sum() or 1.0
         shares = {
-            name: float(grp.loc[grp["term"].isin(words), "weight"].sum() / total) for name, words in vocab.items()
+            name: float(grp.loc[grp["term"].str.lower().isin(words), "weight"].sum() / total)
+            for name, words in vocab.items()
         }
         best = max(shares, key=lambda k: (shares[k], -list(shares).index(k))) if shares else "none"
         share = shares.get(best, 0.0)
@@ -527,7 +868,9 @@ def topic_themes(model: TopicModel, themes: dict, *, n: int = 20, min_share: flo
 
 _CACHE: dict = {}
 # Caps that keep the report linear in the corpus size (a corpus below them is analysed in full):
-MAX_SELECT_UNITS = 1_000  # k is selected on a random sample of this many units (5 fits per k)
+MAX_SELECT_UNITS = (
+    500  # k is selected on a random sample of this many units (passages of ~100 feature words; 6 fits per k)
+)
 MAX_FIT_UNITS = 5_000  # the NMF model is fitted on a sample of this many units, applied to all
 MAX_LDA_UNITS = 2_000  # the same for LDA (batch variational Bayes costs far more per unit than NMF)
 MAX_CLUSTER_UNITS = 2_000  # average-linkage clustering of a sample; the other units join the nearest cluster
@@ -536,7 +879,9 @@ MAX_MAP_DOCUMENTS = 10  # documents with their own colour in the unit map (the r
 MAX_FIGURE_DOCUMENTS = 30  # rows of the theme and topic heatmaps (the documents with the most content words)
 
 
-def _analyse(corpus, tokens, *, themes_path=None, references_path=None, ks=range(2, 9), random_state: int = 0) -> dict:
+def _analyse(
+    corpus, tokens, *, themes_path=None, references_path=None, ks=range(2, 13), random_state: int = 0, names=False
+) -> dict:
     """All tables and models of the report (memoised for the last corpus, so that report_tables
     and report_figures do not fit everything twice)."""
     key = (
@@ -547,16 +892,23 @@ def _analyse(corpus, tokens, *, themes_path=None, references_path=None, ks=range
         str(references_path),
         tuple(ks),
         random_state,
+        bool(names),
     )
     if key not in _CACHE:
         _CACHE.clear()
         _CACHE[key] = _analyse_uncached(
-            corpus, tokens, themes_path=themes_path, references_path=references_path, ks=ks, random_state=random_state
+            corpus,
+            tokens,
+            themes_path=themes_path,
+            references_path=references_path,
+            ks=ks,
+            random_state=random_state,
+            names=names,
         )
     return _CACHE[key]
 
 
-def _analyse_uncached(corpus, tokens, *, themes_path, references_path, ks, random_state: int) -> dict:
+def _analyse_uncached(corpus, tokens, *, themes_path, references_path, ks, random_state: int, names: bool) -> dict:
     from .references import find_echoes, load_references
     from .themes import document_themes, load_dominant_rules, load_themes, match_themes, speaker_themes, unit_themes
 
@@ -577,7 +929,7 @@ def _analyse_uncached(corpus, tokens, *, themes_path, references_path, ks, rando
     res["speaker_themes"] = speaker_themes(tokens, themes, rules=rules, matches=matches)
     res["theme_matches"] = matches
 
-    units = topic_units(tokens)
+    units = topic_units(tokens, exclude=() if names else corpus_names(corpus))
     res["units"] = units
     sel_units = sample_units(units, MAX_SELECT_UNITS, random_state=random_state)
     selection = select_k(sel_units, ks=ks, random_state=random_state)
@@ -591,10 +943,15 @@ def _analyse_uncached(corpus, tokens, *, themes_path, references_path, ks, rando
             model = TopicModel(k, method=method, random_state=random_state, max_units=cap).fit(units)
             res[f"model_{method}"] = model
             if method == "lda":  # LDA at the k chosen for NMF, for comparison
-                coh = float(npmi_coherence(model.top_terms(10), units)["coherence"].mean())
-                ref = model if sel_units is units else None  # stability within the selection sample
-                stab = stability(sel_units, k, method="lda", reference=ref, random_state=random_state)
-                combined = ((coh + 1) / 2 + stab) / 2
+                top = model.top_terms(10)
+                coh = float(npmi_coherence(top, units)["coherence"].mean())
+                ref = (
+                    model
+                    if sel_units is units
+                    else TopicModel(k, method="lda", random_state=random_state).fit(sel_units)
+                )
+                seeds = [random_state + s for s in range(1, 5)]
+                agree, stab = _stabilities(sel_units, k, ref, method="lda", seeds=seeds, n=10, sample=0.9)
                 lda_row = pd.DataFrame(
                     [
                         {
@@ -602,7 +959,10 @@ def _analyse_uncached(corpus, tokens, *, themes_path, references_path, ks, rando
                             "k": k,
                             "coherence": coh,
                             "stability": stab,
-                            "combined": combined,
+                            "agreement": agree,
+                            "silhouette": _silhouette(sel_units, ref),
+                            "diversity": topic_diversity(top),
+                            "combined": max(agree, 0.0) * max(_silhouette(sel_units, ref), 0.0),
                             "chosen": True,
                         }
                     ]
@@ -674,7 +1034,9 @@ _TABLES = (
 )
 
 
-def report_tables(corpus, tokens: pd.DataFrame, *, themes_path=None, references_path=None) -> dict[str, pd.DataFrame]:
+def report_tables(
+    corpus, tokens: pd.DataFrame, *, themes_path=None, references_path=None, names: bool = False
+) -> dict[str, pd.DataFrame]:
     """CSV tables for the report: ``themes`` (one row per document: doc_id, theme, score_<theme>,
     dialogue_marketing_axis, theme_strength, n_content), ``paragraph_themes``, ``speaker_themes``,
     ``topic_selection`` (model, k, coherence, stability, combined, chosen), ``topics`` (topic_id,
@@ -685,8 +1047,9 @@ def report_tables(corpus, tokens: pd.DataFrame, *, themes_path=None, references_
     Large corpora stay affordable through the caps :data:`MAX_SELECT_UNITS` (k selection on a
     sample), :data:`MAX_FIT_UNITS` / :data:`MAX_LDA_UNITS` (models fitted on a sample, applied to
     every unit) and
-    :data:`MAX_CLUSTER_UNITS`; all samples are seeded, so reruns give the same tables."""
-    res = _analyse(corpus, tokens, themes_path=themes_path, references_path=references_path)
+    :data:`MAX_CLUSTER_UNITS`; all samples are seeded, so reruns give the same tables. The words of
+    the names the corpus names (:func:`corpus_names`) are left out of the topics unless ``names``."""
+    res = _analyse(corpus, tokens, themes_path=themes_path, references_path=references_path, names=names)
     out = {}
     for name in _TABLES:
         if name in res:
@@ -697,13 +1060,15 @@ def report_tables(corpus, tokens: pd.DataFrame, *, themes_path=None, references_
     return out
 
 
-def report_figures(corpus, tokens: pd.DataFrame, *, themes_path=None, references_path=None) -> dict:
+def report_figures(
+    corpus, tokens: pd.DataFrame, *, themes_path=None, references_path=None, names: bool = False
+) -> dict:
     """Key figures: ``themes`` (document × theme scores), ``document_topics`` (document × NMF topic
     heatmap) and ``unit_map`` (units on a 2-D map coloured by document and by cluster); the topic
     figures are left out when the corpus is too small for a topic model. Large corpora show the
     :data:`MAX_FIGURE_DOCUMENTS` documents with the most content words and a random
     :data:`MAX_MAP_POINTS` units (noted in the corner)."""
-    res = _analyse(corpus, tokens, themes_path=themes_path, references_path=references_path)
+    res = _analyse(corpus, tokens, themes_path=themes_path, references_path=references_path, names=names)
     docs = res["themes"]
     n_docs = len(docs)
     largest = docs.sort_values(["n_content", "doc_id"], ascending=[False, True], kind="stable")["doc_id"]
@@ -782,7 +1147,16 @@ def plot_unit_map(unit_topics: pd.DataFrame):
     fig, axes = plt.subplots(1, 2, figsize=(11, 4.8), sharex=True, sharey=True)
     for ax, col, title in ((axes[0], "doc_id", "Units by document"), (axes[1], "cluster", "Units by cluster")):
         for i, (key, grp) in enumerate(unit_topics.groupby(col, sort=True)):
-            ax.scatter(grp["x"], grp["y"], s=22, color=PALETTE[i % len(PALETTE)], label=wrap_label(key, 24), alpha=0.85)
+            marker = "os^D"[(i // len(PALETTE)) % 4]  # more groups than colours: the shape tells them apart
+            ax.scatter(
+                grp["x"],
+                grp["y"],
+                s=22,
+                color=PALETTE[i % len(PALETTE)],
+                marker=marker,
+                label=wrap_label(key, 24),
+                alpha=0.85,
+            )
         ax.set_title(title)
         ax.set_xlabel("LSA dimension 1")
         ax.legend(fontsize=7, loc="best", frameon=False)

@@ -14,6 +14,7 @@ from analysis import annotate, load_corpus
 from analysis.topics import (
     TopicModel,
     cluster_units,
+    corpus_names,
     document_topics,
     npmi_coherence,
     report_figures,
@@ -63,7 +64,7 @@ def two_topics(tmp_path_factory):
         )
     corpus = load_corpus(folder, quiet=True)
     tokens = annotate(corpus, cache=False)
-    return corpus, tokens, topic_units(tokens, max_zipf=None, compounds=False)
+    return corpus, tokens, topic_units(tokens, unit="paragraph", max_zipf=None, compounds=False)
 
 
 def test_units(two_topics):
@@ -83,8 +84,91 @@ def test_compound_parts_are_features(tmp_path):
     )
     tokens = annotate(load_corpus(tmp_path, quiet=True), cache=False)
     feats = topic_units(tokens, min_features=1)["features"].item().split()
-    assert {"dialogmarketing", "dialog", "marketing"} <= set(feats)
-    assert "dialog" not in topic_units(tokens, min_features=1, compounds=False)["features"].item().split()
+    assert {"Dialogmarketing", "Dialog", "Marketing"} <= set(feats)
+    assert "Dialog" not in topic_units(tokens, min_features=1, compounds=False)["features"].item().split()
+
+
+def test_features_are_lemmas_in_german_spelling_without_names(tmp_path):
+    # sentence-initial "Neue" and mid-sentence "neue" are one feature, spelled as mostly written;
+    # the plural modifier of "Kundendaten" is the lemma "Kunde"; the named person is left out
+    (tmp_path / "a.txt").write_text(
+        "Neue Kunden kaufen gern. Die Firma sucht neue Kunden und neue Märkte. "
+        "Die Kundendaten liegen beim Vertrieb. Maria Brennecke leitet den Vertrieb seit Jahren.",
+        encoding="utf-8",
+    )
+    tokens = annotate(load_corpus(tmp_path, quiet=True), cache=False)
+    feats = set(topic_units(tokens, min_features=1, unit="paragraph")["features"].item().split())
+    assert {"Kunde", "Markt", "Vertrieb", "neu"} <= feats
+    assert not {"Neu", "kunde", "Kunden"} & feats
+    assert "Brennecke" in feats
+    kept_out = topic_units(tokens, min_features=1, unit="paragraph", exclude={"Maria", "Brennecke"})
+    assert "Brennecke" not in kept_out["features"].item().split()
+
+
+def test_corpus_names_come_from_speakers_and_quotes(tmp_path):
+    (tmp_path / "a.txt").write_text(
+        "„Wir hören unseren Kunden zu“, sagt Maria Brennecke.\n\nDer Vertrieb wächst.", encoding="utf-8"
+    )
+    names = corpus_names(load_corpus(tmp_path, quiet=True))
+    assert {"Maria", "Brennecke"} <= names and "Vertrieb" not in names
+
+
+def test_passages_join_short_paragraphs_within_a_document(two_topics):
+    _, tokens, paragraphs = two_topics
+    passages = topic_units(tokens, unit="passage", passage_size=20, max_zipf=None, compounds=False)
+    n_feat = passages["features"].str.split().str.len()
+    assert (n_feat >= 20).all()
+    assert len(passages) < len(paragraphs)
+    # every passage lies within one document and starts at one of its paragraphs
+    assert set(zip(passages["doc_id"], passages["para_id"])) <= set(zip(paragraphs["doc_id"], paragraphs["para_id"]))
+    per_doc = passages.groupby("doc_id")["features"].agg(" ".join).str.split().str.len()
+    assert per_doc.equals(paragraphs.groupby("doc_id")["features"].agg(" ".join).str.split().str.len())
+
+
+THREE_TEXTS = {  # written for this test: a match report, a recipe, an advice page; words recur as in real texts
+    "fussball.txt": [
+        "Die Mannschaft gewann das Spiel am Samstag mit zwei zu eins. Der Stürmer traf zweimal, der Torwart hielt stark.",
+        "Der Trainer lobte nach dem Spiel die Abwehr. Die Mannschaft stand kompakt, und der Torwart hielt einen Elfmeter.",
+        "Im Stadion sahen dreißigtausend Fans das Spiel. Der Schiedsrichter zeigte dem Stürmer der Gäste die Rote Karte.",
+        "Mit dem Sieg klettert die Mannschaft in der Tabelle auf Platz vier. Der Trainer warnt vor dem nächsten Spiel.",
+        "Der Stürmer fehlt im nächsten Spiel gesperrt. Der Trainer muss die Mannschaft umbauen, die Abwehr bleibt.",
+        "Die Fans feierten die Mannschaft nach dem Abpfiff im Stadion. Der Torwart wurde zum Spieler des Spiels gewählt.",
+    ],
+    "linsensuppe.txt": [
+        "Für die Linsensuppe braucht man rote Linsen, Zwiebeln, Karotten und Gemüsebrühe. Die Suppe ist schnell gekocht.",
+        "Die Zwiebeln und Karotten im Topf in Öl andünsten. Dann die Linsen und die Gemüsebrühe in den Topf geben.",
+        "Die Suppe zwanzig Minuten köcheln lassen, bis die Linsen weich sind. Mit Salz, Pfeffer und Kreuzkümmel würzen.",
+        "Wer die Suppe cremig mag, püriert die Linsen im Topf mit dem Stabmixer. Ein Schuss Zitrone macht die Suppe frisch.",
+        "Die Linsensuppe mit Brot servieren. Reste der Suppe halten sich im Kühlschrank drei Tage.",
+        "Statt roter Linsen gehen auch Berglinsen, dann braucht die Suppe länger im Topf und mehr Gemüsebrühe.",
+    ],
+    "waermepumpe.txt": [
+        "Eine Wärmepumpe holt Wärme aus der Außenluft und heizt damit das Haus. Den Verdichter der Wärmepumpe treibt Strom an.",
+        "Im Altbau lohnt sich die Wärmepumpe, wenn die Heizkörper groß sind oder eine Fußbodenheizung das Haus heizt.",
+        "Die Jahresarbeitszahl sagt, wie viel Wärme die Wärmepumpe aus einer Kilowattstunde Strom macht.",
+        "Der Staat fördert den Einbau einer Wärmepumpe, wenn sie eine alte Ölheizung im Haus ersetzt.",
+        "Vor dem Einbau berechnet der Installateur die Heizlast des Hauses und die Leistung der Wärmepumpe.",
+        "Mit eigenem Strom vom Dach heizt die Wärmepumpe günstiger. Die Heizung braucht dann weniger Strom aus dem Netz.",
+    ],
+}
+
+
+def test_three_unrelated_texts_get_three_topics_and_clusters(tmp_path):
+    for name, paragraphs in THREE_TEXTS.items():
+        (tmp_path / name).write_text("\n\n".join(paragraphs), encoding="utf-8")
+    corpus = load_corpus(tmp_path, quiet=True)
+    tabs = report_tables(corpus, annotate(corpus, cache=False))
+    sel = tabs["topic_selection"]
+    assert sel.loc[sel["chosen"] & (sel["model"] == "nmf"), "k"].item() == 3
+    dt = tabs["document_topics"]
+    dominant = (
+        dt[dt["model"] == "nmf"].sort_values("weight", ascending=False).drop_duplicates("doc_id").set_index("doc_id")
+    )
+    assert dominant["topic_id"].nunique() == 3  # each text its own topic
+    clusters = tabs["unit_topics"].groupby("doc_id", observed=True)["cluster"].agg(lambda c: c.mode().iloc[0])
+    assert clusters.nunique() == 3
+    sizes = tabs["unit_topics"]["cluster"].value_counts()
+    assert sizes.min() >= 2 and sizes.max() <= sizes.sum() / 2  # no giant cluster
 
 
 def test_npmi_worked_example():
@@ -111,7 +195,7 @@ def test_model_separates_topics_and_is_deterministic(two_topics, method):
     baking = {best[d] for d in best.index if d.startswith("backen")}
     assert len(football) == 1 and len(baking) == 1 and football != baking
     top5 = {t: set(g.head(5)["term"]) for t, g in m1.top_terms().groupby("topic_id")}
-    assert any(s <= {w.lower() for w in FOOTBALL} for s in top5.values())
+    assert any(s <= set(FOOTBALL) for s in top5.values())  # nouns keep their capital
 
 
 def test_stability_and_selection(two_topics):
@@ -119,8 +203,21 @@ def test_stability_and_selection(two_topics):
     assert stability(units, 2, method="nmf") >= 0.9  # the same two topics from every 80 % subsample
     assert stability(units, 5, method="nmf") < stability(units, 2, method="nmf")
     sel = select_k(units, ks=range(2, 6))
-    assert list(sel.columns) == ["model", "k", "coherence", "stability", "combined", "chosen"]
+    assert list(sel.columns) == [
+        "model",
+        "k",
+        "coherence",
+        "stability",
+        "agreement",
+        "silhouette",
+        "diversity",
+        "combined",
+        "chosen",
+    ]
     assert sel.loc[sel["chosen"], "k"].tolist() == [2]
+    # two subjects: every refit at k = 2 groups the units the same way; at k = 5 it splits them differently
+    agreement = sel.set_index("k")["agreement"]
+    assert agreement[2] == pytest.approx(1.0) and agreement[5] < 0.9
     assert select_k(units.head(5)).empty
     assert select_k(units.head(9))["k"].max() == 3  # at most one topic per three units
 
@@ -223,3 +320,54 @@ def test_select_k_and_fit_on_a_sample(two_topics):
     model = TopicModel(2, max_units=24).fit(units)
     assert len(model.transform(units)) == 2 * len(units)  # applied to every unit
     assert model.top_terms(3).equals(TopicModel(2, max_units=24).fit(units).top_terms(3))
+
+
+@pytest.mark.parametrize("init", ["nndsvd", "nndsvda"])
+def test_nndsvd_start_matches_scikit_learn(two_topics, init):
+    # select_k computes the NNDSVD start itself from one SVD for every k; it must be scikit-learn's
+    from sklearn.decomposition._nmf import _initialize_nmf
+    from sklearn.utils.extmath import randomized_svd
+
+    from analysis.topics import _fit_matrix, _nndsvd
+
+    _, _, units = two_topics
+    _, X = _fit_matrix(units, tfidf=True, min_df=2, max_df=0.9)
+    for k in (2, 3):
+        W_ref, H_ref = _initialize_nmf(X, k, init=init, random_state=0)
+        W, H = _nndsvd(randomized_svd(X, k, random_state=0), k, fill=float(X.mean()) if init == "nndsvda" else None)
+        assert np.allclose(W, W_ref) and np.allclose(H, H_ref)
+
+
+def test_select_k_follows_the_number_of_subjects(tmp_path):
+    # four made-up subjects, three documents each: k = 4, and the dominant topics are the subjects
+    pools = {
+        "fussball": FOOTBALL,
+        "backen": BAKING,
+        "garten": ["Beet", "Rasen", "Kompost", "Gießkanne", "Rose", "Hecke", "Spaten", "Saatgut", "Dünger", "Unkraut"],
+        "bahn": [
+            "Zug",
+            "Gleis",
+            "Fahrplan",
+            "Bahnhof",
+            "Schaffner",
+            "Weiche",
+            "Stellwerk",
+            "Fahrgast",
+            "Abteil",
+            "Lok",
+        ],
+    }
+    rng = random.Random(3)
+    for name, pool in pools.items():
+        for i in range(3):
+            text = "\n\n".join(_paragraph(rng, pool) for _ in range(4))
+            (tmp_path / f"{name}-{i}.txt").write_text(text, encoding="utf-8")
+    tokens = annotate(load_corpus(tmp_path, quiet=True), cache=False)
+    units = topic_units(tokens, max_zipf=None, compounds=False)
+    sel = select_k(units, ks=range(2, 9))
+    k = sel.loc[sel["chosen"], "k"].item()
+    assert k == 4
+    dt = document_topics(TopicModel(k).fit(units).transform(units), units)
+    dom = dt.sort_values("weight", ascending=False).drop_duplicates("doc_id").set_index("doc_id")["topic_id"]
+    subject_topics = dom.groupby(dom.index.str.split("-").str[0]).agg(set)
+    assert all(len(s) == 1 for s in subject_topics) and len(set().union(*subject_topics)) == 4
