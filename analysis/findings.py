@@ -384,12 +384,13 @@ def figure_captions(tables: Mapping[str, pd.DataFrame]) -> dict[str, str]:
             f"after each document is its dominant theme ('none' below the threshold). {n_docs} documents; table themes.csv."
         ),
         "topics_document_topics": (
-            "Topic shares per document (NMF; each row sums to 1): the paragraphs' topic weights averaged, weighted by "
+            "Topic shares per document (NMF; each row sums to 1): the passages' topic weights averaged, weighted by "
             "their content words. Column labels are the topics' top terms. Table document_topics.csv."
         ),
         "topics_unit_map": (
-            f"Map of the {n_units} text units (paragraphs or sentence windows): nearby points use similar words "
-            "(TF-IDF reduced to two dimensions). Left coloured by document, right by cluster. Table unit_topics.csv."
+            f"Map of the {n_units} text units (passages of about 100 content words, shorter in small corpora): nearby "
+            "points use similar words (TF-IDF reduced to two dimensions). Left coloured by document, right by k-means "
+            "cluster. Table unit_topics.csv."
         ),
         "sentiment_sentiment_documents": (
             f"Share of positive and of negative sentences per document ({n_sents} sentences in all). Differences of a "

@@ -1130,6 +1130,35 @@ class SentimentClassifier(ClassifierMixin, BaseEstimator):
         return self.model_.predict_proba(self._features(list(texts), fit=False))
 
 
+def compare_on_labels(
+    texts: Sequence[str],
+    labels: Sequence[str],
+    groups: Sequence,
+    *,
+    n_splits: int = 5,
+    classifiers: dict[str, SentimentClassifier] | None = None,
+) -> pd.DataFrame:
+    """Macro-F1 and per-label F1 of the rules (no training) and of :class:`SentimentClassifier`
+    cross-validated over ``groups`` (``GroupKFold``: all sentences of a source are held out
+    together, since they share words and tone): one row per method.
+
+    ``classifiers`` maps a name to an unfitted classifier (default: the TF-IDF + lexicon one)."""
+    from sklearn.metrics import f1_score
+    from sklearn.model_selection import GroupKFold, cross_val_predict
+
+    texts, labels, groups = list(texts), list(labels), list(groups)
+    classifiers = classifiers or {"SentimentClassifier (TF-IDF + lexicon)": SentimentClassifier(random_state=0)}
+    predictions = {"lexicon + rules (no training)": score_texts(texts)["label"].to_numpy()}
+    folds = GroupKFold(n_splits=min(n_splits, len(set(groups))))
+    for name, model in classifiers.items():
+        predictions[f"{name}, CV over sources"] = cross_val_predict(model, texts, labels, cv=folds, groups=groups)
+    rows = []
+    for method, pred in predictions.items():
+        per_label = f1_score(labels, pred, labels=list(LABELS), average=None, zero_division=0)
+        rows.append({"method": method, "macro_f1": float(per_label.mean()), **dict(zip(LABELS, per_label))})
+    return pd.DataFrame(rows)
+
+
 # ---------------------------------------------------------------- themes, trajectories
 
 
