@@ -14,7 +14,18 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-__all__ = ["PALETTE", "SAVE_DPI", "barh", "heatmap", "png_width", "save", "style", "text_color", "wrap_label"]
+__all__ = [
+    "PALETTE",
+    "SAVE_DPI",
+    "barh",
+    "heatmap",
+    "png_width",
+    "save",
+    "style",
+    "text_color",
+    "wrap_label",
+    "wrap_lines",
+]
 
 PALETTE = ["#1b6ca8", "#e07b39", "#3a9e6f", "#c44e52", "#8172b2", "#937860", "#da8bc3", "#8c8c8c", "#ccb974", "#64b5cd"]
 
@@ -41,7 +52,17 @@ def style() -> None:
     plt.rcParams.update(_STYLE)
 
 
-def wrap_label(text: str, width: int = 28) -> str:
+def wrap_lines(text: str, width: int = 14, max_lines: int = 3) -> str:
+    """Break a long axis label into lines of about ``width`` characters (``…`` only past ``max_lines``)."""
+    import textwrap
+
+    lines = textwrap.wrap(str(text), width=width, break_long_words=True) or [""]
+    if len(lines) > max_lines:
+        lines = [*lines[: max_lines - 1], wrap_label(" ".join(lines[max_lines - 1 :]), width)]
+    return "\n".join(lines)
+
+
+def wrap_label(text: str, width: int = 40) -> str:
     """Shorten long labels for axes: ``"schertler-stille-revolution"`` stays, longer ones get ``…``."""
     text = str(text)
     return text if len(text) <= width else text[: width - 1] + "…"
@@ -78,27 +99,40 @@ def heatmap(
     center: float | None = None,
     ax: plt.Axes | None = None,
     colorbar_label: str = "",
+    annotations: pd.DataFrame | None = None,
+    vmin: float | None = None,
+    vmax: float | None = None,
+    empty: str = "",
+    label_width: int = 40,
 ) -> plt.Figure:
-    """Annotated heatmap of a DataFrame (rows × columns)."""
+    """Annotated heatmap of a DataFrame (rows × columns).
+
+    ``annotations`` (same shape) gives each cell's text instead of ``fmt``; ``vmin``/``vmax`` fix the
+    colour scale (else it spans the data, symmetric around ``center`` when given); missing cells are
+    drawn grey with the text ``empty``, so that they never look like a value."""
     style()
     data = table.to_numpy(dtype=float)
     if ax is None:
-        fig, ax = plt.subplots(figsize=(0.9 * table.shape[1] + 3, 0.45 * table.shape[0] + 1.5))
+        fig, ax = plt.subplots(figsize=(0.95 * table.shape[1] + 3.2, 0.45 * table.shape[0] + 1.7))
     else:
         fig = ax.figure
     kwargs = {}
-    if center is not None and np.isfinite(data).any():
+    if vmin is not None or vmax is not None:
+        kwargs = {"vmin": vmin, "vmax": vmax}
+    elif center is not None and np.isfinite(data).any():
         span = np.nanmax(np.abs(data - center)) or 1.0
         kwargs = {"vmin": center - span, "vmax": center + span}
+    ax.set_facecolor("#e6e6e6")  # missing cells (NaN) show the axes background: grey, not a colour of the scale
     im = ax.imshow(data, cmap=cmap, aspect="auto", **kwargs)
-    ax.set_xticks(range(table.shape[1]), [wrap_label(c, 18) for c in table.columns], rotation=35, ha="right")
-    ax.set_yticks(range(table.shape[0]), [wrap_label(i) for i in table.index])
+    ax.set_xticks(range(table.shape[1]), [wrap_lines(c) for c in table.columns], fontsize=8)
+    ax.set_yticks(range(table.shape[0]), [wrap_label(i, label_width) for i in table.index])
     if table.size <= 400:
         for (i, j), v in np.ndenumerate(data):
             if np.isfinite(v):
-                ax.text(
-                    j, i, fmt.format(v), ha="center", va="center", fontsize=8, color=text_color(im.cmap(im.norm(v)))
-                )
+                text = fmt.format(v) if annotations is None else str(annotations.iat[i, j])
+                ax.text(j, i, text, ha="center", va="center", fontsize=8, color=text_color(im.cmap(im.norm(v))))
+            elif empty:
+                ax.text(j, i, empty, ha="center", va="center", fontsize=7, color="#666666")
     cb = fig.colorbar(im, ax=ax, fraction=0.04)
     if colorbar_label:
         cb.set_label(colorbar_label)

@@ -1267,35 +1267,64 @@ def plot_documents(scores: pd.DataFrame, *, key: str = "doc_id", title: str = "S
 
 
 def plot_trajectory(traj: pd.DataFrame, *, title: str = "Tone through each text"):
-    """One line per document: smoothed sentence score against relative position."""
+    """Small multiples: one panel per document, the smoothed sentence score against the relative
+    position (0 = start, 1 = end), on one shared scale, with the neutral line."""
     import matplotlib.pyplot as plt
 
     from . import plots
 
     plots.style()
-    fig, ax = plt.subplots(figsize=(7, 3.6))
-    for i, (doc_id, d) in enumerate(traj.groupby("doc_id", sort=True)):
-        ax.plot(
-            d["position"], d["smoothed"], label=plots.wrap_label(doc_id), color=plots.PALETTE[i % len(plots.PALETTE)]
-        )
-    ax.axhline(0, color="#444", linewidth=0.8)
-    ax.set_xlabel("position in the text (0 = start, 1 = end)")
-    ax.set_ylabel("sentence score (smoothed)")
-    ax.set_title(title)
-    if len(traj):
-        ax.legend(fontsize=8, frameon=False, loc="best")
+    groups = list(traj.groupby("doc_id", sort=True, observed=True)) if len(traj) else []
+    n = max(1, len(groups))
+    fig, axes = plt.subplots(n, 1, figsize=(7, 0.95 * n + 1.1), sharex=True, sharey=True, squeeze=False)
+    for i, (doc_id, d) in enumerate(groups):
+        ax = axes[i, 0]
+        ax.axhline(0, color="#999", linewidth=0.7)
+        ax.plot(d["position"], d["smoothed"], color=plots.PALETTE[i % len(plots.PALETTE)], linewidth=1.4)
+        ax.text(0.005, 0.96, plots.wrap_label(doc_id), transform=ax.transAxes, fontsize=8, va="top")
+        ax.tick_params(labelsize=7)
+    if not groups:
+        axes[0, 0].text(0.5, 0.5, "no sentences", ha="center", va="center", transform=axes[0, 0].transAxes)
+    axes[-1, 0].set_xlabel("position in the text (0 = start, 1 = end)")
+    fig.supylabel("sentence score (smoothed)", fontsize=9)
+    fig.suptitle(title, fontweight="bold", fontsize=11)
     fig.tight_layout()
     return fig
 
 
-def plot_themes(themes: pd.DataFrame, *, title: str = "How each text speaks of each theme"):
-    """Heatmap documents × themes of the mean score of the sentences that mention the theme."""
+THEME_COLOUR_SPAN = 0.5  # the theme heatmap's colour scale is fixed at ±0.5: the same colour means the same score
+
+
+def plot_themes(themes: pd.DataFrame, *, title: str = "How each text speaks of each theme", order: Sequence[str] = ()):
+    """Heatmap documents × themes of the mean score of the sentences that mention the theme, each
+    cell with its number of sentences; cells without a sentence are grey; a fixed colour scale
+    (±:data:`THEME_COLOUR_SPAN`) so that one strong sentence does not set the scale. ``order``:
+    the theme columns' order (default: the lexicon's order, then any other)."""
     from . import plots
 
-    table = themes.pivot(index="doc_id", columns="theme", values="score") if len(themes) else pd.DataFrame()
-    if table.empty:
+    if themes.empty:
         table = pd.DataFrame([[np.nan]], index=["(no theme mentions)"], columns=["-"])
-    return plots.heatmap(table, title=title, cmap="RdBu", center=0.0, colorbar_label="mean sentence score")
+        return plots.heatmap(table, title=title, cmap="RdBu", center=0.0, colorbar_label="mean sentence score")
+    if not order:
+        from .themes import load_themes
+
+        order = list(load_themes())
+    present = list(dict.fromkeys(themes["theme"].astype(str)))
+    columns = [t for t in order if t in present] + sorted(t for t in present if t not in order)
+    t = themes.assign(doc_id=themes["doc_id"].astype(str), theme=themes["theme"].astype(str))
+    table = t.pivot(index="doc_id", columns="theme", values="score").reindex(columns=columns)
+    counts = t.pivot(index="doc_id", columns="theme", values="n_sentences").reindex(columns=columns)
+    text = table.map(lambda v: f"{v:+.2f}") + counts.map(lambda v: "" if pd.isna(v) else f"\nn={int(v)}")
+    return plots.heatmap(
+        table,
+        title=title,
+        cmap="RdBu",
+        annotations=text,
+        vmin=-THEME_COLOUR_SPAN,
+        vmax=THEME_COLOUR_SPAN,
+        empty="–",
+        colorbar_label="mean sentence score (n = sentences)",
+    )
 
 
 # ---------------------------------------------------------------- report
