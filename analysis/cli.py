@@ -50,7 +50,11 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--metadata", type=Path, help="metadata CSV (default: CORPUS/metadata.csv or CORPUS/../metadata.csv)"
     )
-    run.add_argument("--themes", type=Path, help="theme lexicon TOML (default: data/themes.toml)")
+    run.add_argument(
+        "--themes",
+        type=Path,
+        help="theme lexicon TOML (default: the packaged analysis/resources/themes.toml; copy it to edit)",
+    )
     run.add_argument(
         "--references",
         type=Path,

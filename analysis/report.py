@@ -44,7 +44,6 @@ __all__ = [
 
 MARKER = REPORT_MARKER
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
-DEFAULT_THEMES = Path(__file__).resolve().parent.parent / "data" / "themes.toml"
 # analysis modules that contribute tables and figures: (title, module)
 SECTIONS = (("Vocabulary", "vocabulary"), ("Topics and themes", "topics"), ("Sentiment", "sentiment"))
 REQUIRED_TABLES = (
@@ -114,7 +113,7 @@ def run_report(
         out = out.resolve()
     corpus_dir = Path(corpus).absolute()
     _check_out(out, corpus_dir)
-    themes = Path(themes).absolute() if themes else (DEFAULT_THEMES if DEFAULT_THEMES.is_file() else None)
+    themes = Path(themes).absolute() if themes else None  # None: the packaged analysis/resources/themes.toml
     if themes is not None:
         from .themes import load_dominant_rules, load_themes
 

@@ -1,6 +1,6 @@
-"""Top-down themes: editable term lists (``data/themes.toml``) → matches, scores, a dominant theme.
+"""Top-down themes: editable term lists (``analysis/resources/themes.toml``, or the user's file) → matches, scores, a dominant theme.
 
-    >>> themes = load_themes()                      # data/themes.toml, else the packaged copy
+    >>> themes = load_themes()                      # the packaged analysis/resources/themes.toml
     >>> matches = match_themes(tokens, themes)      # one row per matching token
     >>> docs = document_themes(tokens, themes)      # one row per document: scores + dominant theme
 
@@ -60,7 +60,6 @@ __all__ = [
 MATCH_COLUMNS = ("doc_id", "para_id", "sent_id", "token_id", "lemma", "theme", "term", "level", "group")
 NONE_THEME = "none"
 DEFAULT_PRIOR = 50.0
-_REPO_THEMES = Path(__file__).resolve().parent.parent / "data" / "themes.toml"
 _LEVELS = ("term", "head", "modifier")
 
 
@@ -113,8 +112,10 @@ def _toml_loads(text: str) -> dict:
 
 
 def default_themes_path() -> Path | None:
-    """``data/themes.toml`` of the repository, or ``None`` when running from an installed package."""
-    return _REPO_THEMES if _REPO_THEMES.is_file() else None
+    """The packaged ``analysis/resources/themes.toml`` as a file path (``None`` if the package is not
+    on a file system, e.g. inside a zip)."""
+    path = Path(str(resources.files("analysis.resources").joinpath("themes.toml")))
+    return path if path.is_file() else None
 
 
 def _read_toml(path: str | os.PathLike[str] | None) -> tuple[dict, str]:
@@ -236,7 +237,7 @@ def _norm_terms(values, where: str) -> frozenset[str]:
 
 
 def load_themes(path: str | os.PathLike[str] | None = None) -> dict[str, Theme]:
-    """Read a themes TOML file (default: ``data/themes.toml``, else the packaged copy).
+    """Read a themes TOML file (default: the packaged ``analysis/resources/themes.toml``).
 
     Returns ``{name: Theme}`` in file order. Raises ``FileNotFoundError`` / ``ValueError`` with a
     one-line message naming the file when it is missing or malformed.

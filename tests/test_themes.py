@@ -10,6 +10,7 @@ import pytest
 from analysis import annotate, load_corpus
 from analysis.themes import (
     Theme,
+    default_themes_path,
     document_themes,
     load_dominant_rules,
     load_themes,
@@ -109,10 +110,9 @@ def seed():
     return corpus, annotate(corpus, cache=False)
 
 
-def test_packaged_copy_is_identical():
-    assert (REPO / "data" / "themes.toml").read_bytes() == (
-        REPO / "analysis" / "resources" / "themes.toml"
-    ).read_bytes()
+def test_one_themes_file_the_packaged_one():
+    assert not (REPO / "data" / "themes.toml").exists()  # one lexicon, inside the package
+    assert default_themes_path() == REPO / "analysis" / "resources" / "themes.toml"
 
 
 def test_load_themes_interface():
