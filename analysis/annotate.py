@@ -5,8 +5,11 @@ is_stop, is_negation, is_punct, is_content, compound, compound_head, compound_mo
 paragraph's ``kind``, ``speaker`` and ``is_boilerplate``.
 
 * Tokens and sentences: :mod:`analysis.tokenize` (web-aware regex tokenizer; German Punkt).
-* Lemmas: simplemma 2 (MIT), looked up once per word type. Gender forms keep their suffix
-  (``Empfänger:innen`` → ``Empfänger:in``); hashtags are lemmatised without ``#``.
+* Lemmas: simplemma 2 (MIT), looked up once per word type, with compounds lemmatised through
+  their head (``Fachleute`` → ``Fachleute``), plural nouns kept (``Daten``) and ``ge…t``
+  participles sent to the frequent verb (``gedacht`` → ``denken``), see :func:`_lemmatize`.
+  Gender forms keep their suffix (``Empfänger:innen`` → ``Empfänger:in``); hashtags are
+  lemmatised without ``#``.
 * Stop words: the ``stop-words`` package's German list (BSD-3) minus negations
   (``resources/negations_de.txt``), which get ``is_negation``.
 * Compounds: :mod:`analysis.compounds`.
@@ -34,7 +37,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from .compounds import compound_parts
+from .compounds import _lexicon, _plural_nouns, _zipf, compound_parts, split_compound
 from .corpus import Corpus
 from .structure import PARAGRAPH_KINDS
 from .tokenize import TOKEN_TYPES, sentence_starts, tokenize
@@ -95,10 +98,79 @@ def stopwords() -> frozenset[str]:
     return frozenset(w.lower() for w in get_stop_words("german")) - negations()
 
 
-def _lemmatize(word: str) -> str:
+MAX_LEMMA_WORD = 64  # longer strings are not words: simplemma's affix search on them is superlinear
+
+
+def _simplemma(word: str) -> str:
     import simplemma
 
+    if len(word) > MAX_LEMMA_WORD:  # a 40k-letter "word" (a URL-less blob, a spam line): look up only
+        return _lexicon().get(word, word)
     return simplemma.lemmatize(word, lang="de")
+
+
+def _lemmatize(word: str) -> str:
+    """simplemma's lemma with three repairs of systematic errors (measured on UD German GSD in
+    benchmarks/bench_annotation.py):
+
+    * nouns used only or chiefly in the plural keep it (``Leute``, ``Daten`` "data"; list in
+      ``resources/lemma_plural_nouns_de.txt``), also as the head of a compound;
+    * a closed noun compound whose lemma simplemma guessed (the word is not in its dictionary) or
+      took from a dictionary entry that is no word itself (``Fachleute`` → ``Fachleut``) is
+      lemmatised through its head and rebuilt: ``Fachleute`` → ``Fach`` + ``Leute``,
+      ``Kundendaten`` → ``Kunden`` + ``Daten``, ``Agrarbeschlüsse`` → ``Agrar`` + ``Beschluss``;
+    * a participle ``ge…t`` that simplemma gives to a verb beginning with *ge-* goes to the far more
+      frequent verb whose past tense it matches (``gedacht`` → ``denken``, not ``gedenken``).
+    """
+    if word in _plural_nouns():
+        return word
+    lemma = _simplemma(word)
+    if word[:1].isupper() and lemma[:1].isupper() and "-" not in word and len(word) >= 7:
+        parts = split_compound(word)
+        if parts and word.lower().endswith(parts[-1].lower()):
+            stem = word[: len(word) - len(parts[-1])]
+            head_lemma = _head_lemma(parts[-1][:1].upper() + parts[-1][1:])
+            # a word simplemma's dictionary knows is rebuilt only when its head is a lemma itself
+            # and the dictionary's lemma does not end in a noun (Fachleute, not Interessenten)
+            known = _lexicon().get(word) is not None and head_lemma.lower() != parts[-1].lower()
+            if head_lemma[:1].isupper() and not known and not _tail_is_noun(lemma, stem, head_lemma):
+                return stem + head_lemma.lower()
+    elif (
+        word.startswith("ge")
+        and word.endswith(("t", "en"))
+        and lemma.startswith("ge")
+        and lemma != word
+        and lemma.endswith("en")
+    ):
+        verb = _participle_verb(word)
+        if verb and verb != lemma and _zipf(verb) > _zipf(lemma):
+            return verb
+    return lemma
+
+
+def _tail_is_noun(lemma: str, stem: str, head_lemma: str) -> bool:
+    """Whether simplemma's ``lemma`` of a compound ends in a noun lemma of the dictionary after the
+    modifiers' ``stem`` (``Fahrzeug`` = Fahr + Zeug: trust it; ``Fachleut`` = Fach + *Leut*: do not),
+    unless the head is a plural noun (``Kundendaten``)."""
+    if head_lemma in _plural_nouns() or not lemma.lower().startswith(stem.lower()):
+        return False
+    tail = lemma[len(stem) :]
+    noun = tail[:1].upper() + tail[1:]
+    return bool(tail) and _lexicon().get(noun) == noun
+
+
+def _head_lemma(head: str) -> str:
+    return head if head in _plural_nouns() else _simplemma(head)
+
+
+def _participle_verb(word: str) -> str | None:
+    """``gedacht`` → ``denken`` (via the past tense ``dachte``), ``gebacken`` → ``backen``."""
+    stem = word[2:]
+    for form in (stem + "e", stem + "en", stem) if word.endswith("t") else (stem,):
+        verb = _simplemma(form)
+        if verb[:1].islower() and verb.endswith("en") and not verb.startswith("ge") and _lexicon().get(form):
+            return verb
+    return None
 
 
 @lru_cache(maxsize=500_000)
@@ -278,9 +350,16 @@ def _code_fingerprint() -> str:
     here = Path(__file__).resolve().parent
     for name in ("annotate.py", "tokenize.py", "compounds.py"):
         h.update((here / name).read_bytes())
-    for name in ("abbreviations_de.txt", "negations_de.txt"):
+    for name in (
+        "abbreviations_de.txt",
+        "negations_de.txt",
+        "lemma_plural_nouns_de.txt",
+        "compound_particles_de.txt",
+        "compound_affixes_de.txt",
+        "place_names_de.txt",
+    ):
         h.update(resources.files("analysis.resources").joinpath(name).read_bytes())
-    for dist in ("simplemma", "wordfreq", "stop-words"):
+    for dist in ("simplemma", "wordfreq", "stop-words", "babel"):
         try:
             h.update(f"{dist}={metadata.version(dist)}".encode())
         except metadata.PackageNotFoundError:

@@ -67,6 +67,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--workers", type=int, help="worker processes (local: default 1; dask: default all cores)")
     run.add_argument("--scheduler", help="address of a running dask.distributed scheduler, e.g. tcp://10.0.0.5:8786")
+    run.add_argument(
+        "--group-by",
+        metavar="COLUMN",
+        help="compare groups of documents by a metadata column (genre, year, authors, any column of the "
+        "metadata) or by speaker: *_groups tables and the exploration page's comparison",
+    )
+    run.add_argument("--no-explore", action="store_true", help="do not write the interactive page explore.html")
 
     sent = sub.add_parser(
         "sentiment",
@@ -112,6 +119,8 @@ def main(argv: list[str] | None = None) -> int:
                 engine=args.engine,
                 workers=args.workers,
                 scheduler=args.scheduler,
+                group_by=args.group_by,
+                explore=not args.no_explore,
             )
             if failures:
                 print(f"error: {failures} section(s) failed; the report lists them", file=sys.stderr)

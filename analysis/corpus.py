@@ -182,6 +182,7 @@ def load_corpus(
             authors=authors,
             interviewer=m.get("interviewer") or None,
             genre=m.get("genre", ""),
+            hints=tf.hints,
         )
         lang, share = detect_language(text)
         if lang != "de":

