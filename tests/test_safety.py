@@ -484,10 +484,10 @@ def _seconds(fn, arg, *, limit: float | None = None) -> float:
 def test_paragraph_segmentation_is_linear_on_pathological_text(unit):
     """Issue 19: the contact patterns rescanned ``x.y.x.y…`` from every position (16k characters:
     26 s) and every paragraph looked at all the paragraphs before it. 8 times the input may take
-    at most 24 times as long (linear: 8; quadratic: 64)."""
+    at most 32 times as long (linear: 8; quadratic: 64)."""
     from analysis.structure import segment
 
     small, large = (unit * 2000)[:2000], (unit * 16000)[:16000]
     t_small = _seconds(segment, small)
-    t_large = _seconds(segment, large, limit=24 * t_small + 0.05)
-    assert t_large < 24 * t_small + 0.05, (t_small, t_large)
+    t_large = _seconds(segment, large, limit=32 * t_small + 0.05)
+    assert t_large < 32 * t_small + 0.05, (t_small, t_large)

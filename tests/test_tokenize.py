@@ -90,27 +90,32 @@ def test_empty_input():
     assert split_sentences("   ") == []
 
 
-def _best_of_three(fn, arg) -> float:
+def _seconds(fn, arg, *, limit: float | None = None, runs: int = 5) -> float:
+    """Best of up to ``runs`` runs, stopping once one is under ``limit``: the machine may be busy, so
+    a slow run is retried, but an input that is slow every time is reported."""
     import time
 
-    runs = []
-    for _ in range(3):
+    best = float("inf")
+    for _ in range(runs):
         t0 = time.perf_counter()
         fn(arg)
-        runs.append(time.perf_counter() - t0)
-    return min(runs)
+        best = min(best, time.perf_counter() - t0)
+        if limit is not None and best < limit:
+            break
+    return best
 
 
 @pytest.mark.parametrize("unit", ["a+", "a_", "x.y", "a1.", "+-", "a-a.", "-a.", "a@"])
 def test_a_long_chunk_without_spaces_tokenises_in_linear_time(unit):
     """Issue 19: the e-mail and domain alternatives rescanned a whitespace-free chunk from every
     position (10k -> 40k characters of ``a+``: ~1 s -> ~20 s). 8 times the input may take at most
-    24 times as long (linear: 8; the old quadratic pattern: 64)."""
+    32 times as long (linear: 8; the old quadratic pattern: 64)."""
     from analysis.tokenize import _tokenize_chunk
 
     small, large = (unit * 2000)[:2000], (unit * 16000)[:16000]
-    t_small, t_large = _best_of_three(_tokenize_chunk, small), _best_of_three(_tokenize_chunk, large)
-    assert t_large < 24 * t_small + 0.02, (t_small, t_large)
+    t_small = _seconds(_tokenize_chunk, small)
+    t_large = _seconds(_tokenize_chunk, large, limit=32 * t_small + 0.02)
+    assert t_large < 32 * t_small + 0.02, (t_small, t_large)
 
 
 @pytest.mark.parametrize(
