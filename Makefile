@@ -13,7 +13,7 @@ help:
 	@echo "make test    - lint, unit tests, notebook validation (nbval)"
 	@echo "make lab     - open JupyterLab on notebooks/ with the project's kernel"
 	@echo "make notebooks - re-execute the committed notebooks in place (after changing the package)"
-	@echo "make bench   - benchmarks (installs the spaCy baseline)"
+	@echo "make bench   - every benchmark against its baseline (installs the spaCy baseline; takes long)"
 	@echo "make fuzz    - property tests with 10,000 examples each"
 
 $(BIN)/python:
@@ -62,9 +62,14 @@ notebooks: install
 	  ../$(BIN)/jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.record_timing=False $$nb || exit 1; \
 	done
 
+# every benchmark, each printing its figures against its named baseline (none asserts a speed, except
+# bench_hostile's growth check); SB10k, the final sentiment test set, is not read here
 bench: $(TEST_STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[bench]'
-	$(BIN)/python benchmarks/bench_annotation.py
+	@for b in annotation compounds topics vocabulary themes explore engine hostile run scale; do \
+	  echo "== benchmarks/bench_$$b.py"; $(BIN)/python benchmarks/bench_$$b.py || exit 1; \
+	done
+	$(BIN)/python benchmarks/bench_sentiment.py --germeval-only
 
 fuzz: $(TEST_STAMP)
 	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest tests/test_properties.py
