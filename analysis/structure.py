@@ -1322,16 +1322,19 @@ def _assign_interview(doc: _Doc) -> None:
 # quotes
 
 
-def _last_named(doc: _Doc, before: int) -> str | None:
-    """The metadata speaker named last before offset ``before`` (antecedent of "er"/"sie")."""
-    best, best_pos = None, -1
-    head = doc.text[:before]
+def _last_speaker_in(doc: _Doc, head: str, best: str | None = None, best_pos: int = -1) -> str | None:
+    """The metadata speaker (full, first or last name) named last in ``head``, if after ``best_pos``."""
     for sp in doc.speakers:
         for form in {sp, sp.split()[0], sp.split()[-1]}:
             pos = head.rfind(form)
             if pos > best_pos:
                 best, best_pos = sp, pos
     return best
+
+
+def _last_named(doc: _Doc, before: int) -> str | None:
+    """The metadata speaker named last before offset ``before`` (antecedent of "er"/"sie")."""
+    return _last_speaker_in(doc, doc.text[:before])
 
 
 _RUN = r"\p{Lu}[\p{L}\p{M}'’\-]*(?:[ \t]+(?:(?:von|van|de|zu|von der|van der)[ \t]+)?\p{Lu}[\p{L}\p{M}'’\-]+)*"
@@ -1401,12 +1404,7 @@ def _last_person(doc: _Doc, before: int, known: dict[str, str]) -> str | None:
         who = _person(m.group(), known, strict=True)
         if who is not None and m.start() > best_pos:
             best, best_pos = who, m.start()
-    for sp in doc.speakers:
-        for form in {sp, sp.split()[0], sp.split()[-1]}:
-            pos = head.rfind(form)
-            if pos > best_pos:
-                best, best_pos = sp, pos
-    return best
+    return _last_speaker_in(doc, head, best, best_pos)
 
 
 _FIRST_PERSON_SPEECH_RE = regex.compile(
