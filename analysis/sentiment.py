@@ -1387,12 +1387,21 @@ def report_tables(
     return {name: _round(t) for name, t in sorted(tables.items())}
 
 
-def report_figures(corpus, tokens: pd.DataFrame, *, themes_path=None, references_path=None) -> dict[str, object]:
+def report_figures(
+    corpus, tokens: pd.DataFrame, *, themes_path=None, references_path=None, tables: dict | None = None
+) -> dict[str, object]:
     """Key figures: ``sentiment_documents`` (bars), ``sentiment_trajectory`` (lines), ``sentiment_themes`` (heatmap).
 
     Large corpora show the :data:`MAX_FIGURE_DOCUMENTS` documents with the most words
     (:data:`MAX_TRAJECTORIES` lines), noted in the corner, so that the figures stay readable."""
-    a = analyse(corpus, tokens, themes_path=themes_path)
+    if tables is not None:  # drawn from the tables report_tables returned (no second scoring)
+        a = {
+            "documents": tables["sentiment_documents"],
+            "themes": tables["sentiment_themes"],
+            "trajectory": tables["sentiment_trajectory"],
+        }
+    else:
+        a = analyse(corpus, tokens, themes_path=themes_path)
     docs = a["documents"]
     largest = docs.sort_values(["n_words", "doc_id"], ascending=[False, True], kind="stable")["doc_id"]
     shown = set(largest.head(MAX_FIGURE_DOCUMENTS))
