@@ -608,6 +608,36 @@ def family_leaning(table: pd.DataFrame) -> pd.DataFrame:
 
 
 # --------------------------------------------------------------------------- KWIC and collocations
+def context_windows(
+    t: pd.DataFrame, rows: Sequence[int], *, corpus=None, window: int = 6
+) -> tuple[list[str], list[str]]:
+    """Left and right context of the tokens at positions ``rows`` of ``t`` (a token table sorted by
+    ``doc_id, token_id``): up to ``window`` tokens on each side within the same paragraph, cut from
+    the document text when ``corpus`` is given (original spacing, white space folded), else the
+    tokens joined by spaces. Shared by :func:`kwic` and the exploration page's KWIC index."""
+    texts = dict(zip(corpus.documents["doc_id"].astype(str), corpus.documents["text"])) if corpus is not None else {}
+    docs = t["doc_id"].astype(str).to_numpy()
+    paras = t["para_id"].to_numpy()
+    starts, ends = t["start"].to_numpy(), t["end"].to_numpy()
+    surfaces = t["token"].astype(str).to_numpy()
+    n = len(t)
+    lefts, rights = [], []
+    for i in rows:
+        lo, hi = i, i
+        while lo > 0 and i - lo < window and docs[lo - 1] == docs[i] and paras[lo - 1] == paras[i]:
+            lo -= 1
+        while hi < n - 1 and hi - i < window and docs[hi + 1] == docs[i] and paras[hi + 1] == paras[i]:
+            hi += 1
+        text = texts.get(docs[i])
+        if text is not None:
+            lefts.append(" ".join(text[starts[lo] : starts[i]].split()) if lo < i else "")
+            rights.append(" ".join(text[ends[i] : ends[hi]].split()) if hi > i else "")
+        else:
+            lefts.append(" ".join(surfaces[lo:i]))
+            rights.append(" ".join(surfaces[i + 1 : hi + 1]))
+    return lefts, rights
+
+
 def kwic(
     tokens: pd.DataFrame,
     keyword: str,
@@ -639,30 +669,13 @@ def kwic(
                 matches.append((i, "head"))
             elif key in {m.casefold() for m in modifiers} | {p.casefold() for p in compound.split("|")[:-1]}:
                 matches.append((i, "modifier"))
-    texts = dict(zip(corpus.documents["doc_id"], corpus.documents["text"])) if corpus is not None else {}
     docs = t["doc_id"].to_numpy()
     paras = t["para_id"].to_numpy()
-    starts = t["start"].to_numpy()
-    ends = t["end"].to_numpy()
     surfaces = t["token"].astype(str).to_numpy()
     speakers = t["speaker"].to_numpy() if "speaker" in t.columns else np.full(len(t), None)
+    lefts, rights = context_windows(t, [i for i, _ in matches], corpus=corpus, window=window)
     rows = []
-    for i, how in matches:
-        same = [
-            j
-            for j in range(max(i - window, 0), min(i + window, len(t) - 1) + 1)
-            if docs[j] == docs[i] and paras[j] == paras[i]
-        ]
-        left_idx = [j for j in same if j < i]
-        right_idx = [j for j in same if j > i]
-        text = texts.get(docs[i])
-        if text is not None:
-            left = text[starts[left_idx[0]] : starts[i]] if left_idx else ""
-            right = text[ends[i] : ends[right_idx[-1]]] if right_idx else ""
-            left, right = " ".join(left.split()), " ".join(right.split())
-        else:
-            left = " ".join(surfaces[left_idx])
-            right = " ".join(surfaces[right_idx])
+    for (i, how), left, right in zip(matches, lefts, rights):
         speaker = speakers[i] if isinstance(speakers[i], str) else None
         rows.append(
             (

@@ -14,6 +14,7 @@ import pandas as pd
 
 from ..annotate import word_rows
 from ..keyness import group_labels, log_likelihood
+from ..vocabulary import context_windows
 
 __all__ = ["DEFAULT_CAPS", "Caps", "collocates", "dispersion", "doc_terms", "group_counts", "kwic_index", "term_list"]
 
@@ -161,27 +162,14 @@ def kwic_index(
     for _key, rows in m.groupby("key", sort=True):
         keep.append(rows.iloc[_evenly(len(rows), per_key)])
     m = pd.concat(keep) if keep else m
-    texts = dict(zip(corpus.documents["doc_id"].astype(str), corpus.documents["text"])) if corpus is not None else {}
     docs = t["doc_id"].astype(str).to_numpy()
     paras = t["para_id"].to_numpy()
-    starts, ends = t["start"].to_numpy(), t["end"].to_numpy()
     surfaces = t["token"].astype(str).to_numpy()
     speakers = t["speaker"].astype(object).to_numpy() if "speaker" in t.columns else np.full(len(t), None)
     token_ids = t["token_id"].to_numpy()
-    n = len(t)
+    lefts, rights = context_windows(t, m["row"].tolist(), corpus=corpus, window=window)
     out = []
-    for key, i, how in zip(m["key"].tolist(), m["row"].tolist(), m["match"].tolist()):
-        lo, hi = i, i
-        while lo > 0 and i - lo < window and docs[lo - 1] == docs[i] and paras[lo - 1] == paras[i]:
-            lo -= 1
-        while hi < n - 1 and hi - i < window and docs[hi + 1] == docs[i] and paras[hi + 1] == paras[i]:
-            hi += 1
-        text = texts.get(docs[i])
-        if text is not None:
-            left = " ".join(text[starts[lo] : starts[i]].split()) if lo < i else ""
-            right = " ".join(text[ends[i] : ends[hi]].split()) if hi > i else ""
-        else:
-            left, right = " ".join(surfaces[lo:i]), " ".join(surfaces[i + 1 : hi + 1])
+    for key, i, how, left, right in zip(m["key"].tolist(), m["row"].tolist(), m["match"].tolist(), lefts, rights):
         speaker = speakers[i] if isinstance(speakers[i], str) else ""
         out.append(
             (key, int(n_key[key]), docs[i], int(paras[i]), int(token_ids[i]), speaker, left, surfaces[i], right, how)
