@@ -34,6 +34,7 @@ import time  # noqa: E402
 
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
+from factories import best_seconds  # noqa: E402
 
 GERMAN = (
     "Märkte sind Gespräche. Unternehmen müssen mit den Menschen reden, und zwar auf Augenhöhe. "
@@ -467,19 +468,6 @@ def test_references_file_above_the_limit_is_refused_quickly(tmp_path):
 # hangs on small inputs ----------------------------------------------------------------------------
 
 
-def _seconds(fn, arg, *, limit: float | None = None) -> float:
-    """Best of three runs; stops early once a run is under ``limit`` (a slow run is retried, as
-    the machine may be busy, but a consistently slow one is reported)."""
-    best = float("inf")
-    for _ in range(3):
-        t0 = time.perf_counter()
-        fn(arg)
-        best = min(best, time.perf_counter() - t0)
-        if limit is not None and best < limit:
-            break
-    return best
-
-
 @pytest.mark.parametrize("unit", ["x.y", "a1.", "a-a.", "1.", "a\n\n"])
 def test_paragraph_segmentation_is_linear_on_pathological_text(unit):
     """Issue 19: the contact patterns rescanned ``x.y.x.y…`` from every position (16k characters:
@@ -488,6 +476,6 @@ def test_paragraph_segmentation_is_linear_on_pathological_text(unit):
     from analysis.structure import segment
 
     small, large = (unit * 2000)[:2000], (unit * 16000)[:16000]
-    t_small = _seconds(segment, small)
-    t_large = _seconds(segment, large, limit=32 * t_small + 0.05)
+    t_small = best_seconds(segment, small)
+    t_large = best_seconds(segment, large, limit=32 * t_small + 0.05)
     assert t_large < 32 * t_small + 0.05, (t_small, t_large)

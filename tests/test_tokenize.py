@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from factories import best_seconds
 
 from analysis.tokenize import sentence_starts, split_sentences, tokenize
 
@@ -90,21 +91,6 @@ def test_empty_input():
     assert split_sentences("   ") == []
 
 
-def _seconds(fn, arg, *, limit: float | None = None, runs: int = 5) -> float:
-    """Best of up to ``runs`` runs, stopping once one is under ``limit``: the machine may be busy, so
-    a slow run is retried, but an input that is slow every time is reported."""
-    import time
-
-    best = float("inf")
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        fn(arg)
-        best = min(best, time.perf_counter() - t0)
-        if limit is not None and best < limit:
-            break
-    return best
-
-
 @pytest.mark.parametrize("unit", ["a+", "a_", "x.y", "a1.", "+-", "a-a.", "-a.", "a@"])
 def test_a_long_chunk_without_spaces_tokenises_in_linear_time(unit):
     """Issue 19: the e-mail and domain alternatives rescanned a whitespace-free chunk from every
@@ -113,8 +99,8 @@ def test_a_long_chunk_without_spaces_tokenises_in_linear_time(unit):
     from analysis.tokenize import _tokenize_chunk
 
     small, large = (unit * 2000)[:2000], (unit * 16000)[:16000]
-    t_small = _seconds(_tokenize_chunk, small)
-    t_large = _seconds(_tokenize_chunk, large, limit=32 * t_small + 0.02)
+    t_small = best_seconds(_tokenize_chunk, small, runs=5)
+    t_large = best_seconds(_tokenize_chunk, large, limit=32 * t_small + 0.02, runs=5)
     assert t_large < 32 * t_small + 0.02, (t_small, t_large)
 
 
