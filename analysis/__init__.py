@@ -5,8 +5,8 @@
 >>> tokens = annotate(corpus)
 """
 
-from .annotate import annotate
-from .corpus import Corpus, CorpusError, load_corpus
+from .annotate.pipeline import annotate
+from .corpus.load import Corpus, CorpusError, load_corpus
 
 __all__ = ["Corpus", "CorpusError", "annotate", "load_corpus"]
 __version__ = "0.1.0"

@@ -109,7 +109,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         if args.command == "run":
-            from .report import run_report
+            from .report.run import run_report
 
             failures = run_report(
                 corpus=args.corpus,
@@ -137,8 +137,8 @@ def main(argv: list[str] | None = None) -> int:
         print("error: interrupted", file=sys.stderr)
         return 130
     except Exception as exc:  # one line for the user; the class name helps bug reports
-        from .corpus import CorpusError
-        from .report import ReportError
+        from .corpus.load import CorpusError
+        from .report.run import ReportError
 
         if isinstance(exc, (CorpusError, ReportError, UsageError, ValueError, OSError)):
             print(f"error: {exc}", file=sys.stderr)
@@ -157,8 +157,8 @@ def score_rows(texts: list) -> pd.DataFrame:
     which cost ~30 KB and ~6 ms per row. Returns ``score, label`` in input order."""
     import html
 
-    from .annotate import annotate_texts
-    from .sentiment import aggregate_scores, score_sentences
+    from .annotate.pipeline import annotate_texts
+    from .sentiment.engine import aggregate_scores, score_sentences
 
     clean = ["" if t is None or (isinstance(t, float) and math.isnan(t)) else html.unescape(str(t)) for t in texts]
     tokens = annotate_texts([(t, [(0, len(t))] if t.strip() else []) for t in clean]).rename(
@@ -208,8 +208,8 @@ def score_csv_streamed(
     ``score`` and ``label`` to ``out_path`` (via a temporary file: no half-written output, and
     the output never replaces the input). Text cells are made spreadsheet-safe
     (:func:`analysis.report.spreadsheet_safe`). Returns the number of rows."""
-    from .report import spreadsheet_safe
-    from .sentiment import _warn_language
+    from .report.run import spreadsheet_safe
+    from .sentiment.engine import _warn_language
 
     path, out = Path(input_path), Path(out_path)
     if not path.is_file():

@@ -3,7 +3,7 @@
 Prints
 * lemma accuracy on gold tokens (exact match with the UD lemma) — ours (simplemma + rules) vs
   spaCy's lookup lemmatizer (spacy-lookups-data) — overall, on nouns (UPOS NOUN) and on the nouns
-  that are compounds (those :func:`analysis.compounds.split_compound` splits), each beside plain
+  that are compounds (those :func:`analysis.annotate.compounds.split_compound` splits), each beside plain
   simplemma on the same tokens;
 * end-to-end lemma accuracy with our own tokenizer (tokens aligned to gold by character offsets);
 * token boundary F1 and sentence-boundary F1 (sentences joined into paragraphs of 20);
@@ -83,10 +83,10 @@ def main() -> int:
 
     import importlib
 
-    ann = importlib.import_module("analysis.annotate")
-    tok_mod = importlib.import_module("analysis.tokenize")
-    from analysis.structure import split_paragraphs
-    from analysis.tokenize import split_sentences, tokenize
+    ann = importlib.import_module("analysis.annotate.pipeline")
+    tok_mod = importlib.import_module("analysis.annotate.tokenize")
+    from analysis.annotate.tokenize import split_sentences, tokenize
+    from analysis.corpus.structure import split_paragraphs
 
     sents = read_conllu(UD)
     n_gold = sum(1 for s in sents for t in s["tokens"] if t["lemma"] is not None)
@@ -124,7 +124,7 @@ def main() -> int:
     )
     import simplemma
 
-    from analysis.compounds import split_compound
+    from analysis.annotate.compounds import split_compound
 
     nouns = [(t["form"], t["lemma"]) for s in sents for t in s["tokens"] if t.get("upos") == "NOUN"]
     compounds = [(f, g) for f, g in nouns if split_compound(f)]
@@ -195,7 +195,7 @@ def main() -> int:
     n_tokens = len(tokens)
     ann.annotate_text(text[:2000], split_paragraphs(text[:2000]))  # warm-up: load dictionaries
 
-    comp_mod = importlib.import_module("analysis.compounds")
+    comp_mod = importlib.import_module("analysis.annotate.compounds")
     # the compound splitter's per-word caches (not its word lists, which load once per process)
     word_caches = [
         f
@@ -242,7 +242,7 @@ def main() -> int:
     if args.scale > 1:
         # a larger corpus: the paragraphs repeated, annotated with 1 and with 2 worker processes
         # (our per-type caches start empty in every worker); spaCy in one process as specified
-        from analysis.engine import map_documents
+        from analysis.annotate.engine import map_documents
 
         items = [(para, [(0, len(para))]) for para in paragraphs] * args.scale
         n_big = n_tokens * args.scale

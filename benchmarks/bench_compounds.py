@@ -1,7 +1,7 @@
 """Compound splitter on the compound dev set, in-sample and with its thresholds tuned by 5-fold CV.
 
 Prints the scorer's figures (compound exact, head, false splits, overall) for the shipped
-thresholds of :mod:`analysis.compounds`, then a grouped 5-fold cross-validation (each word is its
+thresholds of :mod:`analysis.annotate.compounds`, then a grouped 5-fold cross-validation (each word is its
 own group; folds stratified by the set's ``kind`` column, fixed seed): on each training fold the
 thresholds are tuned by coordinate search over a small grid to the highest ``overall`` share, and
 the held-out fold is scored with them. The held-out figures, pooled over the five folds, are the
@@ -42,7 +42,7 @@ def _scorer():
 
 
 def _set(params: dict[str, float]) -> None:
-    from analysis import compounds
+    from analysis.annotate import compounds
 
     for name, value in params.items():
         setattr(compounds, name, value)
@@ -67,7 +67,7 @@ def _folds(rows: list[dict], k: int, seed: int = 0) -> list[list[dict]]:
 
 
 def _tune(score, rows: list[dict], start: dict[str, float], rounds: int) -> dict[str, float]:
-    from analysis.compounds import split_compound
+    from analysis.annotate.compounds import split_compound
 
     best = dict(start)
     _set(best)
@@ -91,7 +91,7 @@ def main() -> int:
     if not (DEV / "gold.csv").is_file():
         print(f"skipped: {DEV} not found (the compound dev set is read from ../shared/eval)")
         return 0
-    from analysis import compounds
+    from analysis.annotate import compounds
 
     sc = _scorer()
     rows = sc.load_gold(DEV)

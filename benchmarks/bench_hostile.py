@@ -59,13 +59,13 @@ def _text(unit: str, n: int) -> str:
 
 
 def _stages(tmp: Path) -> dict[str, Callable[[str], object]]:
-    from analysis.annotate import annotate_text
-    from analysis.language import detect_language
-    from analysis.readers import read_text_file
-    from analysis.references import find_echoes, load_references
-    from analysis.sentiment import score_texts
-    from analysis.structure import segment
-    from analysis.tokenize import sentence_starts, tokenize
+    from analysis.annotate.pipeline import annotate_text
+    from analysis.annotate.tokenize import sentence_starts, tokenize
+    from analysis.corpus.language import detect_language
+    from analysis.corpus.readers import read_text_file
+    from analysis.corpus.references import find_echoes, load_references
+    from analysis.corpus.structure import segment
+    from analysis.sentiment.engine import score_texts
 
     doc = "Die Märkte sind Gespräche. Unternehmen reden mit ihren Kunden über das Netz."
     doc_tokens = annotate_text(doc, [(0, len(doc))]).assign(doc_id="d", para_id=0, kind="body")
@@ -111,7 +111,7 @@ def _stages(tmp: Path) -> dict[str, Callable[[str], object]]:
 
 
 def _clear_tokenizer_cache() -> None:
-    from analysis import tokenize
+    from analysis.annotate import tokenize
 
     tokenize._chunk_cache.clear()
 

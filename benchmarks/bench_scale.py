@@ -51,7 +51,17 @@ ROOT = Path(__file__).resolve().parents[1]
 UD = ROOT.parent / "shared" / "eval" / "ud-german-gsd" / "de_gsd-ud-test.conllu"
 SEEDS = ROOT / "data" / "texts"
 GENERATOR_VERSION = "1"
-STAGES = ("load", "annotate", "annotate_cold", "annotate_warm", "vocabulary", "topics", "sentiment", "figures")
+STAGES = (
+    "load",
+    "annotate",
+    "annotate_cold",
+    "annotate_warm",
+    "vocabulary",
+    "themes",
+    "topics",
+    "sentiment",
+    "figures",
+)
 _TOKEN_RE = re.compile(r"\w+(?:[-'’]\w+)*|[^\w\s]")
 _NOUN_RE = re.compile(r"^[A-ZÄÖÜ][a-zäöüß]{3,14}$")
 _LINKING_S = ("ung", "heit", "keit", "ion", "tät", "schaft", "tum", "ling")
@@ -236,8 +246,6 @@ def worker(stage: str, folder: Path) -> dict:
     tokens = pd.read_parquet(tokens_pq)
     before = _rss_mb()
     if stage == "figures":
-        import importlib
-
         import matplotlib.pyplot as plt
 
         from analysis import plots
@@ -245,27 +253,29 @@ def worker(stage: str, folder: Path) -> dict:
         fig_dir = folder / "figures"
         shutil.rmtree(fig_dir, ignore_errors=True)
         fig_dir.mkdir()
-        modules = [importlib.import_module(f"analysis.{name}") for name in ("vocabulary", "topics", "sentiment")]
-        for module in modules:  # as in the report: tables first (topics reuses its models for the figures)
-            module.report_tables(corpus, tokens)
+        from analysis.context import RunContext
+        from analysis.report.sections import SECTIONS
+
+        context = RunContext(corpus, tokens)
+        computed = [(s, s.compute(context)) for s in SECTIONS if s.applies(context)]  # tables first, as in the report
         before = _rss_mb()
         t0 = time.perf_counter()
         sizes = 0
-        for module in modules:
-            name = module.__name__.rsplit(".", 1)[-1]
-            for key, fig in module.report_figures(corpus, tokens).items():
-                path = fig_dir / f"{name}_{key}.png"
+        for section, tables in computed:
+            for key, fig in section.figures(context, tables).items():
+                path = fig_dir / f"{key}.png"
                 plots.save(fig, path)
                 plt.close(fig)
                 sizes += path.stat().st_size
         seconds = time.perf_counter() - t0
         extra = {"png_kb": round(sizes / 1024)}
     else:
-        import importlib
+        from analysis.context import RunContext
+        from analysis.report.sections import get_section
 
-        module = importlib.import_module(f"analysis.{stage}")
+        context = RunContext(corpus, tokens)
         t0 = time.perf_counter()
-        tables = module.report_tables(corpus, tokens)
+        tables = get_section(stage).compute(context)
         seconds = time.perf_counter() - t0
         extra = {"rows": int(sum(len(t) for t in tables.values()))}
     del analysis
@@ -342,7 +352,10 @@ def main() -> int:
         needed = list(stages)
         if any(s != "load" for s in needed) and "load" not in needed:
             needed.insert(0, "load")
-        if any(s in ("vocabulary", "topics", "sentiment", "figures") for s in needed) and "annotate" not in needed:
+        if (
+            any(s in ("vocabulary", "themes", "topics", "sentiment", "figures") for s in needed)
+            and "annotate" not in needed
+        ):
             needed.insert(needed.index("load") + 1, "annotate")
         info: dict = {}
         for stage in [s for s in STAGES if s in needed]:
@@ -406,7 +419,7 @@ def main() -> int:
             print(f"{stage:<16} " + "  ".join(cells))
     totals = {}
     for r in ok_rows:
-        if r["stage"] in ("annotate", "vocabulary", "topics", "sentiment"):
+        if r["stage"] in ("annotate", "vocabulary", "themes", "topics", "sentiment"):
             totals.setdefault(r["size"], [0.0, 0.0])
             totals[r["size"]][0] += r["seconds"]
             totals[r["size"]][1] = max(totals[r["size"]][1], r["peak_mb"])

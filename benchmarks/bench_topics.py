@@ -6,9 +6,9 @@
 Reads ``../shared/eval/topics-dev`` (40 German web texts in 8 subject categories, ``labels.csv``;
 not shipped) and skips cleanly (exit 0 with a note) when it is absent. For the full set and for
 ``--repeats`` random subsets of 4, 5, 6 and 7 of the categories (all their texts; subsets drawn
-with a fixed seed), it runs the report's topic pipeline in-process — :func:`analysis.topics.topic_units`,
-:func:`~analysis.topics.select_k` on at most ``MAX_SELECT_UNITS`` units, NMF at the chosen k on at
-most ``MAX_FIT_UNITS``, document topics as in ``document_topics.csv`` — and prints the chosen k,
+with a fixed seed), it runs the report's topic pipeline in-process — :func:`analysis.topics.model.topic_units`,
+:func:`~analysis.topics.model.select_k` on at most ``CAPS.select_units`` units, NMF at the chosen k on at
+most ``CAPS.fit_units``, document topics as in ``document_topics.csv`` — and prints the chosen k,
 the NMI of each document's dominant topic against the categories, the documents per dominant
 topic, and in the same run the baseline of ``score_topics.py`` (scikit-learn TF-IDF with
 sublinear tf and min_df=2 on the raw files + KMeans with k = the number of categories,
@@ -28,7 +28,7 @@ from pathlib import Path
 
 import numpy as np
 
-from analysis.topics import CRITERIA
+from analysis.topics.model import CRITERIA
 
 ROOT = Path(__file__).resolve().parents[1]
 DEV = ROOT.parent / "shared" / "eval" / "topics-dev"
@@ -36,13 +36,14 @@ DEV = ROOT.parent / "shared" / "eval" / "topics-dev"
 
 def dominant_topics(tokens, *, unit: str, init: str, criterion: str, random_state: int = 0):
     """(k, {doc_id: dominant NMF topic}, selection table) as the report computes them."""
-    from analysis import topics as tp
+    from analysis.context import CAPS
+    from analysis.topics import model as tp
 
     units = tp.topic_units(tokens, unit=unit)
-    sel_units = tp.sample_units(units, tp.MAX_SELECT_UNITS, random_state=random_state)
+    sel_units = tp.sample_units(units, CAPS.select_units, random_state=random_state)
     sel = tp.select_k(sel_units, random_state=random_state, init=init, criterion=criterion)
     k = int(sel.loc[sel["chosen"], "k"].iloc[0])
-    model = tp.TopicModel(k, random_state=random_state, max_units=tp.MAX_FIT_UNITS, init=init).fit(units)
+    model = tp.TopicModel(k, random_state=random_state, max_units=CAPS.fit_units, init=init).fit(units)
     dt = tp.document_topics(model.transform(units), units)
     top = dt.sort_values(["doc_id", "weight", "topic_id"], ascending=[True, False, True]).drop_duplicates("doc_id")
     return k, dict(zip(top["doc_id"].astype(str), top["topic_id"].astype(int))), sel

@@ -1,8 +1,8 @@
-"""Benchmark of analysis.vocabulary / keyness / readability: peer cross-checks and speed.
+"""Benchmark of analysis.textstats.vocabulary / keyness / readability: peer cross-checks and speed.
 
     .venv/bin/python benchmarks/bench_vocabulary.py
 
-* G² and p of :func:`analysis.keyness.log_likelihood` against scipy's ``chi2_contingency``
+* G² and p of :func:`analysis.textstats.keyness.log_likelihood` against scipy's ``chi2_contingency``
   (``lambda_="log-likelihood"``) on 5,000 random 2 × 2 tables;
 * TTR, MATTR, MTLD and HD-D against the ``lexicalrichness`` package on 40 chunks of UD German GSD
   test sentences (``../shared/eval/ud-german-gsd``; skipped when absent);
@@ -27,7 +27,7 @@ GSD = ROOT.parent / "shared" / "eval" / "ud-german-gsd" / "de_gsd-ud-test.conllu
 def g2_check(n: int = 5000) -> None:
     from scipy.stats import chi2_contingency
 
-    from analysis.keyness import log_likelihood
+    from analysis.textstats.keyness import log_likelihood
 
     rng = np.random.default_rng(0)
     worst_g2 = worst_p = 0.0
@@ -56,9 +56,9 @@ def diversity_and_readability_check(chunks: list[str]) -> None:
     import pandas as pd
     import textstat
 
-    from analysis.annotate import annotate_text
-    from analysis.readability import readability
-    from analysis.vocabulary import diversity
+    from analysis.annotate.pipeline import annotate_text
+    from analysis.textstats.readability import readability
+    from analysis.textstats.vocabulary import diversity
 
     frames = []
     for i, text in enumerate(chunks):
@@ -108,14 +108,14 @@ def diversity_and_readability_check(chunks: list[str]) -> None:
 
 def timing(chunks: list[str] | None) -> None:
     from analysis import annotate, load_corpus
-    from analysis.vocabulary import report_tables
+    from analysis.textstats.vocabulary import vocabulary_tables
 
     corpus = load_corpus(ROOT / "data" / "texts", quiet=True)
     tokens = annotate(corpus)
-    report_tables(corpus, tokens)  # warm-up: wordfreq lemma table, lemmatiser
+    vocabulary_tables(tokens)  # warm-up: wordfreq lemma table, lemmatiser
     t0 = time.perf_counter()
-    report_tables(corpus, tokens)
-    print(f"report_tables on the seed corpus ({len(tokens)} tokens): {time.perf_counter() - t0:.2f} s")
+    vocabulary_tables(tokens)
+    print(f"vocabulary_tables on the seed corpus ({len(tokens)} tokens): {time.perf_counter() - t0:.2f} s")
     if chunks is None:
         return
     with tempfile.TemporaryDirectory() as tmp:
@@ -124,9 +124,9 @@ def timing(chunks: list[str] | None) -> None:
         corpus = load_corpus(tmp, quiet=True)
         tokens = annotate(corpus, cache=Path(tmp) / ".cache")
         t0 = time.perf_counter()
-        tables = report_tables(corpus, tokens)
+        tables = vocabulary_tables(tokens)
         print(
-            f"report_tables on {len(corpus)} GSD documents ({len(tokens)} tokens): {time.perf_counter() - t0:.2f} s, "
+            f"vocabulary_tables on {len(corpus)} GSD documents ({len(tokens)} tokens): {time.perf_counter() - t0:.2f} s, "
             f"{len(tables['keyness'])} keyness rows"
         )
 

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import os
+import sys
+from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, settings
 
 settings.register_profile(
@@ -32,3 +35,19 @@ def pytest_unconfigure(config):
         import shutil
 
         shutil.rmtree(folder, ignore_errors=True)
+
+
+# test modules import their helpers with `from factories import …` from any sub-folder of tests/
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+SAMPLE_CORPUS = Path(__file__).resolve().parents[1] / "data" / "texts"
+
+
+@pytest.fixture(scope="session")
+def sample():
+    """The shipped sample corpus and its tokens, loaded and annotated once for the whole session
+    (into the session's temporary cache). Tests must not modify them: copy before changing."""
+    from analysis import annotate, load_corpus
+
+    corpus = load_corpus(SAMPLE_CORPUS, quiet=True)
+    return corpus, annotate(corpus)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.annotate import annotate_text
+from analysis.annotate.pipeline import annotate_text
 
 
 def doc_tokens(doc_id: str, paragraphs: list[tuple[str | None, str]]) -> pd.DataFrame:
@@ -33,3 +33,20 @@ def best_seconds(fn, arg, *, limit: float | None = None, runs: int = 3) -> float
         if limit is not None and best < limit:
             break
     return best
+
+
+def run_sections(corpus, tokens, *names: str, figures: bool = False, **options):
+    """The tables (and with ``figures=True`` also the figures) of the report sections ``names``,
+    computed on one :class:`analysis.context.RunContext` exactly as the report does."""
+    from analysis.context import RunContext
+    from analysis.report.sections import get_section
+
+    context = RunContext(corpus, tokens, **options)
+    tables, figs = {}, {}
+    for name in names:
+        section = get_section(name)
+        new = section.compute(context)
+        tables.update(new)
+        if figures:
+            figs.update(section.figures(context, new))
+    return (tables, figs) if figures else tables

@@ -37,8 +37,16 @@ def test_readme_test_command_is_what_ci_runs():
     assert "make run" in readme
 
 
-def test_every_module_has_a_test_module():
-    modules = {p.stem for p in (ROOT / "analysis").glob("*.py") if not p.stem.startswith("_")}
-    tests = {p.stem.removeprefix("test_") for p in (ROOT / "tests").glob("test_*.py")}
-    untested = modules - tests
-    assert not untested, f"modules without a test module: {sorted(untested)}"
+def test_every_module_and_subpackage_has_tests():
+    """Tests mirror the package: a top-level module ``analysis/X.py`` has ``tests/test_X.py``; a
+    subpackage ``analysis/P/`` has test modules in ``tests/P/`` (or ``tests/test_P*.py``)."""
+    tests = {p.relative_to(ROOT / "tests").as_posix() for p in (ROOT / "tests").rglob("test_*.py")}
+    untested = []
+    for path in sorted((ROOT / "analysis").iterdir()):
+        if path.suffix == ".py" and not path.stem.startswith("_"):
+            if f"test_{path.stem}.py" not in tests:
+                untested.append(path.name)
+        elif path.is_dir() and (path / "__init__.py").is_file():
+            if not any(t.startswith(f"{path.name}/") or t.startswith(f"test_{path.name}") for t in tests):
+                untested.append(f"{path.name}/")
+    assert not untested, f"without tests: {untested}"

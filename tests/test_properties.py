@@ -15,9 +15,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from analysis import annotate, load_corpus
-from analysis.corpus import CorpusError
-from analysis.structure import segment
-from analysis.tokenize import split_sentences, tokenize
+from analysis.annotate.tokenize import split_sentences, tokenize
+from analysis.corpus.load import CorpusError
+from analysis.corpus.structure import segment
 
 GERMAN_BITS = [
     "Märkte sind Gespräche.",
@@ -94,7 +94,8 @@ def test_load_annotate_vocabulary_sentiment_never_raise(tmp_path_factory, docs):
     tokens = annotate(corpus, cache=False, boilerplate=True)
     check_tokens(tokens, corpus)
 
-    from analysis import sentiment, vocabulary
+    from analysis.sentiment import engine as sentiment
+    from analysis.textstats import vocabulary
 
     content = tokens[~tokens["is_boilerplate"]]
     vocabulary.frequencies(content)

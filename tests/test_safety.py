@@ -98,7 +98,7 @@ def test_report_folder_holding_user_files_is_refused_and_kept(tmp_path):
 
 
 def test_out_filled_while_the_run_goes_on_is_not_replaced(tmp_path):
-    from analysis.report import ReportError, _replace
+    from analysis.report.run import ReportError, _replace
 
     work = tmp_path / ".out.work"
     work.mkdir()
@@ -136,7 +136,7 @@ def test_out_inside_the_corpus_is_refused_through_dotdot_and_symlinks(tmp_path):
 
 
 def test_a_report_folder_inside_a_corpus_is_not_read_as_texts(tmp_path):
-    from analysis.corpus import load_corpus
+    from analysis.corpus.load import load_corpus
 
     texts = corpus(tmp_path / "texts")
     old = texts / "old-report"
@@ -207,7 +207,7 @@ def test_csv_cells_that_start_a_formula_are_defused(tmp_path):
 
 
 def test_spreadsheet_safe_leaves_numbers_and_the_input_alone():
-    from analysis.report import spreadsheet_safe
+    from analysis.report.run import spreadsheet_safe
 
     df = pd.DataFrame(
         {"t": ["=1+1", "-x", "\tcmd", "-3", "+4,5", "ok", None], "n": [-1, 2, 3, 4, 5, 6, 7]},
@@ -350,8 +350,9 @@ def test_a_huge_metadata_file_is_summarised_not_printed(tmp_path):
 
 
 def test_structure_figure_of_many_documents_is_capped():
-    from analysis.corpus import Corpus
-    from analysis.overview import MAX_STRUCTURE_DOCS, plot_structure
+    from analysis.context import CAPS
+    from analysis.corpus.load import Corpus
+    from analysis.textstats.overview import plot_structure
 
     n = 500
     paragraphs = pd.DataFrame(
@@ -367,13 +368,13 @@ def test_structure_figure_of_many_documents_is_capped():
     )
     fig = plot_structure(c)
     labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
-    assert len(labels) == MAX_STRUCTURE_DOCS and "d0499" in labels and "d0000" not in labels
+    assert len(labels) == CAPS.structure_documents and "d0499" in labels and "d0000" not in labels
     assert fig.get_size_inches()[1] < 40 and "440 more" in fig.axes[0].get_title()
 
 
 def test_streamed_sentiment_gives_the_scores_of_score_texts(tmp_path):
     from analysis.cli import score_rows
-    from analysis.sentiment import score_texts
+    from analysis.sentiment.engine import score_texts
 
     texts = [
         "Das ist wirklich gut!",
@@ -421,8 +422,8 @@ def test_sentiment_memory_does_not_grow_with_the_rows(tmp_path):
 
 
 def test_a_cache_entry_of_another_document_is_not_used(tmp_path):
-    from analysis.annotate import _cache_path, _spans_by_doc, annotate
-    from analysis.corpus import load_corpus
+    from analysis.annotate.pipeline import _cache_path, _spans_by_doc, annotate
+    from analysis.corpus.load import load_corpus
 
     a = load_corpus(corpus(tmp_path / "a", {"a.txt": "Titel\n\n" + GERMAN}), quiet=True)
     b = load_corpus(corpus(tmp_path / "b", {"b.txt": "Anderer Titel\n\nKurz. Ganz anders."}), quiet=True)
@@ -439,7 +440,7 @@ def test_notebook_html_export_is_self_contained_with_the_report_policy():
     import nbformat
     from nbconvert import HTMLExporter
 
-    from analysis.report import CSP, self_contained_html
+    from analysis.report.run import CSP, self_contained_html
 
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_markdown_cell("# Titel $x^2$"), nbformat.v4.new_code_cell("1 + 1")]
@@ -454,7 +455,7 @@ def test_notebook_html_export_is_self_contained_with_the_report_policy():
 
 
 def test_references_file_above_the_limit_is_refused_quickly(tmp_path):
-    from analysis.references import MAX_REFERENCE_BYTES, load_references
+    from analysis.corpus.references import MAX_REFERENCE_BYTES, load_references
 
     refs = tmp_path / "refs.txt"
     line = "Die Märkte sind Gespräche.\n"
@@ -473,7 +474,7 @@ def test_paragraph_segmentation_is_linear_on_pathological_text(unit):
     """Issue 19: the contact patterns rescanned ``x.y.x.y…`` from every position (16k characters:
     26 s) and every paragraph looked at all the paragraphs before it. 8 times the input may take
     at most 32 times as long (linear: 8; quadratic: 64)."""
-    from analysis.structure import segment
+    from analysis.corpus.structure import segment
 
     small, large = (unit * 2000)[:2000], (unit * 16000)[:16000]
     t_small = best_seconds(segment, small)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..keyness import group_tables, keyness_groups, tokens_with_groups
+from ..textstats.keyness import group_tables, keyness_groups, tokens_with_groups
 from .data import Caps, collocates, dispersion, doc_terms, group_counts, kwic_index, term_list
 from .page import explore_data, json_for_html, write_explore
 
@@ -74,7 +74,7 @@ def show_kwic(
 ) -> pd.DataFrame:
     """KWIC of any lemma or word form with compound matching (all lines, not capped), sorted by the
     ``right`` or ``left`` context (the word just before the keyword first)."""
-    from ..vocabulary import kwic
+    from ..textstats.vocabulary import kwic
 
     lines = kwic(tokens, word, corpus=corpus, window=window, unit="lemma")
     if lines.empty:  # a surface form that is not a lemma

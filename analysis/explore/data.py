@@ -12,9 +12,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..annotate import word_rows
-from ..keyness import group_labels, log_likelihood
-from ..vocabulary import context_windows
+from ..annotate.pipeline import word_rows
+from ..textstats.keyness import group_labels, log_likelihood
+from ..textstats.vocabulary import context_windows
 
 __all__ = ["DEFAULT_CAPS", "Caps", "collocates", "dispersion", "doc_terms", "group_counts", "kwic_index", "term_list"]
 

@@ -63,7 +63,7 @@ def explore_data(corpus, tokens: pd.DataFrame, *, by: str | None = None, caps: C
     elif by in ("doc_id", ""):
         doc_group = {d: d if by else "" for d in doc_ids}
     else:
-        from ..keyness import group_labels
+        from ..textstats.keyness import group_labels
 
         labels = group_labels(docs, by)
         doc_group = {d: labels.get(d, "") for d in doc_ids}
@@ -203,13 +203,15 @@ def write_explore(
     tables: dict[str, pd.DataFrame] | None = None,
     by: str | None = None,
     caps: Caps = DEFAULT_CAPS,
+    matches: pd.DataFrame | None = None,
 ) -> list[Path]:
     """Write ``folder/explore.html``, its scripts and styles in ``folder/explore_files/`` and one
     reader page per document in ``folder/reader/``; return the paths written (sorted).
 
     ``by`` is the grouping of the comparison view (a metadata column or ``speaker``; default
     ``genre`` when the corpus has two genres or more, else each document). ``tables`` may hold the
-    report's ``sentiment_contributions`` (else it is computed for the reader pages).
+    report's ``sentiment_contributions`` (else it is computed for the reader pages); ``matches``
+    the run's theme matches (else the packaged themes are matched).
     """
     from .reader import reader_pages
 
@@ -230,7 +232,7 @@ def write_explore(
     page = folder / "explore.html"
     page.write_text(_page(data), encoding="utf-8")
     written.append(page)
-    written += reader_pages(folder, corpus, tokens, data, tables=tables)
+    written += reader_pages(folder, corpus, tokens, data, tables=tables, matches=matches)
     return sorted(written)
 
 

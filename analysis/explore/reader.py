@@ -14,13 +14,17 @@ from .page import ASSETS, _head
 __all__ = ["reader_html", "reader_pages"]
 
 
-def _marks(tokens: pd.DataFrame, tables: dict[str, pd.DataFrame] | None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    from ..themes import match_themes
+def _marks(
+    tokens: pd.DataFrame, tables: dict[str, pd.DataFrame] | None, matches: pd.DataFrame | None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    if matches is None:
+        from ..themes import match_themes
 
-    themes = match_themes(tokens)
+        matches = match_themes(tokens)
+    themes = matches[matches["doc_id"].astype(str).isin(set(tokens["doc_id"].astype(str)))]
     contrib = (tables or {}).get("sentiment_contributions")
     if contrib is None:
-        from ..sentiment import token_contributions
+        from ..sentiment.engine import token_contributions
 
         contrib = token_contributions(tokens)
     contrib = contrib[contrib["doc_id"].astype(str).isin(set(tokens["doc_id"].astype(str)))]
@@ -64,13 +68,15 @@ def reader_html(doc: dict, text: str, paragraphs: pd.DataFrame, spans: dict[int,
     return "\n".join(parts)
 
 
-def reader_pages(folder: Path, corpus, tokens: pd.DataFrame, data: dict, *, tables=None) -> list[Path]:
+def reader_pages(
+    folder: Path, corpus, tokens: pd.DataFrame, data: dict, *, tables=None, matches: pd.DataFrame | None = None
+) -> list[Path]:
     docs = [d for d in data["docs"] if d["reader"]]
     if not docs:
         return []
     wanted = {d["id"] for d in docs}
     t = tokens[tokens["doc_id"].astype(str).isin(wanted)]
-    themes, contrib = _marks(t, tables)
+    themes, contrib = _marks(t, tables, matches)
     offsets = t[["doc_id", "token_id", "start", "end"]].copy()
     offsets["doc_id"] = offsets["doc_id"].astype(str)
     spans: dict[str, dict[int, tuple[int, str, str]]] = {d: {} for d in wanted}

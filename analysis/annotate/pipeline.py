@@ -1,0 +1,674 @@
+"""``annotate()``: a :class:`~analysis.corpus.Corpus` → one row per token (tidy), cached.
+
+Per token: ``doc_id, para_id, sent_id, token_id, start, end, token, token_type, norm, lemma,
+is_stop, is_negation, is_punct, is_content, compound, compound_head, compound_modifier`` plus the
+paragraph's ``kind``, ``speaker`` and ``is_boilerplate``.
+
+* Tokens and sentences: :mod:`analysis.tokenize` (web-aware regex tokenizer; German Punkt).
+* Lemmas: simplemma 2 (MIT), looked up once per word type, with compounds lemmatised through
+  their head (``Fachleute`` → ``Fachleute``), plural nouns kept (``Daten``) and ``ge…t``
+  participles sent to the frequent verb (``gedacht`` → ``denken``), see :func:`_lemmatize`.
+  Gender forms keep their suffix (``Empfänger:innen`` → ``Empfänger:in``); hashtags are
+  lemmatised without ``#``.
+* Stop words: the ``stop-words`` package's German list (BSD-3) minus negations
+  (``resources/negations_de.txt``), which get ``is_negation``.
+* Compounds: :mod:`analysis.compounds`.
+
+Results are cached as Parquet, one file per document, keyed by a hash of the annotation code and
+word lists (:func:`_code_fingerprint`) and the document's text and paragraph spans, so reruns and
+notebooks do not redo the work and a code change never reads a stale entry.
+"""
+
+from __future__ import annotations
+
+import functools
+import gc
+import hashlib
+import os
+import sys
+import warnings
+from collections.abc import Sequence
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from ..corpus.load import Corpus
+from ..corpus.structure import PARAGRAPH_KINDS
+from .compounds import _lexicon, _plural_nouns, _zipf, compound_parts, split_compound
+from .tokenize import TOKEN_TYPES, sentence_starts, tokenize
+
+__all__ = [
+    "ANNOTATOR_VERSION",
+    "TOKEN_COLUMNS",
+    "annotate",
+    "annotate_text",
+    "annotate_texts",
+    "default_cache_dir",
+    "factorize_pairs",
+    "stopwords",
+    "word_rows",
+]
+
+ANNOTATOR_VERSION = "1"
+TOKEN_COLUMNS = (
+    "doc_id",
+    "para_id",
+    "sent_id",
+    "token_id",
+    "start",
+    "end",
+    "token",
+    "token_type",
+    "norm",
+    "lemma",
+    "is_stop",
+    "is_negation",
+    "is_punct",
+    "is_content",
+    "compound",
+    "compound_head",
+    "compound_modifier",
+)
+_FEATURES = TOKEN_COLUMNS[TOKEN_COLUMNS.index("norm") :]  # computed once per word type
+_WORDLIKE = frozenset({"word", "hashtag"})
+BATCH_CHARS = 500_000  # text per in-process annotation batch (~75k tokens): bounds the working memory
+PIECE_ROWS = 250_000  # rows finished (paragraph columns, boilerplate dropped) at a time
+
+
+def _read_resource(name: str) -> list[str]:
+    text = resources.files("analysis.lang.de").joinpath(name).read_text("utf-8")
+    return [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
+
+
+@lru_cache(maxsize=1)
+def negations() -> frozenset[str]:
+    return frozenset(_read_resource("negations_de.txt"))
+
+
+@lru_cache(maxsize=1)
+def stopwords() -> frozenset[str]:
+    """German stop words (stop-words package, BSD-3-Clause) without the negations."""
+    from stop_words import get_stop_words
+
+    return frozenset(w.lower() for w in get_stop_words("german")) - negations()
+
+
+MAX_LEMMA_WORD = 64  # longer strings are not words: simplemma's affix search on them is superlinear
+
+
+def _simplemma(word: str) -> str:
+    import simplemma
+
+    if len(word) > MAX_LEMMA_WORD:  # a 40k-letter "word" (a URL-less blob, a spam line): look up only
+        return _lexicon().get(word, word)
+    return simplemma.lemmatize(word, lang="de")
+
+
+def _lemmatize(word: str) -> str:
+    """simplemma's lemma with three repairs of systematic errors (measured on UD German GSD in
+    benchmarks/bench_annotation.py):
+
+    * nouns used only or chiefly in the plural keep it (``Leute``, ``Daten`` "data"; list in
+      ``resources/lemma_plural_nouns_de.txt``), also as the head of a compound;
+    * a closed noun compound whose lemma simplemma guessed (the word is not in its dictionary) or
+      took from a dictionary entry that is no word itself (``Fachleute`` → ``Fachleut``) is
+      lemmatised through its head and rebuilt: ``Fachleute`` → ``Fach`` + ``Leute``,
+      ``Kundendaten`` → ``Kunden`` + ``Daten``, ``Agrarbeschlüsse`` → ``Agrar`` + ``Beschluss``;
+    * a participle ``ge…t`` that simplemma gives to a verb beginning with *ge-* goes to the far more
+      frequent verb whose past tense it matches (``gedacht`` → ``denken``, not ``gedenken``).
+    """
+    if word in _plural_nouns():
+        return word
+    lemma = _simplemma(word)
+    if word[:1].isupper() and lemma[:1].isupper() and "-" not in word and len(word) >= 7:
+        parts = split_compound(word)
+        if parts and word.lower().endswith(parts[-1].lower()):
+            stem = word[: len(word) - len(parts[-1])]
+            head_lemma = _head_lemma(parts[-1][:1].upper() + parts[-1][1:])
+            # a word simplemma's dictionary knows is rebuilt only when its head is a lemma itself
+            # and the dictionary's lemma does not end in a noun (Fachleute, not Interessenten)
+            known = _lexicon().get(word) is not None and head_lemma.lower() != parts[-1].lower()
+            if head_lemma[:1].isupper() and not known and not _tail_is_noun(lemma, stem, head_lemma):
+                return stem + head_lemma.lower()
+    elif (
+        word.startswith("ge")
+        and word.endswith(("t", "en"))
+        and lemma.startswith("ge")
+        and lemma != word
+        and lemma.endswith("en")
+    ):
+        verb = _participle_verb(word)
+        if verb and verb != lemma and _zipf(verb) > _zipf(lemma):
+            return verb
+    return lemma
+
+
+def _tail_is_noun(lemma: str, stem: str, head_lemma: str) -> bool:
+    """Whether simplemma's ``lemma`` of a compound ends in a noun lemma of the dictionary after the
+    modifiers' ``stem`` (``Fahrzeug`` = Fahr + Zeug: trust it; ``Fachleut`` = Fach + *Leut*: do not),
+    unless the head is a plural noun (``Kundendaten``)."""
+    if head_lemma in _plural_nouns() or not lemma.lower().startswith(stem.lower()):
+        return False
+    tail = lemma[len(stem) :]
+    noun = tail[:1].upper() + tail[1:]
+    return bool(tail) and _lexicon().get(noun) == noun
+
+
+def _head_lemma(head: str) -> str:
+    return head if head in _plural_nouns() else _simplemma(head)
+
+
+def _participle_verb(word: str) -> str | None:
+    """``gedacht`` → ``denken`` (via the past tense ``dachte``), ``gebacken`` → ``backen``."""
+    stem = word[2:]
+    for form in (stem + "e", stem + "en", stem) if word.endswith("t") else (stem,):
+        verb = _simplemma(form)
+        if verb[:1].islower() and verb.endswith("en") and not verb.startswith("ge") and _lexicon().get(form):
+            return verb
+    return None
+
+
+@lru_cache(maxsize=500_000)
+def _features(surface: str, token_type: str) -> tuple:
+    norm = surface.lower().replace("’", "'")
+    if token_type == "punct" or token_type == "symbol":
+        return (norm, surface, False, False, True, False, "", "", "")
+    if token_type not in _WORDLIKE:
+        return (
+            norm,
+            norm if token_type in ("url", "email", "mention") else surface,
+            False,
+            False,
+            False,
+            False,
+            "",
+            "",
+            "",
+        )
+    word = surface.lstrip("#")
+    gender = ""
+    for sep in (":", "*", "_", "/"):
+        if sep in word and word.rsplit(sep, 1)[-1].lower() in ("innen", "in"):
+            word, gender = word.rsplit(sep, 1)[0], ":in"
+            norm = word.lower() + ":" + surface.rsplit(sep, 1)[-1].lower()
+            break
+    lemma = _lemmatize(word) + gender
+    lower = norm.lstrip("#")
+    is_negation = lower in negations()
+    is_stop = (lower in stopwords() or lemma.lower() in stopwords()) and not is_negation
+    letters = sum(ch.isalpha() for ch in word)
+    is_content = not is_stop and not is_negation and letters >= 2
+    compound, head, modifier = ("", "", "")
+    if is_content and (word[:1].isupper() or "-" in word) and len(word) >= 7:
+        compound, head, modifier = compound_parts(word, _lemmatize)
+    return (norm, lemma, is_stop, is_negation, False, is_content, compound, head, modifier)
+
+
+def annotate_text(text: str, paragraph_spans: list[tuple[int, int]]) -> pd.DataFrame:
+    """Annotate one document given its paragraph spans (no cache, no paragraph metadata)."""
+    return annotate_texts([(text, paragraph_spans)]).drop(columns="doc_index")
+
+
+def _gc_paused(func):
+    """Run ``func`` with the cyclic garbage collector paused. Annotation creates millions of small
+    acyclic objects (token tuples, strings); each of them counts towards a collection, and every
+    full collection walks all live containers, the per-word caches included. Pausing it cuts the
+    annotation time by about half (measured in benchmarks/bench_annotation.py) and cannot leak:
+    reference counting still frees everything, and the collector resumes afterwards."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return func(*args, **kwargs)
+        finally:
+            if enabled:
+                gc.enable()
+
+    return wrapper
+
+
+@_gc_paused
+def annotate_texts(items: list[tuple[str, list[tuple[int, int]]]]) -> pd.DataFrame:
+    """Annotate many documents at once: one table, ``doc_index`` = position in ``items``.
+
+    ``para_id``, ``sent_id`` and ``token_id`` restart at 0 in every document. Word-level features
+    are computed once per distinct surface form and spread to the tokens with vectorised
+    ``take``s; the DataFrame is built once for the whole batch (its fixed cost would otherwise
+    dominate short documents such as tweets).
+    """
+    all_tokens: list[tuple[int, int, str, str]] = []
+    para_ids: list[np.ndarray] = []
+    sent_ids: list[np.ndarray] = []
+    doc_lengths: list[int] = []
+    for text, paragraph_spans in items:
+        para_lengths: list[int] = []
+        sent_lengths: list[int] = []
+        before = len(all_tokens)
+        for a, b in paragraph_spans:
+            para_text = text[a:b]
+            toks = tokenize(para_text, offset=a)
+            para_lengths.append(len(toks))
+            if not toks:
+                continue
+            bounds = sentence_starts(toks, para_text, offset=a)
+            bounds.append(len(toks))
+            sent_lengths.extend(bounds[k + 1] - bounds[k] for k in range(len(bounds) - 1))
+            all_tokens.extend(toks)
+        doc_lengths.append(len(all_tokens) - before)
+        para_ids.append(np.repeat(np.arange(len(para_lengths), dtype=np.int32), para_lengths))
+        sent_ids.append(np.repeat(np.arange(len(sent_lengths), dtype=np.int32), sent_lengths))
+    n = len(all_tokens)
+    if n:
+        starts, ends, surfaces, types = zip(*all_tokens)
+    else:
+        starts, ends, surfaces, types = (), (), (), ()
+    del all_tokens
+    type_arr = np.array(types, dtype=object)
+    codes, uniques = (
+        pd.factorize(np.array(surfaces, dtype=object))
+        if n
+        else (np.empty(0, dtype=np.int64), np.empty(0, dtype=object))
+    )
+    first = np.empty(len(uniques), dtype=np.int64)
+    first[codes[::-1]] = np.arange(n - 1, -1, -1)
+    feats = [_features(surface, ttype) for surface, ttype in zip(uniques, type_arr[first])]
+    longest = max((len(text) for text, _ in items), default=0)
+    offset_dtype = np.int32 if longest < 2**31 else np.int64
+    doc_lengths_arr = np.asarray(doc_lengths, dtype=np.int64)
+    doc_starts = np.repeat(np.cumsum(doc_lengths_arr) - doc_lengths_arr, doc_lengths_arr)
+    frame: dict[str, object] = {
+        "doc_index": np.repeat(np.arange(len(items), dtype=np.int32), doc_lengths_arr),
+        "para_id": np.concatenate(para_ids) if para_ids else np.empty(0, dtype=np.int32),
+        "sent_id": np.concatenate(sent_ids) if sent_ids else np.empty(0, dtype=np.int32),
+        "token_id": (np.arange(n, dtype=np.int64) - doc_starts).astype(np.int32),
+        "start": np.asarray(starts, dtype=offset_dtype),
+        "end": np.asarray(ends, dtype=offset_dtype),
+        "token": _strings(list(uniques), codes),
+        "token_type": pd.Categorical(type_arr, categories=TOKEN_TYPES),
+    }
+    for k, name in enumerate(_FEATURES):
+        values = [f[k] for f in feats]
+        if name.startswith("is_"):
+            frame[name] = np.asarray(values, dtype=bool).take(codes) if n else np.empty(0, dtype=bool)
+        else:
+            frame[name] = _strings(values, codes)
+    return pd.DataFrame(frame)
+
+
+def _strings(values: list[str], codes: np.ndarray):
+    """A string column from its distinct values and the codes that pick them."""
+    return pd.array(values, dtype="str").take(codes) if len(codes) else pd.array([], dtype="str")
+
+
+def word_rows(tokens: pd.DataFrame, *, content_only: bool, columns: Sequence[str] | None = None) -> pd.DataFrame:
+    """The word and hashtag rows of a token table (content words only with ``content_only``); only
+    ``columns`` (those present) when given, which keeps the copy small on large tables."""
+    mask = tokens["token_type"].isin(tuple(_WORDLIKE)).to_numpy()
+    if content_only:
+        mask = mask & tokens["is_content"].to_numpy(dtype=bool)
+    if columns is not None:
+        return tokens.loc[mask, list(dict.fromkeys(c for c in columns if c in tokens.columns))]
+    return tokens[mask]
+
+
+def factorize_pairs(a: pd.Series, b: pd.Series) -> tuple[np.ndarray, list[tuple[str, str]]]:
+    """Codes of the distinct ``(a, b)`` string pairs of two columns (missing values as ``""``) and the
+    pairs themselves, in order of first appearance: per-pair work then runs once per distinct pair
+    and is spread to the rows with ``codes``, without building millions of Python tuples."""
+    a_codes, a_values = pd.factorize(a.fillna("").astype(str))
+    b_codes, b_values = pd.factorize(b.fillna("").astype(str))
+    width = max(len(b_values), 1)
+    codes, keys = pd.factorize(a_codes.astype(np.int64) * width + b_codes)
+    keys = np.asarray(keys, dtype=np.int64)
+    pairs = list(
+        zip(np.asarray(a_values, dtype=object)[keys // width], np.asarray(b_values, dtype=object)[keys % width])
+    )
+    return codes, pairs
+
+
+def default_cache_dir() -> Path:
+    """``$ANALYSIS_CACHE_DIR`` or ``~/.cache/german-discourse-analysis``."""
+    env = os.environ.get("ANALYSIS_CACHE_DIR")
+    return Path(env) if env else Path.home() / ".cache" / "german-discourse-analysis"
+
+
+@lru_cache(maxsize=1)
+def _code_fingerprint() -> str:
+    """Hash of everything that decides an annotation: this module, the tokenizer, the compound
+    splitter, their word lists, and the versions of simplemma, wordfreq and stop-words. Any change
+    to them makes old cache entries unreachable, so a stale cache can never be read."""
+    from importlib import metadata
+
+    h = hashlib.sha256(f"annotate-v{ANNOTATOR_VERSION}".encode())
+    here = Path(__file__).resolve().parent
+    for name in ("pipeline.py", "tokenize.py", "compounds.py"):
+        h.update((here / name).read_bytes())
+    for name in (
+        "abbreviations_de.txt",
+        "negations_de.txt",
+        "lemma_plural_nouns_de.txt",
+        "compound_particles_de.txt",
+        "compound_affixes_de.txt",
+        "place_names_de.txt",
+    ):
+        h.update(resources.files("analysis.lang.de").joinpath(name).read_bytes())
+    for dist in ("simplemma", "wordfreq", "stop-words", "babel"):
+        try:
+            h.update(f"{dist}={metadata.version(dist)}".encode())
+        except metadata.PackageNotFoundError:
+            h.update(f"{dist}=?".encode())
+    return h.hexdigest()
+
+
+def _cache_key(text: str, spans: list[tuple[int, int]]) -> str:
+    h = hashlib.sha256()
+    h.update(_code_fingerprint().encode())
+    h.update(repr(spans).encode())
+    h.update(text.encode("utf-8"))
+    return h.hexdigest()[:32]
+
+
+def annotate(
+    corpus: Corpus,
+    *,
+    boilerplate: bool = False,
+    cache: bool | str | os.PathLike[str] = True,
+    progress: bool = False,
+    engine: str = "local",
+    workers: int | None = None,
+    scheduler: str | None = None,
+) -> pd.DataFrame:
+    """One row per token for every document of ``corpus``.
+
+    Boilerplate paragraphs (bylines, comments, share buttons …) are left out unless
+    ``boilerplate=True``; the ``is_boilerplate`` column says which rows they are. ``cache`` is
+    ``True`` (default folder, see :func:`default_cache_dir`), a folder, or ``False``. Documents not
+    in the cache are annotated by :func:`analysis.engine.map_documents` (``engine="local"`` with
+    ``workers`` processes, or ``engine="dask"`` on a local or remote ``scheduler``); the result is
+    the same whichever engine runs.
+
+    The table is kept compact for large corpora: ids and offsets are ``int32``; ``doc_id``,
+    ``token_type``, ``kind`` and ``speaker`` are categoricals (``doc_id`` categories sorted, so
+    grouping and sorting order equal those of plain strings); the in-process engine annotates
+    in batches of about :data:`BATCH_CHARS` characters, so its working memory does not grow with
+    the corpus.
+    """
+    from .engine import map_documents
+
+    cache_dir = None if cache is False else (default_cache_dir() if cache is True else Path(cache))
+    if cache_dir is not None:
+        _remove_stale_temporaries(str(cache_dir))
+    paragraphs = corpus.paragraphs
+    spans_by_doc = _spans_by_doc(paragraphs)
+    docs = corpus.documents
+    frames: dict[str, pd.DataFrame | pa.Table] = {}
+    todo: list[tuple[str, str, list[tuple[int, int]], Path | None]] = []
+    for doc_id, text in zip(docs["doc_id"], docs["text"]):
+        spans = spans_by_doc.get(doc_id, [])
+        path = _cache_path(cache_dir, text, spans)  # hashed once, used to read and to write
+        cached = _read_arrow_cache(path, text_length=len(text))  # Arrow: converted to pandas in runs
+        if cached is not None:
+            frames[doc_id] = cached
+        else:
+            todo.append((doc_id, text, spans, path))
+    if todo:
+        items = [(text, spans) for _, text, spans, _ in todo]
+        if engine == "local" and (not workers or workers <= 1):
+            batches = _batches(items, BATCH_CHARS)
+            iterable = batches
+            if progress and len(batches) > 1:
+                from tqdm.auto import tqdm
+
+                iterable = tqdm(batches, desc="annotate", unit="batch", file=sys.stderr)
+            results = (annotate_texts(batch) for batch in iterable)  # one batch in memory at a time
+        else:
+            n_batches = min(len(items), max(1, (workers or os.cpu_count() or 1) * 4))
+            batches = [items[i::n_batches] for i in range(n_batches)]
+            if progress:
+                print(f"annotating {len(items)} documents ({engine} engine)", file=sys.stderr, flush=True)
+            results = map_documents(annotate_texts, batches, engine=engine, workers=workers, scheduler=scheduler)
+        # back to one frame per document (slices, no copies), cached one file per document
+        where = {}
+        for i, batch in enumerate(batches):
+            where.update({id(item): (i, j) for j, item in enumerate(batch)})
+        by_batch: dict[int, list] = {}
+        for i, df in enumerate(results):
+            by_batch[i] = _split_by_doc(df, len(batches[i]))
+        for item, (doc_id, _, _, path) in zip(items, todo):
+            i, j = where[id(item)]
+            frames[doc_id] = by_batch[i][j]
+            _write_cache(path, frames[doc_id])
+        del by_batch
+    doc_ids = docs["doc_id"].tolist()
+    finish = _ParagraphColumns(doc_ids, paragraphs, boilerplate=boilerplate)
+    pieces: list[pd.DataFrame] = []
+    group: list[pd.DataFrame | pa.Table] = []
+    size = first = 0
+    for pos, doc_id in enumerate(doc_ids):  # in corpus order, ~PIECE_ROWS rows at a time
+        group.append(frames.pop(doc_id))
+        size += len(group[-1])
+        if size >= PIECE_ROWS or pos == len(doc_ids) - 1:
+            parts = _as_frames(group)
+            piece = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+            pieces.append(finish(piece, first, [len(f) for f in group]))
+            group, size, first = [], 0, pos + 1
+    if not pieces:
+        return finish(annotate_text("", []), 0, [])
+    return pd.concat(pieces, ignore_index=True) if len(pieces) > 1 else pieces[0]
+
+
+def _spans_by_doc(paragraphs: pd.DataFrame) -> dict[str, list[tuple[int, int]]]:
+    """``doc_id`` → its paragraphs' ``(start, end)`` in ``para_id`` order."""
+    p = paragraphs.sort_values(["doc_id", "para_id"], kind="stable")
+    doc_ids = p["doc_id"].astype(str).to_numpy()
+    starts, ends = p["start"].tolist(), p["end"].tolist()
+    out: dict[str, list[tuple[int, int]]] = {}
+    if not len(p):
+        return out
+    cuts = np.flatnonzero(doc_ids[1:] != doc_ids[:-1]) + 1
+    bounds = [0, *cuts.tolist(), len(p)]
+    for a, b in zip(bounds, bounds[1:]):
+        out[doc_ids[a]] = list(zip(starts[a:b], ends[a:b]))
+    return out
+
+
+def _batches(items: list, limit: int) -> list[list]:
+    """Consecutive items grouped into batches of about ``limit`` characters of text."""
+    out: list[list] = []
+    batch: list = []
+    size = 0
+    for item in items:
+        batch.append(item)
+        size += len(item[0])
+        if size >= limit:
+            out.append(batch)
+            batch, size = [], 0
+    if batch:
+        out.append(batch)
+    return out
+
+
+class _ParagraphColumns:
+    """Adds ``doc_id`` and the paragraph's ``kind``, ``speaker``, ``is_boilerplate`` to pieces of the
+    token table by array lookups (no merge, which would copy the whole table) and drops boilerplate
+    rows unless they are wanted. Pieces are finished one at a time, so the full table exists once."""
+
+    def __init__(self, doc_ids: list[str], paragraphs: pd.DataFrame, *, boilerplate: bool) -> None:
+        self.boilerplate = boilerplate
+        pos_of = {d: i for i, d in enumerate(doc_ids)}
+        p_doc = np.asarray([pos_of.get(d, -1) for d in paragraphs["doc_id"].tolist()], dtype=np.int64)
+        p_para = paragraphs["para_id"].to_numpy(dtype=np.int64)
+        self.width = int(p_para.max(initial=0)) + 1
+        p_key = p_doc * self.width + p_para
+        self.order = np.argsort(p_key, kind="stable")
+        self.sorted_keys = p_key[self.order]
+        self.p_boiler = paragraphs["is_boilerplate"].to_numpy(dtype=bool)
+        self.doc_categories = sorted(set(doc_ids))
+        cat_pos = {d: i for i, d in enumerate(self.doc_categories)}
+        self.doc_codes = np.asarray([cat_pos[d] for d in doc_ids], dtype=np.int32)
+        kinds = paragraphs["kind"].astype(str).to_numpy()
+        self.kind_categories = list(PARAGRAPH_KINDS) + sorted(set(kinds) - set(PARAGRAPH_KINDS))
+        self.kind_codes = pd.Categorical(kinds, categories=self.kind_categories).codes
+        speakers = pd.Categorical(paragraphs["speaker"].astype(object))  # sorted categories, -1 for none
+        self.speaker_codes, self.speaker_categories = speakers.codes, speakers.categories
+
+    def __call__(self, tokens: pd.DataFrame, first_doc: int, lengths: list[int]) -> pd.DataFrame:
+        doc_pos = np.repeat(np.arange(first_doc, first_doc + len(lengths), dtype=np.int64), lengths)
+        para = tokens["para_id"].to_numpy(dtype=np.int64)
+        if len(para) and (para.max() >= self.width or para.min() < 0):
+            raise ValueError("annotate: a token's paragraph is missing from corpus.paragraphs")
+        t_key = doc_pos * self.width + para
+        hit = np.minimum(np.searchsorted(self.sorted_keys, t_key), max(len(self.sorted_keys) - 1, 0))
+        if len(t_key) and not (len(self.sorted_keys) and np.array_equal(self.sorted_keys[hit], t_key)):
+            raise ValueError("annotate: a token's paragraph is missing from corpus.paragraphs")
+        p_row = self.order[hit] if len(t_key) else np.empty(0, dtype=np.int64)
+        t_boiler = self.p_boiler[p_row]
+        if not self.boilerplate and t_boiler.any():
+            keep = ~t_boiler
+            tokens = tokens[keep].reset_index(drop=True)
+            doc_pos, p_row, t_boiler = doc_pos[keep], p_row[keep], t_boiler[keep]
+        else:
+            tokens = tokens.copy(deep=False)
+        tokens.insert(0, "doc_id", pd.Categorical.from_codes(self.doc_codes[doc_pos], categories=self.doc_categories))
+        tokens["kind"] = pd.Categorical.from_codes(self.kind_codes[p_row], categories=self.kind_categories)
+        tokens["speaker"] = pd.Categorical.from_codes(self.speaker_codes[p_row], categories=self.speaker_categories)
+        tokens["is_boilerplate"] = t_boiler
+        return tokens[list(TOKEN_COLUMNS) + ["kind", "speaker", "is_boilerplate"]]
+
+
+def _split_by_doc(df: pd.DataFrame, n_docs: int) -> list[pd.DataFrame]:
+    """Cut a batch table at its ``doc_index`` boundaries, dropping that column."""
+    counts = np.bincount(df["doc_index"].to_numpy(), minlength=n_docs)
+    ends = np.cumsum(counts)
+    body = df.drop(columns="doc_index")
+    return [body.iloc[e - c : e].reset_index(drop=True) for c, e in zip(counts, ends)]
+
+
+def _cache_path(cache_dir: Path | None, text: str, spans: list[tuple[int, int]]) -> Path | None:
+    return None if cache_dir is None else cache_dir / f"{_cache_key(text, spans)}.parquet"
+
+
+_KEY_FIELD = b"analysis_cache_key"  # Parquet schema metadata of every annotation cache entry
+
+
+def _read_arrow_cache(path: Path | None, *, text_length: int | None = None) -> pa.Table | None:
+    """A cached annotation as an Arrow table (a third of the cost of ``pd.read_parquet`` per file),
+    or ``None`` when there is none, it cannot be read, or it is not the entry it claims to be
+    (recompute then): the key stored inside the entry must equal its file name, and every token
+    offset must fit a text of ``text_length`` characters. A well-formed entry of another document
+    copied under this name is thus never used."""
+    if path is None or not path.is_file():
+        return None
+    try:
+        table = pq.ParquetFile(path).read()
+    except Exception:  # a truncated or foreign file: recompute and overwrite
+        return None
+    if table.column_names != list(TOKEN_COLUMNS[1:]):
+        return None
+    if (table.schema.metadata or {}).get(_KEY_FIELD) != path.stem.encode():
+        return None
+    if text_length is not None and table.num_rows:
+        import pyarrow.compute as pc
+
+        lo, hi = pc.min(table["start"]).as_py(), pc.max(table["end"]).as_py()
+        if lo < 0 or hi > text_length:
+            return None
+    return table
+
+
+def _as_frames(group: list[pd.DataFrame | pa.Table]) -> list[pd.DataFrame]:
+    """DataFrames for a run of per-document tables; consecutive Arrow tables become one frame."""
+    out: list[pd.DataFrame] = []
+    run: list[pa.Table] = []
+    for item in group:
+        if isinstance(item, pa.Table):
+            run.append(item)
+            continue
+        if run:
+            out.append(pa.concat_tables(run).to_pandas())
+            run = []
+        out.append(item)
+    if run:
+        out.append(pa.concat_tables(run).to_pandas())
+    return out
+
+
+def read_parquet_cache(path: Path | None) -> pd.DataFrame | None:
+    """A cached table, or ``None`` when there is none or it cannot be read (recompute then)."""
+    if path is None or not path.is_file():
+        return None
+    try:
+        return pd.read_parquet(path)
+    except Exception:  # a truncated or foreign file: recompute and overwrite
+        return None
+
+
+def write_parquet_atomic(df: pd.DataFrame, path: Path, *, index: bool = False) -> None:
+    """Write ``df`` to ``path`` via a temporary file, so readers never see half a file (may raise OSError)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    df.to_parquet(tmp, index=index)
+    os.replace(tmp, path)
+
+
+def _write_cache(path: Path | None, df: pd.DataFrame) -> None:
+    """Write one annotation cache entry atomically, with its key (the file name) stored inside it."""
+    if path is None:
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        table = pa.Table.from_pandas(df, preserve_index=False)
+        table = table.replace_schema_metadata({**(table.schema.metadata or {}), _KEY_FIELD: path.stem.encode()})
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        try:
+            pq.write_table(table, tmp)
+            os.replace(tmp, path)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+    except OSError as exc:
+        warnings.warn(
+            f"annotation cache {path.parent} is not writable ({exc.strerror}); continuing without it", stacklevel=3
+        )
+
+
+@lru_cache(maxsize=16)
+def _remove_stale_temporaries(cache_dir: str) -> int:
+    """Delete ``*.PID.tmp`` files that a killed run (SIGKILL, full disk) left in the cache folder,
+    once per folder and process; files of a process that is still running are left alone.
+    Returns how many were removed."""
+    removed = 0
+    try:
+        entries = list(os.scandir(cache_dir))
+    except OSError:
+        return 0
+    for entry in entries:
+        if not entry.name.endswith(".tmp"):
+            continue
+        parts = entry.name.split(".")
+        pid = int(parts[-2]) if len(parts) >= 3 and parts[-2].isdigit() else None
+        if pid is not None and (pid == os.getpid() or _process_alive(pid)):
+            continue
+        try:
+            os.unlink(entry.path)
+            removed += 1
+        except OSError:
+            pass
+    return removed
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # exists, owned by someone else
+        return True
+    return True

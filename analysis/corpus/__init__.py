@@ -1,0 +1,50 @@
+"""Reading a folder of texts into a :class:`Corpus`: file readers, metadata, language, document structure
+(paragraph kinds, speakers, quotes) and the reference texts."""
+
+from __future__ import annotations
+
+from .language import LANGUAGES, detect_language
+from .load import METADATA_COLUMNS, Corpus, CorpusError, load_corpus, slugify
+from .readers import DEFAULT_MAX_BYTES, TEXT_SUFFIXES, ReadError, TextFile, read_text_file
+from .references import (
+    ECHO_COLUMNS,
+    MAX_REFERENCE_BYTES,
+    MAX_STATEMENTS,
+    REFERENCES_FILE,
+    find_echoes,
+    find_references,
+    load_references,
+    passages,
+    statement_lemmas,
+)
+from .structure import BOILERPLATE_KINDS, PARAGRAPH_KINDS, Paragraph, Quote, segment, split_paragraphs
+
+__all__ = [
+    "BOILERPLATE_KINDS",
+    "Corpus",
+    "CorpusError",
+    "DEFAULT_MAX_BYTES",
+    "ECHO_COLUMNS",
+    "LANGUAGES",
+    "MAX_REFERENCE_BYTES",
+    "MAX_STATEMENTS",
+    "METADATA_COLUMNS",
+    "PARAGRAPH_KINDS",
+    "Paragraph",
+    "Quote",
+    "REFERENCES_FILE",
+    "ReadError",
+    "TEXT_SUFFIXES",
+    "TextFile",
+    "detect_language",
+    "find_echoes",
+    "find_references",
+    "load_corpus",
+    "load_references",
+    "passages",
+    "read_text_file",
+    "segment",
+    "slugify",
+    "split_paragraphs",
+    "statement_lemmas",
+]

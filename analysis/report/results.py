@@ -1,0 +1,92 @@
+"""The run's result tables, computed once: saved by the report, read by the notebooks.
+
+``python -m analysis run`` computes every section's tables (``Section.compute``, see
+:mod:`analysis.report.sections`) and saves them with :func:`save_tables` as Parquet files in ``OUT/results/``
+(exact values and dtypes; the CSV files in ``OUT/tables/`` are the spreadsheet copies). The
+notebooks it executes get ``results_dir`` and load those tables instead of computing them again,
+so a notebook and the CSV tables can never disagree and a notebook costs little more than its
+display. A notebook opened on its own (no ``results_dir``) computes the same tables with the same
+function the report uses, size caps included.
+
+    >>> context = RunContext(corpus, tokens)
+    >>> tables = section_tables("vocabulary", context, results_dir=results_dir)
+    >>> tables["keyness"]
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pandas as pd
+
+__all__ = ["MANIFEST", "RESULTS_DIR", "load_tables", "save_tables", "section_figures", "section_tables"]
+
+RESULTS_DIR = "results"
+MANIFEST = "manifest.json"
+
+
+def save_tables(tables: dict[str, pd.DataFrame], folder: str | os.PathLike[str], *, section: str) -> list[str]:
+    """Save ``tables`` as ``folder/NAME.parquet`` and record them under ``section`` in the
+    manifest; return the names of tables that Parquet could not hold (they are left out, and a
+    notebook computes them itself)."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    saved, failed = {}, []
+    for name, df in sorted(tables.items()):
+        try:
+            df.to_parquet(folder / f"{name}.parquet", index=False)
+        except (ValueError, TypeError, ImportError) as exc:  # e.g. a column of mixed Python types
+            failed.append(f"{name} ({exc.__class__.__name__})")
+            continue
+        # Parquet reads plain Python-object columns back as strings with NaN: remember them
+        saved[name] = sorted(str(c) for c in df.columns if df[c].dtype == object)
+    manifest_path = folder / MANIFEST
+    manifest = json.loads(manifest_path.read_text("utf-8")) if manifest_path.is_file() else {}
+    manifest[section] = saved
+    manifest_path.write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    return failed
+
+
+def load_tables(folder: str | os.PathLike[str], *, section: str) -> dict[str, pd.DataFrame] | None:
+    """The tables saved for ``section`` in ``folder``, or None when the section was not saved there
+    (a failed section, or an older folder)."""
+    folder = Path(folder)
+    manifest_path = folder / MANIFEST
+    if not manifest_path.is_file():
+        return None
+    saved = json.loads(manifest_path.read_text("utf-8")).get(section)
+    if saved is None:
+        return None
+    out = {}
+    for name, object_columns in saved.items():
+        df = pd.read_parquet(folder / f"{name}.parquet")
+        for col in object_columns:  # back to Python objects with None, as the section returned them
+            df[col] = df[col].astype(object).where(df[col].notna(), None)
+        out[name] = df
+    return out
+
+
+def section_tables(
+    section: str, context, *, results_dir: str | os.PathLike[str] | None = None
+) -> dict[str, pd.DataFrame]:
+    """The report's tables of one section (``vocabulary``, ``themes``, ``topics``, ``sentiment``,
+    …) for ``context`` (:class:`analysis.context.RunContext`): loaded from ``results_dir`` when the
+    report saved them there, else computed by the section exactly as the report does."""
+    from .sections import get_section
+
+    chosen = get_section(section)
+    if results_dir is not None:
+        loaded = load_tables(results_dir, section=section)
+        if loaded is not None:
+            return loaded
+    return chosen.compute(context)
+
+
+def section_figures(section: str, context, tables: dict[str, pd.DataFrame]) -> dict:
+    """The report's key figures of one section, drawn from its ``tables`` (as the report does:
+    the largest documents of a large corpus, noted in the corner)."""
+    from .sections import get_section
+
+    return get_section(section).figures(context, tables)

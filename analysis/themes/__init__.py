@@ -1,0 +1,34 @@
+"""Top-down themes: the theme lexicon (TOML, :mod:`.lexicon`), matches in the token table
+(:mod:`.match`), scores and a dominant theme per document, paragraph or speaker (:mod:`.score`)."""
+
+from __future__ import annotations
+
+from .lexicon import (
+    DEFAULT_PRIOR,
+    NONE_THEME,
+    DominantRule,
+    Theme,
+    ThemeGroup,
+    default_themes_path,
+    load_dominant_rules,
+    load_themes,
+)
+from .match import MATCH_COLUMNS, match_themes
+from .score import document_themes, speaker_themes, theme_scores, unit_themes
+
+__all__ = [
+    "DEFAULT_PRIOR",
+    "MATCH_COLUMNS",
+    "NONE_THEME",
+    "DominantRule",
+    "Theme",
+    "ThemeGroup",
+    "default_themes_path",
+    "document_themes",
+    "load_dominant_rules",
+    "load_themes",
+    "match_themes",
+    "speaker_themes",
+    "theme_scores",
+    "unit_themes",
+]

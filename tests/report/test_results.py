@@ -1,0 +1,55 @@
+"""The run's tables saved once and loaded by the notebooks (``analysis.report.results``)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from analysis import annotate, load_corpus
+from analysis.context import RunContext
+from analysis.report.results import load_tables, save_tables, section_tables
+
+TEXT = (
+    "Dialog statt Werbung\n\nUnternehmen reden mit ihren Kunden im Netz. Der Dialog ersetzt die Werbung nicht, "
+    "aber er verändert das Marketing. Kunden antworten, fragen nach und erwarten ehrliche Antworten."
+)
+
+
+def test_saved_tables_load_with_their_dtypes_and_unknown_sections_are_none(tmp_path):
+    tables = {
+        "a": pd.DataFrame({"doc_id": pd.Categorical(["x", "y"]), "n": [1, 2], "text": ["=1+1", "ä"]}),
+        "b": pd.DataFrame({"v": [0.5]}),
+    }
+    assert save_tables(tables, tmp_path, section="s1") == []
+    loaded = load_tables(tmp_path, section="s1")
+    assert sorted(loaded) == ["a", "b"]
+    pd.testing.assert_frame_equal(loaded["a"], tables["a"])  # raw values: no spreadsheet escaping here
+    assert load_tables(tmp_path, section="other") is None
+    assert load_tables(tmp_path / "missing", section="s1") is None
+
+
+def test_a_table_parquet_cannot_hold_is_reported_and_left_out(tmp_path):
+    mixed = pd.DataFrame({"x": [1, "a"]})  # mixed Python types in one column
+    failed = save_tables({"mixed": mixed, "ok": pd.DataFrame({"y": [1]})}, tmp_path, section="s")
+    assert len(failed) == 1 and failed[0].startswith("mixed (")
+    assert list(load_tables(tmp_path, section="s")) == ["ok"]
+
+
+def test_section_tables_load_what_the_report_saved_and_compute_the_same_without_it(tmp_path):
+    folder = tmp_path / "texts"
+    folder.mkdir()
+    (folder / "a.txt").write_text(TEXT, encoding="utf-8")
+    (folder / "b.txt").write_text(TEXT.replace("Dialog", "Gespräch") + " Werbung, Werbung, Werbung.", encoding="utf-8")
+    corpus = load_corpus(folder, quiet=True)
+    tokens = annotate(corpus, cache=False)
+    computed = section_tables("vocabulary", RunContext(corpus, tokens))
+    save_tables(computed, tmp_path / "results", section="vocabulary")
+    loaded = section_tables("vocabulary", RunContext(corpus, tokens), results_dir=tmp_path / "results")
+    assert sorted(loaded) == sorted(computed)
+    for name in computed:
+        if computed[name].empty:  # the categories of an empty categorical column have no type to keep
+            assert list(loaded[name].columns) == list(computed[name].columns)
+        else:
+            pd.testing.assert_frame_equal(loaded[name], computed[name], check_dtype=False)
+    with pytest.raises(ValueError, match="unknown section"):
+        section_tables("nonsense", RunContext(corpus, tokens))
