@@ -5,8 +5,14 @@
 >>> tokens = annotate(corpus)
 """
 
+from importlib.metadata import PackageNotFoundError
+from importlib.metadata import version as _version
+
 from .annotate.pipeline import annotate
 from .corpus.load import Corpus, CorpusError, load_corpus
 
 __all__ = ["Corpus", "CorpusError", "annotate", "load_corpus"]
-__version__ = "0.1.0"
+try:  # one version, in pyproject.toml
+    __version__ = _version("german-discourse-analysis")
+except PackageNotFoundError:  # run from a source tree that was not installed
+    __version__ = "0+unknown"

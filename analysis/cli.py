@@ -138,7 +138,7 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except Exception as exc:  # one line for the user; the class name helps bug reports
         from .corpus.load import CorpusError
-        from .report.run import ReportError
+        from .report.folder import ReportError
 
         if isinstance(exc, (CorpusError, ReportError, UsageError, ValueError, OSError)):
             print(f"error: {exc}", file=sys.stderr)
@@ -208,7 +208,7 @@ def score_csv_streamed(
     ``score`` and ``label`` to ``out_path`` (via a temporary file: no half-written output, and
     the output never replaces the input). Text cells are made spreadsheet-safe
     (:func:`analysis.report.spreadsheet_safe`). Returns the number of rows."""
-    from .report.run import spreadsheet_safe
+    from .report.results import spreadsheet_safe
     from .sentiment.engine import _warn_language
 
     path, out = Path(input_path), Path(out_path)

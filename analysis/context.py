@@ -22,7 +22,28 @@ from typing import Any
 
 import pandas as pd
 
-__all__ = ["CAPS", "Caps", "RunContext", "Section", "corner_note"]
+__all__ = ["CAPS", "Caps", "PageCaps", "RunContext", "Section", "corner_note"]
+
+
+@dataclass(frozen=True)
+class PageCaps:
+    """Size limits of the exploration page (a 1M-token corpus must open in a few seconds)."""
+
+    terms: int = 20_000  # corpus term list rows
+    doc_terms: int = 30_000  # document × term rows (top terms per document share this budget)
+    doc_terms_per_doc: int = 200
+    kwic_min_count: int = 2  # a key needs this many matches to be indexed
+    kwic_per_key: int = 20  # KWIC lines kept per key (evenly spaced through the corpus)
+    kwic_lines: int = 20_000  # KWIC lines in all
+    kwic_window: int = 6  # tokens of context on each side (within the paragraph)
+    keys_detail: int = 1_000  # most frequent keys that get collocates
+    dispersion_keys: int = 500  # most frequent keys that get a dispersion plot
+    dispersion_docs: int = 100  # documents per key in the dispersion plot (those with most hits)
+    dispersion_bins: int = 100
+    collocate_window: int = 5
+    collocates_per_key: int = 12
+    assoc_terms: int = 4_000  # lemmas in the group comparison (most frequent)
+    reader_docs: int = 500  # reader pages (largest documents first when there are more)
 
 
 @dataclass(frozen=True)
@@ -42,6 +63,7 @@ class Caps:
     fit_units: int = 5_000  # units an NMF model is fitted on (then applied to all)
     lda_units: int = 2_000  # units an LDA model is fitted on
     cluster_units: int = 2_000  # units clustered (the rest join the nearest cluster)
+    page: PageCaps = PageCaps()  # the exploration page (explore.html)
 
 
 CAPS = Caps()
@@ -96,11 +118,10 @@ class RunContext:
 
         return load_themes(self.themes_path)
 
-    @cached_property
+    @property
     def dominant_rules(self):
-        from .themes.lexicon import load_dominant_rules
-
-        return load_dominant_rules(self.themes_path, themes=self.themes)
+        """The ``[dominant.*]`` labels of the themes file (read with the themes)."""
+        return self.themes.rules
 
     @cached_property
     def theme_matches(self) -> pd.DataFrame:

@@ -63,9 +63,10 @@ def _stages(tmp: Path) -> dict[str, Callable[[str], object]]:
     from analysis.annotate.tokenize import sentence_starts, tokenize
     from analysis.corpus.language import detect_language
     from analysis.corpus.readers import read_text_file
-    from analysis.corpus.references import find_echoes, load_references
+    from analysis.corpus.references import load_references
     from analysis.corpus.structure import segment
     from analysis.sentiment.engine import score_texts
+    from analysis.themes.echoes import find_echoes
 
     doc = "Die Märkte sind Gespräche. Unternehmen reden mit ihren Kunden über das Netz."
     doc_tokens = annotate_text(doc, [(0, len(doc))]).assign(doc_id="d", para_id=0, kind="body")

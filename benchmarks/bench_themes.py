@@ -52,8 +52,9 @@ def main() -> int:
         print(f"skipped: {EVAL} not found")
         return 0
     from analysis import annotate, load_corpus
-    from analysis.corpus.references import find_echoes, load_references
+    from analysis.corpus.references import load_references
     from analysis.themes import document_themes
+    from analysis.themes.echoes import find_echoes
 
     theses = EVAL / "cluetrain" / "cluetrain_theses_de.txt"
     refs = load_references(theses) if theses.is_file() else None

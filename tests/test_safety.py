@@ -98,7 +98,8 @@ def test_report_folder_holding_user_files_is_refused_and_kept(tmp_path):
 
 
 def test_out_filled_while_the_run_goes_on_is_not_replaced(tmp_path):
-    from analysis.report.run import ReportError, _replace
+    from analysis.report.folder import ReportError
+    from analysis.report.folder import replace_folder as _replace
 
     work = tmp_path / ".out.work"
     work.mkdir()
@@ -207,7 +208,7 @@ def test_csv_cells_that_start_a_formula_are_defused(tmp_path):
 
 
 def test_spreadsheet_safe_leaves_numbers_and_the_input_alone():
-    from analysis.report.run import spreadsheet_safe
+    from analysis.report.results import spreadsheet_safe
 
     df = pd.DataFrame(
         {"t": ["=1+1", "-x", "\tcmd", "-3", "+4,5", "ok", None], "n": [-1, 2, 3, 4, 5, 6, 7]},
@@ -440,7 +441,7 @@ def test_notebook_html_export_is_self_contained_with_the_report_policy():
     import nbformat
     from nbconvert import HTMLExporter
 
-    from analysis.report.run import CSP, self_contained_html
+    from analysis.report.html import CSP, self_contained_html
 
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_markdown_cell("# Titel $x^2$"), nbformat.v4.new_code_cell("1 + 1")]

@@ -6,17 +6,7 @@ from __future__ import annotations
 from .language import LANGUAGES, detect_language
 from .load import METADATA_COLUMNS, Corpus, CorpusError, load_corpus, slugify
 from .readers import DEFAULT_MAX_BYTES, TEXT_SUFFIXES, ReadError, TextFile, read_text_file
-from .references import (
-    ECHO_COLUMNS,
-    MAX_REFERENCE_BYTES,
-    MAX_STATEMENTS,
-    REFERENCES_FILE,
-    find_echoes,
-    find_references,
-    load_references,
-    passages,
-    statement_lemmas,
-)
+from .references import MAX_REFERENCE_BYTES, MAX_STATEMENTS, REFERENCES_FILE, find_references, load_references
 from .structure import BOILERPLATE_KINDS, PARAGRAPH_KINDS, Paragraph, Quote, segment, split_paragraphs
 
 __all__ = [
@@ -24,7 +14,6 @@ __all__ = [
     "Corpus",
     "CorpusError",
     "DEFAULT_MAX_BYTES",
-    "ECHO_COLUMNS",
     "LANGUAGES",
     "MAX_REFERENCE_BYTES",
     "MAX_STATEMENTS",
@@ -37,14 +26,11 @@ __all__ = [
     "TEXT_SUFFIXES",
     "TextFile",
     "detect_language",
-    "find_echoes",
     "find_references",
     "load_corpus",
     "load_references",
-    "passages",
     "read_text_file",
     "segment",
     "slugify",
     "split_paragraphs",
-    "statement_lemmas",
 ]

@@ -298,8 +298,3 @@ def extract_html_blocks(html: str) -> list[tuple[str, str | None]]:
     elif blocks[0][1] == "heading":
         blocks[0] = (blocks[0][0], "title")
     return blocks
-
-
-def extract_html(html: str) -> str:
-    """Main text of a web page (trafilatura), paragraphs separated by blank lines."""
-    return _join_blocks(extract_html_blocks(html))[0]

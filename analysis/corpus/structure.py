@@ -1332,11 +1332,6 @@ def _last_speaker_in(doc: _Doc, head: str, best: str | None = None, best_pos: in
     return best
 
 
-def _last_named(doc: _Doc, before: int) -> str | None:
-    """The metadata speaker named last before offset ``before`` (antecedent of "er"/"sie")."""
-    return _last_speaker_in(doc, doc.text[:before])
-
-
 _RUN = r"\p{Lu}[\p{L}\p{M}'’\-]*(?:[ \t]+(?:(?:von|van|de|zu|von der|van der)[ \t]+)?\p{Lu}[\p{L}\p{M}'’\-]+)*"
 _RUN_RE = regex.compile(_RUN)
 

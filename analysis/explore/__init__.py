@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ..context import PageCaps
 from ..textstats.keyness import group_tables, keyness_groups, tokens_with_groups
-from .data import Caps, collocates, dispersion, doc_terms, group_counts, kwic_index, term_list
-from .page import explore_data, json_for_html, write_explore
+from .data import collocates, dispersion, doc_terms, group_counts, kwic_index, term_list
+from .page import explore_data, json_for_html
+from .write import write_explore
 
 __all__ = [
-    "Caps",
+    "PageCaps",
     "collocates",
     "dispersion",
     "doc_terms",

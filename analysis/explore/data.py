@@ -7,8 +7,6 @@ evenly spaced positions in text order, not at random).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 import pandas as pd
 
@@ -16,31 +14,7 @@ from ..annotate.pipeline import word_rows
 from ..textstats.keyness import group_labels, log_likelihood
 from ..textstats.vocabulary import context_windows
 
-__all__ = ["DEFAULT_CAPS", "Caps", "collocates", "dispersion", "doc_terms", "group_counts", "kwic_index", "term_list"]
-
-
-@dataclass(frozen=True)
-class Caps:
-    """Size limits of the page (a 1M-token corpus must open in a few seconds)."""
-
-    terms: int = 20_000  # corpus term list rows
-    doc_terms: int = 30_000  # document × term rows (top terms per document share this budget)
-    doc_terms_per_doc: int = 200
-    kwic_min_count: int = 2  # a key needs this many matches to be indexed
-    kwic_per_key: int = 20  # KWIC lines kept per key (evenly spaced through the corpus)
-    kwic_lines: int = 20_000  # KWIC lines in all
-    kwic_window: int = 6  # tokens of context on each side (within the paragraph)
-    keys_detail: int = 1_000  # most frequent keys that get collocates
-    dispersion_keys: int = 500  # most frequent keys that get a dispersion plot
-    dispersion_docs: int = 100  # documents per key in the dispersion plot (those with most hits)
-    dispersion_bins: int = 100
-    collocate_window: int = 5
-    collocates_per_key: int = 12
-    assoc_terms: int = 4_000  # lemmas in the group comparison (most frequent)
-    reader_docs: int = 500  # reader pages (largest documents first when there are more)
-
-
-DEFAULT_CAPS = Caps()
+__all__ = ["collocates", "dispersion", "doc_terms", "group_counts", "kwic_index", "term_list"]
 
 
 def _content(tokens: pd.DataFrame, columns: list[str]) -> pd.DataFrame:

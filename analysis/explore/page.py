@@ -13,16 +13,15 @@ from __future__ import annotations
 
 import html
 import json
-import os
 import re
 from importlib import resources
-from pathlib import Path
 
 import pandas as pd
 
-from .data import DEFAULT_CAPS, Caps, collocates, dispersion, doc_terms, group_counts, kwic_index, term_list
+from ..context import CAPS, PageCaps
+from .data import collocates, dispersion, doc_terms, group_counts, kwic_index, term_list
 
-__all__ = ["ASSETS", "CSP", "explore_data", "json_for_html", "write_explore"]
+__all__ = ["ASSETS", "CSP", "explore_data", "json_for_html", "page_html"]
 
 CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'"
@@ -47,7 +46,7 @@ def _reader_name(i: int) -> str:
     return f"reader/doc-{i:05d}.html"
 
 
-def explore_data(corpus, tokens: pd.DataFrame, *, by: str | None = None, caps: Caps = DEFAULT_CAPS) -> dict:
+def explore_data(corpus, tokens: pd.DataFrame, *, by: str | None = None, caps: PageCaps = CAPS.page) -> dict:
     """Everything the page shows, as JSON-able lists (documents referred to by their index)."""
     docs = corpus.documents.sort_values("doc_id", kind="mergesort").reset_index(drop=True)
     doc_ids = docs["doc_id"].astype(str).tolist()
@@ -156,11 +155,11 @@ def _reader_docs(docs: pd.DataFrame, n_words: pd.Series, limit: int) -> set[str]
     return set(ranked[:limit])
 
 
-def _asset(name: str) -> bytes:
+def asset(name: str) -> bytes:
     return resources.files("analysis.explore").joinpath(name).read_bytes()
 
 
-def _datatables() -> tuple[bytes, bytes]:
+def datatables() -> tuple[bytes, bytes]:
     """The DataTables bundle that ships inside ``itables`` (an ES module), as a classic script that
     sets ``window.ExploreDT`` (module scripts do not load from ``file://``)."""
     folder = resources.files("itables").joinpath("html")
@@ -195,48 +194,7 @@ def _head(title: str, prefix: str) -> str:
     )
 
 
-def write_explore(
-    folder: str | os.PathLike[str],
-    corpus,
-    tokens: pd.DataFrame,
-    *,
-    tables: dict[str, pd.DataFrame] | None = None,
-    by: str | None = None,
-    caps: Caps = DEFAULT_CAPS,
-    matches: pd.DataFrame | None = None,
-) -> list[Path]:
-    """Write ``folder/explore.html``, its scripts and styles in ``folder/explore_files/`` and one
-    reader page per document in ``folder/reader/``; return the paths written (sorted).
-
-    ``by`` is the grouping of the comparison view (a metadata column or ``speaker``; default
-    ``genre`` when the corpus has two genres or more, else each document). ``tables`` may hold the
-    report's ``sentiment_contributions`` (else it is computed for the reader pages); ``matches``
-    the run's theme matches (else the packaged themes are matched).
-    """
-    from .reader import reader_pages
-
-    folder = Path(folder)
-    (folder / ASSETS).mkdir(parents=True, exist_ok=True)
-    data = explore_data(corpus, tokens, by=by, caps=caps)
-    written = []
-    js, css = _datatables()
-    for name, content in (
-        ("dt_bundle.js", js),
-        ("dt_bundle.css", css),
-        ("explore.js", _asset("explore.js")),
-        ("explore.css", _asset("explore.css")),
-    ):
-        path = folder / ASSETS / name
-        path.write_bytes(content)
-        written.append(path)
-    page = folder / "explore.html"
-    page.write_text(_page(data), encoding="utf-8")
-    written.append(page)
-    written += reader_pages(folder, corpus, tokens, data, tables=tables, matches=matches)
-    return sorted(written)
-
-
-def _page(data: dict) -> str:
+def page_html(data: dict) -> str:
     by = html.escape(str(data["by"]))
     docs = data["docs"]
     rows = "\n".join(

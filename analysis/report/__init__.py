@@ -1,4 +1,6 @@
-"""``python -m analysis run``: the run, its result tables (Parquet) and findings, the notebooks and the HTML page."""
+"""``python -m analysis run``: the run (:mod:`.run`) over the sections (:mod:`.sections`), its result
+tables (:mod:`.results`: Parquet for the notebooks, CSV for spreadsheets), the findings
+(:mod:`.findings`), the report folder (:mod:`.folder`) and its pages (:mod:`.html`)."""
 
 from __future__ import annotations
 
@@ -12,8 +14,19 @@ from .findings import (
     theme_findings,
     topic_findings,
 )
-from .results import MANIFEST, RESULTS_DIR, load_tables, save_tables, section_figures, section_tables
-from .run import MARKER, ReportError, run_report, self_contained_html, spreadsheet_safe
+from .folder import MARKER, ReportError
+from .html import self_contained_html
+from .results import (
+    MANIFEST,
+    RESULTS_DIR,
+    load_tables,
+    save_tables,
+    section_figures,
+    section_tables,
+    spreadsheet_safe,
+    write_csv,
+)
+from .run import run_report
 from .sections import SECTIONS, get_section
 
 __all__ = [
@@ -36,6 +49,7 @@ __all__ = [
     "self_contained_html",
     "sentiment_findings",
     "spreadsheet_safe",
+    "write_csv",
     "theme_findings",
     "topic_findings",
 ]

@@ -20,8 +20,18 @@ import os
 from pathlib import Path
 
 import pandas as pd
+import regex
 
-__all__ = ["MANIFEST", "RESULTS_DIR", "load_tables", "save_tables", "section_figures", "section_tables"]
+__all__ = [
+    "MANIFEST",
+    "RESULTS_DIR",
+    "load_tables",
+    "save_tables",
+    "section_figures",
+    "section_tables",
+    "spreadsheet_safe",
+    "write_csv",
+]
 
 RESULTS_DIR = "results"
 MANIFEST = "manifest.json"
@@ -90,3 +100,38 @@ def section_figures(section: str, context, tables: dict[str, pd.DataFrame]) -> d
     from .sections import get_section
 
     return get_section(section).figures(context, tables)
+
+
+def write_csv(df: pd.DataFrame, path: Path) -> None:
+    spreadsheet_safe(df).to_csv(path, index=False, lineterminator="\n", float_format="%.6g")
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = regex.compile(r"[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][+-]?\d+)?%?")
+
+
+def spreadsheet_safe(df: pd.DataFrame) -> pd.DataFrame:
+    """``df`` with every text cell that a spreadsheet would run as a formula defused (OWASP "CSV
+    injection"): a cell beginning with ``=``, ``+``, ``-``, ``@``, tab or carriage return gets a
+    leading ``'``. Numeric columns and text cells that are plain numbers (``-3``, ``+4,5``) are
+    left alone. The raw text stays in the Python API (``annotate``, ``load_corpus``, ``report_tables``)."""
+    out = None
+    for col in df.columns:
+        series = df[col]
+        if isinstance(series.dtype, pd.CategoricalDtype):
+            series = series.astype(object)
+        elif not (series.dtype == object or pd.api.types.is_string_dtype(series.dtype)):
+            continue
+        text = series.where(series.map(lambda v: isinstance(v, str)), None)
+        risky = text.str.startswith(_FORMULA_START, na=False)
+        if not risky.any():
+            continue
+        risky &= ~text.str.fullmatch(_PLAIN_NUMBER.pattern, na=False)
+        if not risky.any():
+            continue
+        if out is None:
+            out = df.copy()
+        fixed = series.astype(object).copy()
+        fixed[risky] = "'" + text[risky]
+        out[col] = fixed
+    return df if out is None else out

@@ -18,6 +18,7 @@ __all__ = [
     "NONE_THEME",
     "Theme",
     "ThemeGroup",
+    "ThemeLexicon",
     "default_themes_path",
     "load_dominant_rules",
     "load_themes",
@@ -168,6 +169,9 @@ def _check_schema(data: dict, text: str, where: str) -> None:
         for key, (ok, must) in _DOMINANT_KEYS.items():
             if key in spec and not ok(spec[key]):
                 fail(f"dominant.{name}.{key}", must, spec[key])
+    axis = data.get("axis")
+    if axis is not None and not (isinstance(axis, dict) and isinstance(axis.get("name", ""), str)):
+        fail("axis", 'a table with a text `name` ([axis] name = "…")', axis)
 
 
 def _line_of(text: str, dotted: str) -> int | None:
@@ -200,11 +204,23 @@ def _norm_terms(values, where: str) -> frozenset[str]:
     return frozenset(" ".join(v.lower().replace("-", " ").split()) for v in values if v.strip())
 
 
-def load_themes(path: str | os.PathLike[str] | None = None) -> dict[str, Theme]:
-    """Read a themes TOML file (default: the packaged ``analysis/resources/themes.toml``).
+class ThemeLexicon(dict):
+    """``{name: Theme}`` in file order, as read from one themes file, with what else that file
+    says: ``rules`` (its ``[dominant.*]`` labels, :func:`load_dominant_rules`) and ``axis_name``
+    (the column name of the axis between the themes with ``axis`` +1 and -1, from ``[axis] name``;
+    ``"axis"`` when the file does not name it)."""
 
-    Returns ``{name: Theme}`` in file order. Raises ``FileNotFoundError`` / ``ValueError`` with a
-    one-line message naming the file when it is missing or malformed.
+    rules: dict[str, DominantRule]
+    axis_name: str = "axis"
+    source: str = ""
+
+
+def load_themes(path: str | os.PathLike[str] | None = None) -> ThemeLexicon:
+    """Read a themes TOML file (default: the packaged ``analysis/lang/de/themes.toml``).
+
+    Returns a :class:`ThemeLexicon` (``{name: Theme}`` in file order, with the file's dominant
+    rules and axis name). Raises ``FileNotFoundError`` / ``ValueError`` with a one-line message
+    naming the file when it is missing or malformed.
     """
     data, where = _read_toml(path)
     table = data.get("themes")
@@ -237,7 +253,11 @@ def load_themes(path: str | os.PathLike[str] | None = None) -> dict[str, Theme]:
             groups=tuple(groups),
             window=int(spec.get("window", 1)),
         )
-    return out
+    lexicon = ThemeLexicon(out)
+    lexicon.source = where
+    lexicon.axis_name = str((data.get("axis") or {}).get("name", "axis"))
+    lexicon.rules = _dominant_rules(data, where, list(out))
+    return lexicon
 
 
 def load_dominant_rules(
@@ -246,6 +266,10 @@ def load_dominant_rules(
     """The ``[dominant.*]`` labels of a themes file; without them, one label per theme (threshold 10)."""
     data, where = _read_toml(path)
     names = list(themes) if themes is not None else list(data.get("themes") or {})
+    return _dominant_rules(data, where, names)
+
+
+def _dominant_rules(data: dict, where: str, names: list[str]) -> dict[str, DominantRule]:
     table = data.get("dominant") or {}
     if not table:
         return {n: DominantRule(n, (n,), 10.0) for n in names}

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .lexicon import DEFAULT_PRIOR, NONE_THEME, DominantRule, Theme, load_dominant_rules, load_themes
+from .lexicon import DEFAULT_PRIOR, NONE_THEME, DominantRule, Theme, load_themes
 from .match import match_themes
 
 __all__ = ["document_themes", "speaker_themes", "theme_scores", "theme_tables", "unit_themes"]
@@ -51,6 +51,18 @@ def theme_scores(
     return grid[[*keys, "theme", "n_content", "n_matches", "n_terms", "score"]]
 
 
+def _axis_name(themes: dict[str, Theme]) -> str:
+    """The axis column of a loaded lexicon (``[axis] name`` in its file), ``"axis"`` otherwise."""
+    return getattr(themes, "axis_name", "axis")
+
+
+def _rules_of(themes: dict[str, Theme]) -> dict[str, DominantRule]:
+    """The dominant rules of the file the themes came from; one label per theme (threshold 10)
+    for themes built in code."""
+    rules = getattr(themes, "rules", None)
+    return rules if rules is not None else {n: DominantRule(n, (n,), 10.0) for n in themes}
+
+
 def _wide(
     scores: pd.DataFrame, keys: list[str], themes: dict[str, Theme], rules: dict[str, DominantRule]
 ) -> pd.DataFrame:
@@ -65,7 +77,8 @@ def _wide(
         out[f"score_{t}"] = wide[t].to_numpy()
     num = sum(themes[t].axis * wide[t] for t in themes)
     den = sum(abs(themes[t].axis) * wide[t] for t in themes)
-    out["dialogue_marketing_axis"] = np.where(den > 0, num / np.where(den > 0, den, 1.0), np.nan)
+    axis = _axis_name(themes)
+    out[axis] = np.where(den > 0, num / np.where(den > 0, den, 1.0), np.nan)
     ratios = pd.DataFrame(
         {
             r.name: (sum(wide[t] for t in r.themes) / r.threshold).where(
@@ -84,9 +97,7 @@ def _wide(
     out["theme"] = np.where(strength >= 1.0, best, NONE_THEME)
     out["theme_strength"] = strength.to_numpy()
     out = out.reset_index()
-    return out[
-        [*keys, "theme", *[f"score_{t}" for t in themes], "dialogue_marketing_axis", "theme_strength", "n_content"]
-    ]
+    return out[[*keys, "theme", *[f"score_{t}" for t in themes], axis, "theme_strength", "n_content"]]
 
 
 def document_themes(
@@ -98,7 +109,8 @@ def document_themes(
     prior: float = DEFAULT_PRIOR,
 ) -> pd.DataFrame:
     """One row per document: ``doc_id, theme`` (dominant label or ``"none"``), ``score_<theme>`` for
-    every theme, ``dialogue_marketing_axis`` (+1 all dialogue … -1 all marketing, NaN when neither
+    every theme, the lexicon's axis (``[axis] name`` in the themes file, e.g.
+    ``dialogue_marketing_axis``: +1 all dialogue … -1 all marketing, NaN when neither pole
     occurs), ``theme_strength`` (best score / threshold; ≥ 1 means assigned) and ``n_content``."""
     return unit_themes(tokens, themes, by="doc_id", rules=rules, matches=matches, prior=prior)
 
@@ -114,7 +126,7 @@ def unit_themes(
 ) -> pd.DataFrame:
     """Like :func:`document_themes` for any unit (default: paragraphs, ``by=["doc_id", "para_id"]``)."""
     themes = load_themes() if themes is None else themes
-    rules = load_dominant_rules(themes=themes) if rules is None else rules
+    rules = _rules_of(themes) if rules is None else rules
     keys = [by] if isinstance(by, str) else list(by)
     scores = theme_scores(tokens, themes, by=keys, matches=matches, prior=prior)
     return _wide(scores, keys, themes, rules)
@@ -143,7 +155,7 @@ def theme_tables(
     matches: pd.DataFrame,
 ) -> dict[str, pd.DataFrame]:
     """The theme tables of the report: ``themes`` (one row per document of ``doc_ids``, also one
-    with no words left after boilerplate: doc_id, theme, score_<theme>, dialogue_marketing_axis,
+    with no words left after boilerplate: doc_id, theme, score_<theme>, the lexicon's axis,
     theme_strength, n_content), ``paragraph_themes`` and ``speaker_themes``. Floats rounded to 6."""
     docs = document_themes(tokens, themes, rules=rules, matches=matches)
     docs = pd.DataFrame({"doc_id": sorted(doc_ids)}).merge(docs, on="doc_id", how="left")

@@ -23,7 +23,7 @@ def _themes(context: RunContext) -> dict[str, pd.DataFrame]:
         matches=context.theme_matches,
     )
     if context.references is not None:
-        from ..corpus.references import find_echoes
+        from .echoes import find_echoes
 
         tables["reference_echoes"] = find_echoes(context.tokens, context.references, corpus=context.corpus)
     return tables

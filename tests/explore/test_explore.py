@@ -13,7 +13,7 @@ import pytest
 
 from analysis import annotate, load_corpus
 from analysis.explore import (
-    Caps,
+    PageCaps,
     collocates,
     dispersion,
     group_tables,
@@ -213,7 +213,7 @@ def test_explore_page_is_offline_and_escapes_hostile_text(tmp_path):
     (folder / "gut.txt").write_text("Noch ein Text\n\nMarketing und Dialog und Marketing.", encoding="utf-8")
     corpus = load_corpus(folder, quiet=True)
     tokens = annotate(corpus, cache=False)
-    paths = write_explore(tmp_path / "out", corpus, tokens, caps=Caps(kwic_per_key=5))
+    paths = write_explore(tmp_path / "out", corpus, tokens, caps=PageCaps(kwic_per_key=5))
     names = {p.relative_to(tmp_path / "out").as_posix() for p in paths}
     assert {"explore.html", "explore_files/dt_bundle.js", "explore_files/explore.js"} <= names
     assert any(n.startswith("reader/") for n in names)

@@ -118,7 +118,7 @@ def test_notebook_export_runs_no_code_and_loads_nothing(tmp_path):
     import nbformat
     from nbconvert import HTMLExporter
 
-    from analysis.report.run import self_contained_html
+    from analysis.report.html import self_contained_html
 
     nb = nbformat.v4.new_notebook()
     hostile = "<img src='x' onerror=\"document.body.setAttribute('data-pwned','yes')\">"

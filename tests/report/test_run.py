@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from analysis.cli import main
-from analysis.report.run import MARKER
+from analysis.report.folder import MARKER
 from analysis.report.sections import SECTIONS
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from factories import doc_tokens
 
 from analysis import annotate, load_corpus
 from analysis.themes import (
@@ -224,3 +225,33 @@ def test_empty_tokens(seed):
     _, tokens = seed
     out = document_themes(tokens.iloc[:0])
     assert out.empty and "theme" in out.columns
+
+
+def test_a_users_themes_file_brings_its_own_rules_and_axis(tmp_path):
+    """Scores of a user's lexicon use that file's [dominant.*] rules and [axis] name, never the
+    packaged ones (a file without them: one label per theme, a column called "axis")."""
+    from analysis.themes import unit_themes
+
+    own = tmp_path / "own.toml"
+    own.write_text(
+        '[axis]\nname = "leise_laut"\n\n'
+        '[themes.leise]\nterms = ["flüstern"]\naxis = 1\n\n'
+        '[themes.laut]\nterms = ["schreien"]\naxis = -1\n\n'
+        '[dominant.beides]\nthemes = ["leise", "laut"]\nthreshold = 1\n',
+        encoding="utf-8",
+    )
+    tokens = doc_tokens("d", [(None, "Wir flüstern. Wir flüstern. Sie schreien.")])
+    themes = load_themes(own)
+    assert set(themes.rules) == {"beides"}
+    docs = document_themes(tokens, themes)
+    # two "flüstern" (+1) and one "schreien" (-1): (2 - 1) / (2 + 1)
+    assert docs["leise_laut"].item() == pytest.approx(1 / 3)
+    assert docs["theme"].item() == "beides"
+    plain = tmp_path / "plain.toml"
+    plain.write_text('[themes.leise]\nterms = ["flüstern"]\naxis = 1\n', encoding="utf-8")
+    paragraphs = unit_themes(tokens, load_themes(plain))
+    assert "axis" in paragraphs.columns and set(paragraphs["theme"]) <= {"leise", "none"}
+    with pytest.raises(ValueError, match="axis"):
+        bad = tmp_path / "bad.toml"
+        bad.write_text('axis = 3\n[themes.leise]\nterms = ["flüstern"]\n', encoding="utf-8")
+        load_themes(bad)

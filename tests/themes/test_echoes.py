@@ -1,4 +1,4 @@
-"""Tests for analysis.corpus.references: reading statement lists and finding passages that echo them."""
+"""Tests for analysis.themes.echoes (and the statement lists of analysis.corpus.references): passages that echo reference statements."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from analysis import annotate, load_corpus
-from analysis.corpus.references import ECHO_COLUMNS, find_echoes, load_references
+from analysis.corpus.references import load_references
+from analysis.themes.echoes import ECHO_COLUMNS, find_echoes
 
 REPO = Path(__file__).resolve().parents[2]
 THESES = REPO.parent / "shared" / "eval" / "cluetrain" / "cluetrain_theses_de.txt"
