@@ -353,7 +353,7 @@ def test_a_huge_metadata_file_is_summarised_not_printed(tmp_path):
 def test_structure_figure_of_many_documents_is_capped():
     from analysis.context import CAPS
     from analysis.corpus.load import Corpus
-    from analysis.textstats.overview import plot_structure
+    from analysis.plots.structure import plot_structure
 
     n = 500
     paragraphs = pd.DataFrame(

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from .core import PALETTE, SAVE_DPI, barh, heatmap, png_width, save, style, text_color, wrap_label, wrap_lines
+from .structure import plot_structure
 from .themes import plot_theme_scores
 from .topics import plot_document_topics, plot_unit_map
 
 __all__ = [
+    "plot_structure",
     "PALETTE",
     "SAVE_DPI",
     "barh",

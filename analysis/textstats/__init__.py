@@ -17,7 +17,7 @@ from .keyness import (
     tokens_with_groups,
     top_keywords,
 )
-from .overview import document_summary, kind_table, plot_structure, quote_table, speaker_table
+from .overview import document_summary, kind_table, quote_table, speaker_table
 from .readability import count_syllables, flesch_amstad, readability, syllable_exceptions, wiener_sachtextformel
 from .section import DOCUMENTS, GROUPS, VOCABULARY
 from .vocabulary import (
@@ -83,7 +83,6 @@ __all__ = [
     "plot_keyness",
     "plot_overlap",
     "plot_profile",
-    "plot_structure",
     "quote_table",
     "readability",
     "reference_overlap",

@@ -37,7 +37,7 @@ def _documents(context: RunContext) -> dict[str, pd.DataFrame]:
 
 
 def _documents_figures(context: RunContext, tables: Mapping[str, pd.DataFrame]) -> dict:
-    from .overview import plot_structure
+    from ..plots.structure import plot_structure
 
     return {"structure": plot_structure(context.corpus, max_documents=context.caps.structure_documents)}
 

@@ -11,7 +11,8 @@ matplotlib.use("Agg")
 import pytest  # noqa: E402
 
 from analysis import annotate, load_corpus  # noqa: E402
-from analysis.textstats.overview import document_summary, kind_table, plot_structure, quote_table, speaker_table  # noqa: E402
+from analysis.plots.structure import plot_structure  # noqa: E402
+from analysis.textstats.overview import document_summary, kind_table, quote_table, speaker_table  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 
