@@ -2,24 +2,10 @@
 
 from __future__ import annotations
 
-from .core import PALETTE, SAVE_DPI, barh, heatmap, png_width, save, style, text_color, wrap_label, wrap_lines
-from .structure import plot_structure
-from .themes import plot_theme_scores
-from .topics import plot_document_topics, plot_unit_map
+from . import core, structure, themes, topics
+from .core import *  # noqa: F403
+from .structure import *  # noqa: F403
+from .themes import *  # noqa: F403
+from .topics import *  # noqa: F403
 
-__all__ = [
-    "plot_structure",
-    "PALETTE",
-    "SAVE_DPI",
-    "barh",
-    "heatmap",
-    "plot_document_topics",
-    "plot_theme_scores",
-    "plot_unit_map",
-    "png_width",
-    "save",
-    "style",
-    "text_color",
-    "wrap_label",
-    "wrap_lines",
-]
+__all__ = [*core.__all__, *structure.__all__, *themes.__all__, *topics.__all__]

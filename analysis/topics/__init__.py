@@ -2,34 +2,8 @@
 
 from __future__ import annotations
 
-from .model import (
-    TopicModel,
-    cluster_units,
-    corpus_names,
-    document_topics,
-    npmi_coherence,
-    select_k,
-    stability,
-    topic_diversity,
-    topic_tables,
-    topic_themes,
-    topic_units,
-    unit_map,
-)
-from .section import TOPICS
+from . import model, section
+from .model import *  # noqa: F403
+from .section import *  # noqa: F403
 
-__all__ = [
-    "TOPICS",
-    "TopicModel",
-    "cluster_units",
-    "corpus_names",
-    "document_topics",
-    "npmi_coherence",
-    "select_k",
-    "stability",
-    "topic_diversity",
-    "topic_tables",
-    "topic_themes",
-    "topic_units",
-    "unit_map",
-]
+__all__ = [*model.__all__, *section.__all__]
