@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import pandas as pd
@@ -13,8 +14,9 @@ from analysis.annotate.engine import map_documents
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def square(x: int) -> int:
-    return x * x
+# a function the worker processes can import by name (test modules are imported under names of
+# pytest's own, which a worker process cannot import): x ** 2
+square = functools.partial(pow, exp=2)
 
 
 @pytest.fixture(scope="module")
