@@ -1,4 +1,4 @@
-"""Benchmark of analysis.textstats.vocabulary / keyness / readability: peer cross-checks and speed.
+"""Benchmark of the vocabulary section (analysis.textstats: diversity, keyness, readability): peer cross-checks and speed.
 
     .venv/bin/python benchmarks/bench_vocabulary.py
 
@@ -7,7 +7,7 @@
 * TTR, MATTR, MTLD and HD-D against the ``lexicalrichness`` package on 40 chunks of UD German GSD
   test sentences (``../shared/eval/ud-german-gsd``; skipped when absent);
 * Flesch-Amstad and WSTF1 with pyphen syllables against ``textstat`` on the same chunks;
-* run time of ``report_tables`` on the seed corpus and on the GSD chunks as a 40-document corpus.
+* run time of ``vocabulary_tables`` on the seed corpus and on the GSD chunks as a 40-document corpus.
 """
 
 from __future__ import annotations
@@ -57,8 +57,8 @@ def diversity_and_readability_check(chunks: list[str]) -> None:
     import textstat
 
     from analysis.annotate.pipeline import annotate_text
+    from analysis.textstats.diversity import diversity
     from analysis.textstats.readability import readability
-    from analysis.textstats.vocabulary import diversity
 
     frames = []
     for i, text in enumerate(chunks):
@@ -108,13 +108,14 @@ def diversity_and_readability_check(chunks: list[str]) -> None:
 
 def timing(chunks: list[str] | None) -> None:
     from analysis import annotate, load_corpus
-    from analysis.textstats.vocabulary import vocabulary_tables
+    from analysis.context import RunContext
+    from analysis.textstats.section import vocabulary_tables
 
     corpus = load_corpus(ROOT / "data" / "texts", quiet=True)
     tokens = annotate(corpus)
-    vocabulary_tables(tokens)  # warm-up: wordfreq lemma table, lemmatiser
+    vocabulary_tables(RunContext(corpus, tokens))  # warm-up: wordfreq lemma table, lemmatiser
     t0 = time.perf_counter()
-    vocabulary_tables(tokens)
+    vocabulary_tables(RunContext(corpus, tokens))
     print(f"vocabulary_tables on the seed corpus ({len(tokens)} tokens): {time.perf_counter() - t0:.2f} s")
     if chunks is None:
         return
@@ -124,7 +125,7 @@ def timing(chunks: list[str] | None) -> None:
         corpus = load_corpus(tmp, quiet=True)
         tokens = annotate(corpus, cache=Path(tmp) / ".cache")
         t0 = time.perf_counter()
-        tables = vocabulary_tables(tokens)
+        tables = vocabulary_tables(RunContext(corpus, tokens))
         print(
             f"vocabulary_tables on {len(corpus)} GSD documents ({len(tokens)} tokens): {time.perf_counter() - t0:.2f} s, "
             f"{len(tables['keyness'])} keyness rows"

@@ -95,9 +95,9 @@ def test_load_annotate_vocabulary_sentiment_never_raise(tmp_path_factory, docs):
     check_tokens(tokens, corpus)
 
     from analysis.sentiment import engine as sentiment
-    from analysis.textstats import vocabulary
+    from analysis.textstats import diversity, frequencies
 
     content = tokens[~tokens["is_boilerplate"]]
-    vocabulary.frequencies(content)
-    vocabulary.diversity(content)
+    frequencies(content)
+    diversity(content)
     sentiment.score_sentences(content)

@@ -76,7 +76,7 @@ def show_kwic(
 ) -> pd.DataFrame:
     """KWIC of any lemma or word form with compound matching (all lines, not capped), sorted by the
     ``right`` or ``left`` context (the word just before the keyword first)."""
-    from ..textstats.vocabulary import kwic
+    from ..extract.kwic import kwic
 
     lines = kwic(tokens, word, corpus=corpus, window=window, unit="lemma")
     if lines.empty:  # a surface form that is not a lemma

@@ -11,8 +11,8 @@ import numpy as np
 import pandas as pd
 
 from ..annotate.pipeline import word_rows
+from ..extract.kwic import context_windows
 from ..textstats.keyness import group_labels, log_likelihood
-from ..textstats.vocabulary import context_windows
 
 __all__ = ["collocates", "dispersion", "doc_terms", "group_counts", "kwic_index", "term_list"]
 
@@ -107,7 +107,7 @@ def kwic_index(
     right, match, left_sort``.
 
     ``key`` is the lemma searched for; ``match`` says how the token matched it (``lemma``, ``head``,
-    ``modifier``, as :func:`analysis.vocabulary.kwic`); ``n_key`` counts all matches of the key, of
+    ``modifier``, as :func:`analysis.extract.kwic`); ``n_key`` counts all matches of the key, of
     which at most ``per_key`` lines are kept (more when ``max_lines`` ÷ the number of keys is larger:
     small corpora keep every line), evenly spaced through the corpus in text order. Keys
     are taken from the most frequent down until ``max_lines`` lines are reached. ``left``/``right``

@@ -1,7 +1,17 @@
-"""Statistics over the token table: frequencies, diversity, readability, keyness, overlap, the document overview."""
+"""Statistics over the token table, one module per task: :mod:`.frequency` (frequencies, n-grams,
+collocations), :mod:`.diversity`, :mod:`.readability`, :mod:`.keyness`, :mod:`.overlap` and the
+document overview (:mod:`.overview`); the report sections in :mod:`.section`. Counts start from
+the document-feature matrix of :mod:`analysis.counts`.
+
+Re-exported here for convenience (the notebooks import them from this package): the word families
+and KWIC of :mod:`analysis.extract` and the vocabulary figures of :mod:`analysis.plots.vocabulary`."""
 
 from __future__ import annotations
 
+from ..extract import compound_families, family_leaning, kwic, load_families, word_families
+from ..plots.vocabulary import plot_families, plot_keyness, plot_overlap, plot_profile
+from .diversity import diversity, hdd, mattr, mtld, ttr
+from .frequency import collocations, frequencies, ngrams, per_document_and_speaker
 from .keyness import (
     KEYNESS_COLUMNS,
     general_german,
@@ -17,34 +27,10 @@ from .keyness import (
     tokens_with_groups,
     top_keywords,
 )
+from .overlap import overlap, overlap_matrix, reference_overlap, reference_tokens
 from .overview import document_summary, kind_table, quote_table, speaker_table
 from .readability import count_syllables, flesch_amstad, readability, syllable_exceptions, wiener_sachtextformel
-from .section import DOCUMENTS, GROUPS, VOCABULARY
-from .vocabulary import (
-    collocations,
-    compound_families,
-    diversity,
-    family_leaning,
-    frequencies,
-    hdd,
-    kwic,
-    load_families,
-    mattr,
-    mtld,
-    ngrams,
-    overlap,
-    overlap_matrix,
-    per_document_and_speaker,
-    plot_families,
-    plot_keyness,
-    plot_overlap,
-    plot_profile,
-    reference_overlap,
-    reference_tokens,
-    ttr,
-    vocabulary_tables,
-    word_families,
-)
+from .section import DOCUMENTS, GROUPS, VOCABULARY, vocabulary_tables
 
 __all__ = [
     "DOCUMENTS",

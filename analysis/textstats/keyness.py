@@ -37,6 +37,7 @@ from scipy.special import xlogy
 from scipy.stats import chi2
 
 from ..annotate.pipeline import word_rows
+from ..counts import count_matrix
 
 __all__ = [
     "KEYNESS_COLUMNS",
@@ -156,10 +157,6 @@ def _sort(df: pd.DataFrame, name: str) -> pd.DataFrame:
     return df.iloc[order].reset_index(drop=True)
 
 
-def _counts(words: pd.DataFrame, unit: str) -> pd.Series:
-    return words[unit].value_counts().sort_index()
-
-
 def _frame(rows: list[pd.DataFrame], unit: str) -> pd.DataFrame:
     columns = [c if c != "lemma" else unit for c in KEYNESS_COLUMNS]
     if not rows:
@@ -182,17 +179,22 @@ def keyness_documents(
     Frequencies count content words (``is_content``) unless ``content_only=False``; the sizes are
     the numbers of counted words. Empty for a one-document corpus.
     """
-    words = word_rows(tokens, content_only=content_only, columns=["doc_id", unit])
-    words = words[words["doc_id"].notna() & words[unit].notna()]
-    if words["doc_id"].nunique() < 2:
+    dfm = count_matrix(tokens, by="doc_id", feature=unit, content_only=content_only)
+    if dfm.matrix.shape[0] < 2:
         return _frame([], unit)
     # every document at once: counts per (document, word), the rest of the corpus by subtraction
-    counts = words.groupby(["doc_id", unit], sort=True, observed=True).size().rename("a").reset_index()
-    total_word = words[unit].value_counts()
-    doc_size = words.groupby("doc_id", sort=True).size()
-    counts["c"] = counts["doc_id"].map(doc_size).to_numpy(dtype=float)
-    counts["d"] = float(len(words)) - counts["c"]
-    counts["b"] = counts[unit].map(total_word).to_numpy(dtype=float) - counts["a"]
+    cells = dfm.matrix.tocoo()
+    doc_size = dfm.row_totals()
+    counts = pd.DataFrame(
+        {
+            "doc_id": dfm.rows["doc_id"].to_numpy()[cells.row],
+            unit: dfm.features[cells.col],
+            "a": cells.data,
+            "c": doc_size[cells.row].astype(float),
+        }
+    )
+    counts["d"] = float(doc_size.sum()) - counts["c"]
+    counts["b"] = dfm.feature_totals()[cells.col].astype(float) - counts["a"]
     counts = counts[counts["a"] >= min_freq]
     out = _scored(counts, unit, group="doc_id")
     return _frame([out.assign(comparison="document_vs_rest", target=out["doc_id"], reference="rest of corpus")], unit)
@@ -226,17 +228,23 @@ def keyness_speakers(
 ) -> pd.DataFrame:
     """Within each document with two or more speakers, each speaker against the others
     (``comparison = "speaker_vs_speaker"``; ``target`` is the speaker, ``reference`` the other(s))."""
-    words = word_rows(tokens, content_only=content_only, columns=["doc_id", "speaker", unit])
-    words = words[words["speaker"].notna()]
+    dfm = count_matrix(tokens, by=["doc_id", "speaker"], feature=unit, content_only=content_only)
+    docs = dfm.rows["doc_id"].astype(str).to_numpy()
+    speakers_of = dfm.rows["speaker"].astype(str).to_numpy()
     rows = []
-    for doc_id, doc_words in sorted(words.groupby("doc_id"), key=lambda kv: kv[0]):
-        speakers = sorted(doc_words["speaker"].unique())
+    for doc_id in sorted(set(docs)):
+        positions = np.flatnonzero(docs == doc_id)
+        speakers = sorted(speakers_of[positions])
         if len(speakers) < 2:
             continue
-        total = _counts(doc_words, unit)
-        for speaker in speakers:
-            target = _counts(doc_words[doc_words["speaker"] == speaker], unit)
+        doc_counts = dfm.matrix[positions]
+        used = np.unique(doc_counts.indices)  # the document's words
+        total = pd.Series(np.asarray(doc_counts[:, used].sum(axis=0)).ravel(), index=dfm.features[used])
+        for position in sorted(positions, key=lambda p: speakers_of[p]):
+            row = dfm.matrix[position]
+            target = pd.Series(row.data, index=dfm.features[row.indices])
             reference = total.sub(target, fill_value=0)
+            speaker = speakers_of[position]
             others = "; ".join(s for s in speakers if s != speaker)
             k = keyness(target, reference, min_freq=min_freq, name=unit)
             rows.append(k.assign(doc_id=doc_id, comparison="speaker_vs_speaker", target=speaker, reference=others))
@@ -310,20 +318,6 @@ def _form_frequency(norm: str) -> float:
     import wordfreq
 
     return float(wordfreq.word_frequency(norm, "de"))
-
-
-def _reference_counts(words: pd.DataFrame, unit: str, reference: pd.Series, reference_size: float) -> pd.Series:
-    """Reference count per case-folded word of ``words``; form-by-form fallback for missing lemmas."""
-    keys = words[unit].astype(str).str.casefold()
-    wanted = sorted(set(keys))
-    ref = reference.reindex(wanted)
-    missing = ref[ref.isna()].index
-    if len(missing) and "norm" in words.columns:
-        forms = words.assign(_key=keys)[lambda d: d["_key"].isin(set(missing))]
-        by_key = forms.groupby("_key")["norm"].agg(lambda s: sorted(set(s)))
-        for key, norms in by_key.items():
-            ref[key] = sum(_form_frequency(n.lstrip("#")) for n in norms)
-    return ref.fillna(0.0) * reference_size
 
 
 def keyness_general(
@@ -535,35 +529,35 @@ def keyness_groups(
     :func:`log_likelihood`; words with fewer than ``min_freq`` occurrences in the target are not
     listed. Sorted by target, then from the most over-used word to the most under-used.
     """
-    words = word_rows(tokens, content_only=content_only, columns=["doc_id", unit, by])
-    words = tokens_with_groups(words, documents, by, columns=["doc_id", unit])
-    words = words[words[unit].notna()]
-    groups = sorted(str(g) for g in pd.unique(words[by].astype(str)))
+    words = word_rows(tokens, content_only=content_only, columns=["doc_id", unit, by, "token_type", "is_content"])
+    words = tokens_with_groups(words, documents, by, columns=["doc_id", unit, "token_type", "is_content"])
+    dfm = count_matrix(words, by=by, feature=unit, content_only=content_only)
+    labels = dfm.rows[by].astype(str).tolist()
+    groups = sorted(labels)
     for name, value in (("target", target), ("reference", reference)):
         if value is not None and value not in groups:
             raise ValueError(f"{name} {value!r} is not a value of {by!r}; the groups are: {', '.join(groups)}")
     if reference is not None and reference == target:
         raise ValueError("target and reference must be different groups")
-    label = words[by].astype(str)
-    counts = pd.DataFrame({"g": label.to_numpy(), "w": words[unit].astype(str).to_numpy()})
-    counts = counts.groupby(["g", "w"], sort=True).size().rename("a").reset_index()
-    sizes = label.value_counts()
+    position = {label: k for k, label in enumerate(labels)}
+    sizes = dfm.row_totals()
+    total_word = dfm.feature_totals()
     targets = [target] if target is not None else [g for g in groups if g != reference]
     if reference is None and len(groups) < 2:
         targets = []
     rows = []
-    total_word = counts.groupby("w")["a"].sum()
     for t in targets:
-        part = counts[counts["g"] == t].rename(columns={"w": unit, "g": "target"}).copy()
-        part["c"] = float(sizes.get(t, 0))
+        row = dfm.matrix[position[t]]
+        part = pd.DataFrame({"target": t, unit: dfm.features[row.indices], "a": row.data})
+        part["c"] = float(sizes[position[t]])
         if reference is None:
-            part["b"] = part[unit].map(total_word).to_numpy(dtype=float) - part["a"]
-            part["d"] = float(len(words)) - part["c"]
+            part["b"] = total_word[row.indices].astype(float) - part["a"]
+            part["d"] = float(sizes.sum()) - part["c"]
             ref_name, comparison = "rest", "group_vs_rest"
         else:
-            ref_counts = counts[counts["g"] == reference].set_index("w")["a"]
-            part["b"] = part[unit].map(ref_counts).fillna(0).to_numpy(dtype=float)
-            part["d"] = float(sizes.get(reference, 0))
+            ref_counts = dfm.matrix[position[reference]].toarray().ravel()
+            part["b"] = ref_counts[row.indices].astype(float)
+            part["d"] = float(sizes[position[reference]])
             ref_name, comparison = reference, "group_vs_group"
         part = part[part["a"] >= min_freq]
         if part.empty:
@@ -578,26 +572,27 @@ def group_tables(
     tokens: pd.DataFrame,
     *,
     by: str,
-    top: int = 100,
+    n: int = 100,
     themes: dict | None = None,
     matches: pd.DataFrame | None = None,
 ) -> dict[str, pd.DataFrame]:
     """The tables of ``python -m analysis run --group-by COLUMN``: ``keyness_groups`` (each group vs
-    the rest, p < 0.05, the ``top`` most over- and under-used words per group), ``frequencies_groups``
-    (the ``top`` content lemmas per group: ``n``, ``per_1000``, ``rank``), ``diversity_groups``
+    the rest, p < 0.05, the ``n`` most over- and under-used words per group), ``frequencies_groups``
+    (the ``n`` content lemmas per group: ``n``, ``per_1000``, ``rank``), ``diversity_groups``
     (MATTR, MTLD, HD-D per group), ``themes_groups`` (theme scores per group, as ``theme_scores``)
     and ``sentiment_groups`` (the group's sentences aggregated, as ``aggregate_scores``). ``by`` is a metadata column of ``corpus.documents`` or a token
     column such as ``speaker``. ``themes`` and their ``matches`` default to the packaged themes."""
-    from .vocabulary import diversity, frequencies
+    from .diversity import diversity
+    from .frequency import frequencies
 
     documents = corpus.documents if corpus is not None else None
     key = keyness_groups(tokens, documents, by=by)
     key = key[key["p_value"] < 0.05]
-    over = key[key["log_ratio"] > 0].groupby("target", sort=False).head(top)
-    under = key[key["log_ratio"] <= 0].groupby("target", sort=False).tail(top)
+    over = key[key["log_ratio"] > 0].groupby("target", sort=False).head(n)
+    under = key[key["log_ratio"] <= 0].groupby("target", sort=False).tail(n)
     key = key.loc[sorted(set(over.index) | set(under.index))].reset_index(drop=True)
     grouped = tokens_with_groups(tokens, documents, by)
-    freq = frequencies(grouped, by=by, top=top)
+    freq = frequencies(grouped, by=by, n=n)
     div = diversity(grouped, by=by)
     theme_table = _theme_groups(grouped, by, themes=themes, matches=matches)
     sentiment = _sentiment_groups(tokens, documents, by)

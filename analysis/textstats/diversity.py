@@ -1,0 +1,141 @@
+"""Lexical diversity: TTR, MATTR (Covington & McFall 2010), MTLD (McCarthy & Jarvis 2010) and HD-D
+(McCarthy & Jarvis 2007). The single measures (:func:`ttr`, :func:`mattr`, :func:`mtld`,
+:func:`hdd`) take any sequence of words; :func:`diversity` computes all four per group of the token
+table (``by`` as in :mod:`analysis.counts`)."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Hashable, Iterable, Iterator, Sequence
+
+import pandas as pd
+
+from ..annotate.pipeline import word_rows
+from ..counts import By, by_columns, sort_rows
+
+__all__ = ["diversity", "hdd", "mattr", "mtld", "ttr"]
+
+
+def _groups(df: pd.DataFrame, by: list[str]) -> Iterator[tuple[tuple, pd.DataFrame]]:
+    """``(key tuple, rows)`` per group, sorted; missing keys dropped; one group for ``by=[]``."""
+    if not by:
+        yield (), df
+        return
+    for key, group in df.groupby(by, sort=True, dropna=True):
+        yield (key if isinstance(key, tuple) else (key,)), group
+
+
+def ttr(words: Sequence[Hashable]) -> float:
+    """Type-token ratio: distinct words / words."""
+    return len(set(words)) / len(words) if len(words) else float("nan")
+
+
+def mattr(words: Sequence[Hashable], *, window: int = 50) -> float:
+    """Moving-average TTR (Covington & McFall 2010): the mean TTR of every window of ``window``
+    consecutive words. NaN when the text is shorter than the window."""
+    if window < 1:
+        raise ValueError("window must be a positive integer")
+    n = len(words)
+    if n < window:
+        return float("nan")
+    counts = Counter(words[:window])
+    total = len(counts)
+    for i in range(window, n):
+        out_w, in_w = words[i - window], words[i]
+        counts[out_w] -= 1
+        if counts[out_w] == 0:
+            del counts[out_w]
+        counts[in_w] += 1
+        total += len(counts)
+    return total / ((n - window + 1) * window)
+
+
+def _mtld_pass(words: Iterable[Hashable], threshold: float) -> float:
+    factors = 0.0
+    seen: set = set()
+    count = 0
+    current = 1.0
+    n = 0
+    for w in words:
+        n += 1
+        count += 1
+        seen.add(w)
+        current = len(seen) / count
+        if current <= threshold:
+            factors += 1.0
+            seen = set()
+            count = 0
+    if count:
+        factors += (1.0 - current) / (1.0 - threshold)
+    return n / factors if factors > 0 else float(n)
+
+
+def mtld(words: Sequence[Hashable], *, threshold: float = 0.72) -> float:
+    """Measure of textual lexical diversity (McCarthy & Jarvis 2010): the mean length of the
+    stretches of text whose running TTR stays above ``threshold`` (a stretch ends when the TTR
+    reaches it; the rest counts as a partial factor ``(1 − TTR) / (1 − threshold)``), averaged over
+    a forward and a backward pass. A text whose TTR never falls (all words different) gets its
+    length."""
+    if not 0 < threshold < 1:
+        raise ValueError("threshold must be between 0 and 1")
+    if not len(words):
+        return float("nan")
+    return (_mtld_pass(words, threshold) + _mtld_pass(reversed(list(words)), threshold)) / 2
+
+
+def hdd(words: Sequence[Hashable], *, draws: int = 42) -> float:
+    """HD-D (McCarthy & Jarvis 2007): the expected TTR of a random sample of ``draws`` words,
+    ``Σ_types (1 − P(type absent from the sample)) / draws`` with hypergeometric probabilities.
+    NaN when the text has fewer than ``draws`` words."""
+    n = len(words)
+    if draws < 1:
+        raise ValueError("draws must be a positive integer")
+    if n < draws:
+        return float("nan")
+    log_total = math.lgamma(n + 1) - math.lgamma(n - draws + 1)
+    out = 0.0
+    for k in Counter(words).values():
+        rest = n - k
+        p_absent = 0.0 if rest < draws else math.exp(math.lgamma(rest + 1) - math.lgamma(rest - draws + 1) - log_total)
+        out += (1.0 - p_absent) / draws
+    return out
+
+
+def diversity(
+    tokens: pd.DataFrame,
+    *,
+    by: By = "doc_id",
+    unit: str = "norm",
+    content_only: bool = False,
+    window: int = 50,
+    threshold: float = 0.72,
+    draws: int = 42,
+) -> pd.DataFrame:
+    """Lexical diversity per group: ``*by, n_tokens, n_types, ttr, mattr, mtld, hdd``.
+
+    The word sequence is every word token (``content_only=False``) as ``unit`` (``"norm"``:
+    lower-cased forms, the usual choice; ``"lemma"`` folds inflection), in text order. ``window``
+    is MATTR's window, ``threshold`` MTLD's factor threshold, ``draws`` HD-D's sample size; MATTR
+    and HD-D are NaN for groups shorter than ``window`` / ``draws``. TTR falls with text length;
+    compare texts by MATTR, MTLD or HD-D.
+    """
+    by = by_columns(by)
+    words = word_rows(tokens, content_only=content_only).sort_values(["doc_id", "token_id"], kind="mergesort")
+    rows = []
+    for key, group in _groups(words, by):
+        seq = group[unit].astype(str).str.casefold().tolist()
+        rows.append(
+            (
+                *key,
+                len(seq),
+                len(set(seq)),
+                ttr(seq),
+                mattr(seq, window=window),
+                mtld(seq, threshold=threshold),
+                hdd(seq, draws=draws),
+            )
+        )
+    out = pd.DataFrame(rows, columns=[*by, "n_tokens", "n_types", "ttr", "mattr", "mtld", "hdd"])
+    out[["n_tokens", "n_types"]] = out[["n_tokens", "n_types"]].astype("int64")
+    return sort_rows(out, by, [], [])

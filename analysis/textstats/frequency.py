@@ -1,0 +1,203 @@
+"""Word frequencies, n-grams and collocations per group (document, speaker, metadata group).
+
+Every function takes the token table of :func:`analysis.annotate` and returns a new tidy
+DataFrame, sorted and deterministic; ``by`` names the grouping columns (``"doc_id"``,
+``["doc_id", "speaker"]`` for the speakers of dialogues and interviews, or ``None`` for the whole
+corpus; rows with a missing group value, such as paragraphs without a speaker, are left out; see
+:mod:`analysis.counts`). ``n`` is how many rows to keep per group.
+
+* :func:`frequencies` — counts by lemma or word form, content words or all words, from the
+  document-feature matrix (:func:`analysis.counts.count_matrix`);
+* :func:`ngrams` — word n-grams within sentences;
+* :func:`collocations` — NLTK association measures of word pairs within sentences;
+* :func:`per_document_and_speaker` — any per-group statistic per document and per speaker, stacked.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..annotate.pipeline import word_rows
+from ..counts import WORD_TYPES, By, by_columns, count_matrix, sort_rows
+
+__all__ = ["collocations", "frequencies", "ngrams", "per_document_and_speaker"]
+
+
+def _head(df: pd.DataFrame, by: list[str], n: int | None) -> pd.DataFrame:
+    """The first ``n`` rows of each group of ``by`` (of the table for ``by=[]``; all for ``None``)."""
+    if n is None:
+        return df
+    return (df.groupby(by, sort=False).head(n) if by else df.head(n)).reset_index(drop=True)
+
+
+def frequencies(
+    tokens: pd.DataFrame,
+    *,
+    by: By = "doc_id",
+    unit: str = "lemma",
+    content_only: bool = True,
+    min_count: int = 1,
+    n: int | None = None,
+) -> pd.DataFrame:
+    """Word counts per group: ``*by, <unit>, n, per_1000, rank``.
+
+    ``unit``: ``"lemma"``, ``"norm"`` (lower-cased form) or ``"token"`` (surface form). Words are
+    tokens of type word and hashtag; ``content_only`` keeps content words (no stop words, no
+    negations). ``per_1000``: occurrences per 1,000 counted words of the group. ``rank``: 1 = most
+    frequent (ties share the smallest rank). Sorted by group, descending count, then word; ``n``
+    keeps the ``n`` most frequent rows per group. The long form of
+    :func:`analysis.counts.count_matrix`.
+    """
+    dfm = count_matrix(tokens, by=by, feature=unit, content_only=content_only)
+    by = list(dfm.by)
+    counts = dfm.to_frame()
+    totals = np.repeat(dfm.row_totals(), np.diff(dfm.matrix.indptr))  # the row of each cell, in CSR order
+    counts["per_1000"] = 1000.0 * counts["n"].to_numpy() / totals
+    counts = counts[counts["n"] >= min_count]
+    counts = sort_rows(counts, by, ["n", unit], [False, True])
+    grouped = counts.groupby(by, sort=False)["n"] if by else counts["n"]
+    counts["rank"] = grouped.rank(method="min", ascending=False).astype("int64")
+    return _head(counts, by, n)[[*by, unit, "n", "per_1000", "rank"]]
+
+
+def ngrams(
+    tokens: pd.DataFrame,
+    *,
+    size: int = 2,
+    by: By = "doc_id",
+    unit: str = "lemma",
+    content_only: bool = False,
+    min_count: int = 1,
+    n: int | None = None,
+) -> pd.DataFrame:
+    """Counts of word n-grams (``size`` consecutive words within a sentence; punctuation, URLs
+    and numbers break a sequence): ``*by, ngram, n``. With ``content_only`` only n-grams made of
+    content words are kept (``Soziale Medien`` yes, ``in den`` no). ``ngram`` joins the words with
+    a space. Sorted by group, descending count, then n-gram; ``n`` keeps the ``n`` most frequent
+    per group."""
+    if size < 1:
+        raise ValueError("size must be at least 1")
+    by = by_columns(by)
+    cols = [c for c in dict.fromkeys([*by, "doc_id", "sent_id", "token_id", "token_type", "is_content", unit])]
+    t = tokens[cols].sort_values(["doc_id", "token_id"], kind="mergesort").reset_index(drop=True)
+    is_word = t["token_type"].isin(WORD_TYPES).to_numpy()
+    ok = (is_word & t["is_content"].to_numpy(dtype=bool)) if content_only else is_word
+    rows = len(t)
+    m = max(rows - size + 1, 0)
+    # start positions of valid n-grams, all arrays at once: every word ok, one document, one
+    # sentence, one group (rows with a missing group value never count)
+    valid = np.ones(m, dtype=bool)
+    docs = pd.factorize(t["doc_id"])[0]
+    sents = t["sent_id"].to_numpy()
+    group = t.groupby(by, sort=False, dropna=True).ngroup().to_numpy() if by else np.zeros(rows, dtype=np.int64)
+    for x in range(size):
+        valid &= ok[x : x + m]
+    last = size - 1
+    valid &= (docs[:m] == docs[last : last + m]) & (sents[:m] == sents[last : last + m])
+    valid &= (group[:m] == group[last : last + m]) & (group[:m] >= 0)
+    starts = np.flatnonzero(valid)
+    values = t[unit].astype(str)
+    grams = values.iloc[starts].reset_index(drop=True)
+    if size > 1:
+        grams = grams.str.cat([values.iloc[starts + x].reset_index(drop=True) for x in range(1, size)], sep=" ")
+    found = t.loc[starts, by].reset_index(drop=True) if by else pd.DataFrame(index=range(len(starts)))
+    found["ngram"] = grams.to_numpy(dtype=object)
+    out = found.groupby([*by, "ngram"], sort=False, dropna=False).size().rename("n").reset_index()
+    out["n"] = out["n"].astype("int64")
+    return _head(sort_rows(out[out["n"] >= min_count], by, ["n", "ngram"], [False, True]), by, n)
+
+
+_MEASURES = ("likelihood_ratio", "pmi", "chi_sq", "dice", "jaccard", "poisson_stirling", "raw_freq", "student_t")
+
+
+def collocations(
+    tokens: pd.DataFrame,
+    *,
+    node: str | None = None,
+    measure: str = "likelihood_ratio",
+    window: int = 2,
+    min_count: int = 2,
+    unit: str = "lemma",
+    content_only: bool = True,
+    by: By = None,
+    n: int | None = None,
+) -> pd.DataFrame:
+    """Word pairs that occur together more than chance: ``*by, word_1, word_2, n, measure, score``.
+
+    Pairs are counted within sentences, ``word_2`` at most ``window − 1`` words after ``word_1``
+    (stop words removed first when ``content_only``). Scores are NLTK's
+    ``BigramAssocMeasures.<measure>`` (likelihood_ratio — Dunning's G², pmi, chi_sq, dice, jaccard,
+    poisson_stirling, raw_freq, student_t). ``node`` keeps the pairs that contain that word
+    (case-insensitive). Pairs seen fewer than ``min_count`` times are dropped. Sorted by group,
+    descending score, then the words; ``n`` keeps the ``n`` best pairs per group.
+    """
+    from nltk.collocations import BigramAssocMeasures, BigramCollocationFinder
+    from nltk.probability import FreqDist
+
+    if measure not in _MEASURES:
+        raise ValueError(f"measure must be one of {', '.join(_MEASURES)}; not {measure!r}")
+    if window < 2:
+        raise ValueError("window must be at least 2")
+    by = by_columns(by)
+    words = word_rows(tokens, content_only=content_only).sort_values(["doc_id", "token_id"], kind="mergesort")
+    node_key = node.casefold() if node else None
+    words = words.reset_index(drop=True)
+    group = words.groupby(by, sort=True, dropna=True).ngroup().to_numpy() if by else np.zeros(len(words), dtype=int)
+    keys = words.groupby(by, sort=True, dropna=True).size().index if by else [()]
+    values = words[unit].astype(str).to_numpy(dtype=object)
+    docs = pd.factorize(words["doc_id"])[0]
+    sents = words["sent_id"].to_numpy()
+    # word pairs within a sentence, w2 at most window − 1 words after w1, all at once
+    firsts, seconds = [], []
+    for d in range(1, window):
+        m = max(len(words) - d, 0)
+        same = (docs[:m] == docs[d:]) & (sents[:m] == sents[d:]) & (group[:m] == group[d:]) & (group[:m] >= 0)
+        idx = np.flatnonzero(same)
+        firsts.append(idx)
+        seconds.append(idx + d)
+    first = np.concatenate(firsts) if firsts else np.empty(0, dtype=int)
+    second = np.concatenate(seconds) if seconds else np.empty(0, dtype=int)
+    word_counts = pd.DataFrame({"g": group, "w": values})
+    word_counts = word_counts[word_counts["g"] >= 0].groupby(["g", "w"], sort=False).size()
+    pair_counts = pd.DataFrame({"g": group[first], "w1": values[first], "w2": values[second]})
+    pair_counts = pair_counts.groupby(["g", "w1", "w2"], sort=False).size()
+    rows = []
+    present = set(pair_counts.index.get_level_values(0).tolist())
+    for g, key in enumerate(keys):
+        key = key if isinstance(key, tuple) else (key,)
+        if g not in present:
+            continue
+        word_fd = FreqDist({w: int(c) for w, c in word_counts.loc[g].items()})
+        pair_fd = FreqDist({(a, b): int(c) for (a, b), c in pair_counts.loc[g].items()})
+        finder = BigramCollocationFinder(word_fd, pair_fd, window_size=window)
+        finder.apply_freq_filter(min_count)
+        if node_key:
+            finder.apply_ngram_filter(lambda w1, w2: node_key not in (w1.casefold(), w2.casefold()))
+        for (w1, w2), score in finder.score_ngrams(getattr(BigramAssocMeasures, measure)):
+            rows.append((*key, w1, w2, int(finder.ngram_fd[(w1, w2)]), measure, float(score)))
+    out = pd.DataFrame(rows, columns=[*by, "word_1", "word_2", "n", "measure", "score"])
+    out["n"] = out["n"].astype("int64")
+    return _head(sort_rows(out, by, ["score", "word_1", "word_2"], [False, True, True]), by, n)
+
+
+def per_document_and_speaker(func, tokens: pd.DataFrame, **kwargs) -> pd.DataFrame:
+    """``func(tokens, by=...)`` per document (``speaker`` empty) and per document × speaker, stacked:
+    each document's row followed by its speakers' rows. ``func`` is e.g. :func:`diversity`,
+    :func:`word_families` or :func:`analysis.readability.readability`."""
+    docs = func(tokens, by="doc_id", **kwargs)
+    docs.insert(1, "speaker", None)
+    speakers = (
+        func(tokens[tokens["speaker"].notna()], by=["doc_id", "speaker"], **kwargs)
+        if tokens["speaker"].notna().any()
+        else None
+    )
+    frames = [docs] if speakers is None or speakers.empty else [docs, speakers]
+    out = pd.concat(frames, ignore_index=True)
+    out["speaker"] = out["speaker"].astype(object).where(out["speaker"].notna(), None)
+    return (
+        out.assign(_s=out["speaker"].fillna(""))
+        .sort_values(["doc_id", "_s"], kind="mergesort")
+        .drop(columns="_s")
+        .reset_index(drop=True)
+    )

@@ -1,0 +1,60 @@
+"""Tests for analysis.textstats.diversity: the measures on worked examples and against the
+lexicalrichness package."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from vocabulary_texts import marketing_and_dialog
+
+from analysis.textstats.diversity import diversity, hdd, mattr, mtld, ttr
+
+
+@pytest.fixture(scope="module")
+def tokens() -> pd.DataFrame:
+    return marketing_and_dialog()
+
+
+@pytest.fixture(scope="module")
+def seed(sample):
+    return sample  # the session's annotated sample corpus (conftest.py)
+
+
+def test_measures_on_worked_examples():
+    seq = list("abab") + ["c"]
+    assert ttr(seq) == pytest.approx(3 / 5)
+    assert mattr(seq, window=2) == pytest.approx(1.0)
+    assert mattr(seq, window=3) == pytest.approx((2 / 3 + 2 / 3 + 1) / 3)
+    assert np.isnan(mattr(seq, window=6))
+    assert np.isnan(hdd(seq, draws=6))
+    # HD-D with draws = N is the TTR (every type is drawn)
+    assert hdd(seq, draws=5) == pytest.approx(3 / 5)
+    assert mtld(list("abcdefgh")) == 8  # TTR never falls: the length
+
+
+def test_diversity_equals_lexicalrichness(seed):
+    lexicalrichness = pytest.importorskip("lexicalrichness")
+    _, tokens = seed
+    for params in ({"window": 50, "threshold": 0.72, "draws": 42}, {"window": 25, "threshold": 0.66, "draws": 30}):
+        out = diversity(tokens, by=["doc_id", "speaker"], **params)
+        out = pd.concat([out, diversity(tokens, by="doc_id", **params)], ignore_index=True)
+        assert len(out) == 9  # 5 documents + 4 speakers
+        words = tokens[tokens["token_type"].isin(["word", "hashtag"])].sort_values(["doc_id", "token_id"])
+        for row in out.itertuples(index=False):
+            sel = words["doc_id"] == row.doc_id
+            if isinstance(getattr(row, "speaker", None), str):
+                sel &= words["speaker"] == row.speaker
+            seq = words.loc[sel, "norm"].str.casefold().tolist()
+            lr = lexicalrichness.LexicalRichness(seq, preprocessor=None, tokenizer=None)
+            assert row.ttr == pytest.approx(lr.ttr, abs=1e-12)
+            assert row.mattr == pytest.approx(lr.mattr(window_size=params["window"]), abs=1e-12)
+            assert row.mtld == pytest.approx(lr.mtld(threshold=params["threshold"]), abs=1e-9)
+            assert row.hdd == pytest.approx(lr.hdd(draws=params["draws"]), abs=1e-9)
+
+
+def test_diversity_short_group_and_columns(tokens):
+    out = diversity(tokens, by=["doc_id", "speaker"], window=50)
+    assert list(out.columns) == ["doc_id", "speaker", "n_tokens", "n_types", "ttr", "mattr", "mtld", "hdd"]
+    assert out["speaker"].tolist() == ["Anna", "Ben"]  # the document without speakers is left out
+    assert out["mattr"].isna().all()  # shorter than the window
