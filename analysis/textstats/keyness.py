@@ -33,6 +33,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from scipy.sparse import csr_matrix
 from scipy.special import xlogy
 from scipy.stats import chi2
 
@@ -229,26 +230,53 @@ def keyness_speakers(
     """Within each document with two or more speakers, each speaker against the others
     (``comparison = "speaker_vs_speaker"``; ``target`` is the speaker, ``reference`` the other(s))."""
     dfm = count_matrix(tokens, by=["doc_id", "speaker"], feature=unit, content_only=content_only)
-    docs = dfm.rows["doc_id"].astype(str).to_numpy()
-    speakers_of = dfm.rows["speaker"].astype(str).to_numpy()
-    rows = []
-    for doc_id in sorted(set(docs)):
-        positions = np.flatnonzero(docs == doc_id)
-        speakers = sorted(speakers_of[positions])
-        if len(speakers) < 2:
-            continue
-        doc_counts = dfm.matrix[positions]
-        used = np.unique(doc_counts.indices)  # the document's words
-        total = pd.Series(np.asarray(doc_counts[:, used].sum(axis=0)).ravel(), index=dfm.features[used])
-        for position in sorted(positions, key=lambda p: speakers_of[p]):
-            row = dfm.matrix[position]
-            target = pd.Series(row.data, index=dfm.features[row.indices])
-            reference = total.sub(target, fill_value=0)
-            speaker = speakers_of[position]
-            others = "; ".join(s for s in speakers if s != speaker)
-            k = keyness(target, reference, min_freq=min_freq, name=unit)
-            rows.append(k.assign(doc_id=doc_id, comparison="speaker_vs_speaker", target=speaker, reference=others))
-    return _frame(rows, unit)
+    docs = dfm.rows["doc_id"].astype(str).to_numpy(dtype=object)
+    speakers = dfm.rows["speaker"].astype(str).to_numpy(dtype=object)
+    doc_code = pd.factorize(docs)[0]
+    many = np.bincount(doc_code, minlength=1)[doc_code] >= 2  # rows of documents with two or more speakers
+    if not many.any():
+        return _frame([], unit)
+    # every speaker at once: the document's counts (sum of its speaker rows), the others by subtraction
+    order = sorted(range(len(docs)), key=lambda r: (docs[r], speakers[r]))
+    rank = np.empty(len(docs), dtype=np.int64)
+    rank[order] = np.arange(len(docs))
+    to_document = csr_matrix((np.ones(len(docs), dtype=np.int64), (doc_code, np.arange(len(docs)))))
+    doc_counts = (to_document @ dfm.matrix).tocsr()
+    size = dfm.row_totals()
+    doc_size = to_document @ size
+    cells = dfm.matrix.tocoo()
+    keep = many[cells.row]
+    row, col, a = cells.row[keep], cells.col[keep], cells.data[keep]
+    counts = pd.DataFrame(
+        {
+            "_speaker": rank[row],
+            unit: dfm.features[col],
+            "a": a,
+            "b": np.asarray(doc_counts[doc_code[row], col], dtype=float).ravel() - a,
+            "c": size[row].astype(float),
+            "d": (doc_size[doc_code[row]] - size[row]).astype(float),
+        }
+    )
+    scored = _scored(counts[counts["a"] >= min_freq], unit, group="_speaker")
+    rows = np.asarray(order, dtype=np.int64)[scored.pop("_speaker").to_numpy()]
+    speakers_of_document: dict[int, list[str]] = {}
+    for r in order:  # sorted, so each document's list is sorted
+        speakers_of_document.setdefault(doc_code[r], []).append(speakers[r])
+    others = np.asarray(
+        ["; ".join(s for s in speakers_of_document[doc_code[r]] if s != speakers[r]) for r in range(len(docs))],
+        dtype=object,
+    )
+    return _frame(
+        [
+            scored.assign(
+                doc_id=docs[rows],
+                comparison="speaker_vs_speaker",
+                target=speakers[rows],
+                reference=others[rows],
+            )
+        ],
+        unit,
+    )
 
 
 @lru_cache(maxsize=2)

@@ -14,11 +14,6 @@ def tokens() -> pd.DataFrame:
     return marketing_and_dialog()
 
 
-@pytest.fixture(scope="module")
-def seed(sample):
-    return sample  # the session's annotated sample corpus (conftest.py)
-
-
 def test_kwic_compound_aware(tokens):
     out = kwic(tokens, "Marketing", window=3)
     matched = dict(zip(out["keyword"], out["match"]))
@@ -32,8 +27,8 @@ def test_kwic_compound_aware(tokens):
     assert online["right"] == "und Content-Marketing ."
 
 
-def test_kwic_uses_document_text(seed):
-    corpus, tokens = seed
+def test_kwic_uses_document_text(sample):
+    corpus, tokens = sample
     out = kwic(tokens, "Dialog", corpus=corpus, window=4)
     assert len(out) > 0
     doc_text = dict(zip(corpus.documents["doc_id"], corpus.documents["text"]))

@@ -16,11 +16,6 @@ def tokens() -> pd.DataFrame:
     return marketing_and_dialog()
 
 
-@pytest.fixture(scope="module")
-def seed(sample):
-    return sample  # the session's annotated sample corpus (conftest.py)
-
-
 def test_measures_on_worked_examples():
     seq = list("abab") + ["c"]
     assert ttr(seq) == pytest.approx(3 / 5)
@@ -33,9 +28,9 @@ def test_measures_on_worked_examples():
     assert mtld(list("abcdefgh")) == 8  # TTR never falls: the length
 
 
-def test_diversity_equals_lexicalrichness(seed):
+def test_diversity_equals_lexicalrichness(sample):
     lexicalrichness = pytest.importorskip("lexicalrichness")
-    _, tokens = seed
+    _, tokens = sample
     for params in ({"window": 50, "threshold": 0.72, "draws": 42}, {"window": 25, "threshold": 0.66, "draws": 30}):
         out = diversity(tokens, by=["doc_id", "speaker"], **params)
         out = pd.concat([out, diversity(tokens, by="doc_id", **params)], ignore_index=True)

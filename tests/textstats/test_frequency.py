@@ -18,11 +18,6 @@ def tokens() -> pd.DataFrame:
     return marketing_and_dialog()
 
 
-@pytest.fixture(scope="module")
-def seed(sample):
-    return sample  # the session's annotated sample corpus (conftest.py)
-
-
 def test_frequencies_match_plain_counting(tokens):
     out = frequencies(tokens, unit="lemma")
     words = tokens[tokens["token_type"].isin(["word", "hashtag"]) & tokens["is_content"]]
@@ -58,9 +53,9 @@ def test_ngrams_stay_within_sentences(tokens):
     assert (trigrams["ngram"].str.count(" ") == 2).all()
 
 
-def test_ngrams_equal_a_plain_loop(seed):
+def test_ngrams_equal_a_plain_loop(sample):
     """Vectorised n-gram counting against a straightforward loop over the tokens."""
-    _, tokens = seed
+    _, tokens = sample
     t = tokens.sort_values(["doc_id", "token_id"]).reset_index(drop=True)
     expected: dict[tuple[str, str], int] = {}
     rows = list(t[["doc_id", "sent_id", "token_type", "is_content", "lemma"]].itertuples(index=False))
@@ -75,8 +70,8 @@ def test_ngrams_equal_a_plain_loop(seed):
     assert dict(zip(zip(got["doc_id"], got["ngram"]), got["n"])) == expected
 
 
-def test_collocations_scores_equal_g2(seed):
-    _, tokens = seed
+def test_collocations_scores_equal_g2(sample):
+    _, tokens = sample
     out = collocations(tokens, min_count=2)
     assert len(out) > 5
     words = tokens[tokens["token_type"].isin(["word", "hashtag"]) & tokens["is_content"]]

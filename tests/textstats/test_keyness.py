@@ -184,6 +184,33 @@ def test_documents_at_once_equal_one_keyness_call_per_document(tokens):
         np.testing.assert_allclose(got["freq_reference"], expected["freq_reference"])
 
 
+def test_speakers_at_once_equal_one_keyness_call_per_speaker(sample):
+    """All speakers of all documents scored in one pass (from the document-feature matrix) give what
+    :func:`keyness` gives speaker by speaker against the other speakers of the same document."""
+    _, tokens = sample
+    out = keyness_speakers(tokens, min_freq=1)
+    words = tokens[tokens["is_content"] & tokens["token_type"].isin(["word", "hashtag"]) & tokens["speaker"].notna()]
+    expected_targets = []
+    for doc_id in sorted(words["doc_id"].astype(str).unique()):
+        doc = words[words["doc_id"] == doc_id]
+        speakers = sorted(doc["speaker"].astype(str).unique())
+        if len(speakers) < 2:
+            continue
+        total = doc["lemma"].value_counts()
+        for speaker in speakers:
+            expected_targets.append((doc_id, speaker))
+            target = doc.loc[doc["speaker"] == speaker, "lemma"].value_counts()
+            expected = keyness(target, total.sub(target, fill_value=0), min_freq=1)
+            got = out[(out["doc_id"] == doc_id) & (out["target"] == speaker)].reset_index(drop=True)
+            assert got["lemma"].tolist() == expected["lemma"].tolist()
+            assert got["freq_target"].tolist() == expected["freq_target"].tolist()
+            np.testing.assert_allclose(got["g2"], expected["g2"], rtol=1e-12)
+            np.testing.assert_allclose(got["freq_reference"], expected["freq_reference"])
+            assert set(got["reference"]) == {"; ".join(s for s in speakers if s != speaker)}
+    assert len(expected_targets) >= 4  # the sample corpus has a dialogue and interviews
+    assert list(dict.fromkeys(zip(out["doc_id"], out["target"]))) == expected_targets
+
+
 def test_log_likelihood_with_one_total_per_word():
     g2, p, lr = log_likelihood([3, 5, 1], [10, 0, 4], [100, 50, 0], [1000, 2000, 300])
     for i, (a, b, c, d) in enumerate([(3, 10, 100, 1000), (5, 0, 50, 2000)]):

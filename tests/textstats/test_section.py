@@ -1,4 +1,4 @@
-"""Tests for analysis.textstats.section: the vocabulary section's tables on the seed corpus and on
+"""Tests for analysis.textstats.section: the vocabulary section's tables on the sample corpus and on
 odd corpora (one document, no family word), and its size cap on the overlap table."""
 
 from __future__ import annotations
@@ -6,7 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
-import pytest
 from factories import run_sections
 
 from analysis import annotate, load_corpus
@@ -15,13 +14,8 @@ ROOT = Path(__file__).resolve().parents[2]
 EVAL = ROOT.parent / "shared" / "eval"
 
 
-@pytest.fixture(scope="module")
-def seed(sample):
-    return sample  # the session's annotated sample corpus (conftest.py)
-
-
-def test_report_tables_seed_corpus(seed):
-    corpus, tokens = seed
+def test_report_tables_seed_corpus(sample):
+    corpus, tokens = sample
     refs = EVAL / "cluetrain" / "cluetrain_theses_de.txt"
     tables = run_sections(corpus, tokens, "vocabulary", references_path=refs)
     expected = {
@@ -55,8 +49,8 @@ def test_report_tables_seed_corpus(seed):
         pd.testing.assert_frame_equal(table, again[name])
 
 
-def test_report_one_document_and_no_matches(tmp_path, seed):
-    corpus, tokens = seed
+def test_report_one_document_and_no_matches(tmp_path, sample):
+    corpus, tokens = sample
     one = corpus.subset(["heinemann-interview"])
     tables = run_sections(
         one, tokens[tokens["doc_id"] == "heinemann-interview"], "vocabulary", references_path=tmp_path / "none.txt"
@@ -75,7 +69,18 @@ def test_report_one_document_and_no_matches(tmp_path, seed):
     k_tokens = annotate(kitchen, cache=False)
     tables = run_sections(kitchen, k_tokens, "vocabulary")
     assert (tables["word_families"]["n"] == 0).all()
-    assert tables["compound_families"].empty or "family" in tables["compound_families"]
+    compounds = tables["compound_families"]  # no compound in the recipe: an empty table with the report's columns
+    assert compounds.empty
+    assert list(compounds.columns) == [
+        "doc_id",
+        "role",
+        "family",
+        "n",
+        "n_compounds",
+        "n_simple",
+        "n_members",
+        "members",
+    ]
     figures = run_sections(kitchen, k_tokens, "vocabulary", figures=True)[1]
     assert set(figures) == {"vocabulary_keyness", "vocabulary_profile", "vocabulary_word_families"}
     import matplotlib.pyplot as plt
@@ -84,10 +89,10 @@ def test_report_one_document_and_no_matches(tmp_path, seed):
         plt.close(fig)
 
 
-def test_report_caps_overlap_to_the_largest_documents(seed):
+def test_report_caps_overlap_to_the_largest_documents(sample):
     from analysis.context import Caps
 
-    corpus, tokens = seed
+    corpus, tokens = sample
     tables = run_sections(corpus, tokens, "vocabulary", caps=Caps(overlap_documents=3))
     words = tokens[tokens["token_type"].isin(["word", "hashtag"])]["doc_id"].value_counts()
     largest = sorted(words.index, key=lambda d: (-words[d], d))[:3]
