@@ -183,8 +183,9 @@ def collocations(
 
 def per_document_and_speaker(func, tokens: pd.DataFrame, **kwargs) -> pd.DataFrame:
     """``func(tokens, by=...)`` per document (``speaker`` empty) and per document × speaker, stacked:
-    each document's row followed by its speakers' rows. ``func`` is e.g. :func:`diversity`,
-    :func:`word_families` or :func:`analysis.readability.readability`."""
+    each document's row followed by its speakers' rows. ``func`` is e.g.
+    :func:`analysis.textstats.diversity`, :func:`analysis.extract.word_families` or
+    :func:`analysis.textstats.readability`."""
     docs = func(tokens, by="doc_id", **kwargs)
     docs.insert(1, "speaker", None)
     speakers = (

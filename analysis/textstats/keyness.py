@@ -38,7 +38,7 @@ from scipy.special import xlogy
 from scipy.stats import chi2
 
 from ..annotate.pipeline import word_rows
-from ..counts import count_matrix
+from ..counts import WORD_TYPES, count_matrix
 
 __all__ = [
     "KEYNESS_COLUMNS",
@@ -68,7 +68,6 @@ KEYNESS_COLUMNS = (
     "p_value",
     "log_ratio",
 )
-_WORD_TYPES = ("word", "hashtag")
 GENERAL_REFERENCE = "general German (wordfreq)"
 
 
@@ -373,7 +372,7 @@ def keyness_general(
     """
     columns = ["doc_id", unit] + (["norm"] if "norm" in tokens.columns and unit != "norm" else [])
     words = word_rows(tokens, content_only=content_only, columns=columns)
-    all_mask = tokens["token_type"].isin(_WORD_TYPES).to_numpy()
+    all_mask = tokens["token_type"].isin(WORD_TYPES).to_numpy()
     if reference is None:
         reference = general_german(unit=unit)
     parts = []
