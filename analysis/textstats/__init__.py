@@ -4,12 +4,12 @@ document overview (:mod:`.overview`); the report sections in :mod:`.section`. Co
 the document-feature matrix of :mod:`analysis.counts`.
 
 Re-exported here for convenience (the notebooks import them from this package): the word families
-and KWIC of :mod:`analysis.extract` and the vocabulary figures of :mod:`analysis.plots.vocabulary`."""
+and KWIC of :mod:`analysis.extract` and the vocabulary figures of :mod:`analysis.plots.vocabulary`
+(loaded on first use, so that importing the statistics does not import matplotlib)."""
 
 from __future__ import annotations
 
 from ..extract import compound_families, family_leaning, kwic, load_families, word_families
-from ..plots.vocabulary import plot_families, plot_keyness, plot_overlap, plot_profile
 from .diversity import diversity, hdd, mattr, mtld, ttr
 from .frequency import collocations, frequencies, ngrams, per_document_and_speaker
 from .keyness import (
@@ -82,3 +82,13 @@ __all__ = [
     "wiener_sachtextformel",
     "word_families",
 ]
+
+_FIGURES = frozenset({"plot_families", "plot_keyness", "plot_overlap", "plot_profile"})
+
+
+def __getattr__(name: str):
+    if name in _FIGURES:
+        from ..plots import vocabulary
+
+        return getattr(vocabulary, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
