@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..counts import By, by_columns
 from .lexicon import DEFAULT_PRIOR, NONE_THEME, DominantRule, Theme, load_themes
 from .match import match_themes
 
@@ -19,7 +20,7 @@ def theme_scores(
     tokens: pd.DataFrame,
     themes: dict[str, Theme] | None = None,
     *,
-    by: str | list[str] = "doc_id",
+    by: By = "doc_id",
     matches: pd.DataFrame | None = None,
     prior: float = DEFAULT_PRIOR,
 ) -> pd.DataFrame:
@@ -27,7 +28,7 @@ def theme_scores(
     (content words), ``n_matches`` (matching tokens), ``n_terms`` (distinct matched terms) and
     ``score`` = 1000 · n_matches / (n_content + prior). Every unit gets a row for every theme."""
     themes = load_themes() if themes is None else themes
-    keys = [by] if isinstance(by, str) else list(by)
+    keys = by_columns(by)
     matches = match_themes(tokens, themes) if matches is None else matches
     units = tokens.groupby(keys, dropna=False, sort=True)["is_content"].sum().rename("n_content").reset_index()
     names = list(themes)
@@ -119,7 +120,7 @@ def unit_themes(
     tokens: pd.DataFrame,
     themes: dict[str, Theme] | None = None,
     *,
-    by: str | list[str] = ("doc_id", "para_id"),
+    by: By = ("doc_id", "para_id"),
     rules: dict[str, DominantRule] | None = None,
     matches: pd.DataFrame | None = None,
     prior: float = DEFAULT_PRIOR,
@@ -127,7 +128,7 @@ def unit_themes(
     """Like :func:`document_themes` for any unit (default: paragraphs, ``by=["doc_id", "para_id"]``)."""
     themes = load_themes() if themes is None else themes
     rules = _rules_of(themes) if rules is None else rules
-    keys = [by] if isinstance(by, str) else list(by)
+    keys = by_columns(by)
     scores = theme_scores(tokens, themes, by=keys, matches=matches, prior=prior)
     return _wide(scores, keys, themes, rules)
 

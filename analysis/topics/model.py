@@ -34,6 +34,7 @@ import pandas as pd
 
 from ..annotate.pipeline import factorize_pairs
 from ..context import CAPS, Caps
+from ..counts import By, by_columns
 
 __all__ = [
     "TopicModel",
@@ -753,10 +754,10 @@ def select_k(
     return out.sort_values(["model", "k"], kind="stable").reset_index(drop=True)
 
 
-def document_topics(unit_topics: pd.DataFrame, units: pd.DataFrame, *, by: str | list[str] = "doc_id") -> pd.DataFrame:
+def document_topics(unit_topics: pd.DataFrame, units: pd.DataFrame, *, by: By = "doc_id") -> pd.DataFrame:
     """Topic shares per document (or per ``by``, e.g. ``["doc_id", "speaker"]``): the units'
     topic weights averaged with their content-word counts as weights; ``<by>, topic_id, weight``."""
-    keys = [by] if isinstance(by, str) else list(by)
+    keys = by_columns(by)
     m = unit_topics.merge(units[["unit_id", "n_content", *keys]], on="unit_id")
     m = m.dropna(subset=keys)
     m = m.assign(_w=m["weight"] * m["n_content"])
