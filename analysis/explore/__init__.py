@@ -78,9 +78,9 @@ def show_kwic(
     ``right`` or ``left`` context (the word just before the keyword first)."""
     from ..extract.kwic import kwic
 
-    lines = kwic(tokens, word, corpus=corpus, window=window, unit="lemma")
+    lines = kwic(tokens, word, corpus=corpus, window=window, feature="lemma")
     if lines.empty:  # a surface form that is not a lemma
-        lines = kwic(tokens, word, corpus=corpus, window=window, unit="norm")
+        lines = kwic(tokens, word, corpus=corpus, window=window, feature="norm")
     key = (
         lines["left"].map(lambda s: " ".join(reversed(s.casefold().split())))
         if sort == "left"

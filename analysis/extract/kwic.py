@@ -52,13 +52,13 @@ def kwic(
     *,
     corpus=None,
     window: int = 6,
-    unit: str = "lemma",
+    feature: str = "lemma",
     compound_aware: bool = True,
 ) -> pd.DataFrame:
     """Keyword in context: ``doc_id, para_id, sent_id, token_id, speaker, left, keyword, right,
     match``.
 
-    A token matches when its ``unit`` (case-folded) equals ``keyword``; with ``compound_aware`` also
+    A token matches when its ``feature`` (case-folded) equals ``keyword``; with ``compound_aware`` also
     when ``keyword`` is its compound head (``match="head"``: *Marketing* finds
     ``Online-Marketing``) or one of its modifiers (``match="modifier"``: ``Marketinghype``).
     ``left``/``right`` hold ``window`` tokens of context from the same paragraph, cut from the
@@ -68,9 +68,9 @@ def kwic(
     t = tokens.sort_values(["doc_id", "token_id"], kind="mergesort").reset_index(drop=True)
     is_word = t["token_type"].isin(WORD_TYPES)
     matches: list[tuple[int, str]] = []
-    for i, value, compound in zip(t.index[is_word], t.loc[is_word, unit].astype(str), t.loc[is_word, "compound"]):
+    for i, value, compound in zip(t.index[is_word], t.loc[is_word, feature].astype(str), t.loc[is_word, "compound"]):
         if value.casefold() == key:
-            matches.append((i, unit))
+            matches.append((i, feature))
         elif compound_aware and compound:
             head, modifiers = _parts(compound)
             if head.casefold() == key:

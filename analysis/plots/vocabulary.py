@@ -22,7 +22,7 @@ def _row_labels(table: pd.DataFrame) -> list[str]:
     return [f"  ↳ {s}" if isinstance(s, str) else d for d, s in zip(docs, table["speaker"])]
 
 
-def plot_keyness(table: pd.DataFrame, *, n: int = 8, unit: str = "lemma", comparison: str | None = None):
+def plot_keyness(table: pd.DataFrame, *, n: int = 8, feature: str = "lemma", comparison: str | None = None):
     """Small multiples: the ``n`` most over-used words (G² bars, log ratio in the label) per target
     of one ``comparison`` of a keyness table (default: document_vs_rest when present, else
     document_vs_general)."""
@@ -34,7 +34,7 @@ def plot_keyness(table: pd.DataFrame, *, n: int = 8, unit: str = "lemma", compar
     if comparison is None:
         present = set(table["comparison"])
         comparison = "document_vs_rest" if "document_vs_rest" in present else "document_vs_general"
-    top = top_keywords(table[table["comparison"] == comparison], n=n, unit=unit)
+    top = top_keywords(table[table["comparison"] == comparison], n=n, feature=feature)
     targets = list(dict.fromkeys(top["target"]))
     if not targets:
         fig, ax = plt.subplots(figsize=(6, 1.5))
@@ -49,7 +49,7 @@ def plot_keyness(table: pd.DataFrame, *, n: int = 8, unit: str = "lemma", compar
             ax.axis("off")
             continue
         sub = top[top["target"] == targets[k]].iloc[::-1]
-        labels = [f"{w} ({lr:+.1f})" for w, lr in zip(sub[unit], sub["log_ratio"])]
+        labels = [f"{w} ({lr:+.1f})" for w, lr in zip(sub[feature], sub["log_ratio"])]
         ax.barh(labels, sub["g2"], color=PALETTE[k % len(PALETTE)])
         ax.set_title(wrap_label(targets[k], 34), fontsize=9)
         ax.set_xlabel("G² (log ratio in brackets)")

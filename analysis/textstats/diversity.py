@@ -106,7 +106,7 @@ def diversity(
     tokens: pd.DataFrame,
     *,
     by: By = "doc_id",
-    unit: str = "norm",
+    feature: str = "norm",
     content_only: bool = False,
     window: int = 50,
     threshold: float = 0.72,
@@ -114,7 +114,7 @@ def diversity(
 ) -> pd.DataFrame:
     """Lexical diversity per group: ``*by, n_tokens, n_types, ttr, mattr, mtld, hdd``.
 
-    The word sequence is every word token (``content_only=False``) as ``unit`` (``"norm"``:
+    The word sequence is every word token (``content_only=False``) as ``feature`` (``"norm"``:
     lower-cased forms, the usual choice; ``"lemma"`` folds inflection), in text order. ``window``
     is MATTR's window, ``threshold`` MTLD's factor threshold, ``draws`` HD-D's sample size; MATTR
     and HD-D are NaN for groups shorter than ``window`` / ``draws``. TTR falls with text length;
@@ -124,7 +124,7 @@ def diversity(
     words = word_rows(tokens, content_only=content_only).sort_values(["doc_id", "token_id"], kind="mergesort")
     rows = []
     for key, group in _groups(words, by):
-        seq = group[unit].astype(str).str.casefold().tolist()
+        seq = group[feature].astype(str).str.casefold().tolist()
         rows.append(
             (
                 *key,

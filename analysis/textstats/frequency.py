@@ -35,30 +35,30 @@ def frequencies(
     tokens: pd.DataFrame,
     *,
     by: By = "doc_id",
-    unit: str = "lemma",
+    feature: str = "lemma",
     content_only: bool = True,
     min_count: int = 1,
     n: int | None = None,
 ) -> pd.DataFrame:
-    """Word counts per group: ``*by, <unit>, n, per_1000, rank``.
+    """Word counts per group: ``*by, <feature>, n, per_1000, rank``.
 
-    ``unit``: ``"lemma"``, ``"norm"`` (lower-cased form) or ``"token"`` (surface form). Words are
+    ``feature``: ``"lemma"``, ``"norm"`` (lower-cased form) or ``"token"`` (surface form). Words are
     tokens of type word and hashtag; ``content_only`` keeps content words (no stop words, no
     negations). ``per_1000``: occurrences per 1,000 counted words of the group. ``rank``: 1 = most
     frequent (ties share the smallest rank). Sorted by group, descending count, then word; ``n``
     keeps the ``n`` most frequent rows per group. The long form of
     :func:`analysis.counts.count_matrix`.
     """
-    dfm = count_matrix(tokens, by=by, feature=unit, content_only=content_only)
+    dfm = count_matrix(tokens, by=by, feature=feature, content_only=content_only)
     by = list(dfm.by)
     counts = dfm.to_frame()
     totals = np.repeat(dfm.row_totals(), np.diff(dfm.matrix.indptr))  # the row of each cell, in CSR order
     counts["per_1000"] = 1000.0 * counts["n"].to_numpy() / totals
     counts = counts[counts["n"] >= min_count]
-    counts = sort_rows(counts, by, ["n", unit], [False, True])
+    counts = sort_rows(counts, by, ["n", feature], [False, True])
     grouped = counts.groupby(by, sort=False)["n"] if by else counts["n"]
     counts["rank"] = grouped.rank(method="min", ascending=False).astype("int64")
-    return _head(counts, by, n)[[*by, unit, "n", "per_1000", "rank"]]
+    return _head(counts, by, n)[[*by, feature, "n", "per_1000", "rank"]]
 
 
 def ngrams(
@@ -66,7 +66,7 @@ def ngrams(
     *,
     size: int = 2,
     by: By = "doc_id",
-    unit: str = "lemma",
+    feature: str = "lemma",
     content_only: bool = False,
     min_count: int = 1,
     n: int | None = None,
@@ -79,7 +79,7 @@ def ngrams(
     if size < 1:
         raise ValueError("size must be at least 1")
     by = by_columns(by)
-    cols = [c for c in dict.fromkeys([*by, "doc_id", "sent_id", "token_id", "token_type", "is_content", unit])]
+    cols = [c for c in dict.fromkeys([*by, "doc_id", "sent_id", "token_id", "token_type", "is_content", feature])]
     t = tokens[cols].sort_values(["doc_id", "token_id"], kind="mergesort").reset_index(drop=True)
     is_word = t["token_type"].isin(WORD_TYPES).to_numpy()
     ok = (is_word & t["is_content"].to_numpy(dtype=bool)) if content_only else is_word
@@ -97,7 +97,7 @@ def ngrams(
     valid &= (docs[:m] == docs[last : last + m]) & (sents[:m] == sents[last : last + m])
     valid &= (group[:m] == group[last : last + m]) & (group[:m] >= 0)
     starts = np.flatnonzero(valid)
-    values = t[unit].astype(str)
+    values = t[feature].astype(str)
     grams = values.iloc[starts].reset_index(drop=True)
     if size > 1:
         grams = grams.str.cat([values.iloc[starts + x].reset_index(drop=True) for x in range(1, size)], sep=" ")
@@ -118,7 +118,7 @@ def collocations(
     measure: str = "likelihood_ratio",
     window: int = 2,
     min_count: int = 2,
-    unit: str = "lemma",
+    feature: str = "lemma",
     content_only: bool = True,
     by: By = None,
     n: int | None = None,
@@ -145,7 +145,7 @@ def collocations(
     words = words.reset_index(drop=True)
     group = words.groupby(by, sort=True, dropna=True).ngroup().to_numpy() if by else np.zeros(len(words), dtype=int)
     keys = words.groupby(by, sort=True, dropna=True).size().index if by else [()]
-    values = words[unit].astype(str).to_numpy(dtype=object)
+    values = words[feature].astype(str).to_numpy(dtype=object)
     docs = pd.factorize(words["doc_id"])[0]
     sents = words["sent_id"].to_numpy()
     # word pairs within a sentence, w2 at most window − 1 words after w1, all at once

@@ -157,8 +157,8 @@ def _sort(df: pd.DataFrame, name: str) -> pd.DataFrame:
     return df.iloc[order].reset_index(drop=True)
 
 
-def _frame(rows: list[pd.DataFrame], unit: str) -> pd.DataFrame:
-    columns = [c if c != "lemma" else unit for c in KEYNESS_COLUMNS]
+def _frame(rows: list[pd.DataFrame], feature: str) -> pd.DataFrame:
+    columns = [c if c != "lemma" else feature for c in KEYNESS_COLUMNS]
     if not rows:
         empty = pd.DataFrame(
             {
@@ -172,23 +172,23 @@ def _frame(rows: list[pd.DataFrame], unit: str) -> pd.DataFrame:
 
 
 def keyness_documents(
-    tokens: pd.DataFrame, *, unit: str = "lemma", content_only: bool = True, min_freq: int = 2
+    tokens: pd.DataFrame, *, feature: str = "lemma", content_only: bool = True, min_freq: int = 2
 ) -> pd.DataFrame:
     """Each document against the rest of the corpus (``comparison = "document_vs_rest"``).
 
     Frequencies count content words (``is_content``) unless ``content_only=False``; the sizes are
     the numbers of counted words. Empty for a one-document corpus.
     """
-    dfm = count_matrix(tokens, by="doc_id", feature=unit, content_only=content_only)
+    dfm = count_matrix(tokens, by="doc_id", feature=feature, content_only=content_only)
     if dfm.matrix.shape[0] < 2:
-        return _frame([], unit)
+        return _frame([], feature)
     # every document at once: counts per (document, word), the rest of the corpus by subtraction
     cells = dfm.matrix.tocoo()
     doc_size = dfm.row_totals()
     counts = pd.DataFrame(
         {
             "doc_id": dfm.rows["doc_id"].to_numpy()[cells.row],
-            unit: dfm.features[cells.col],
+            feature: dfm.features[cells.col],
             "a": cells.data,
             "c": doc_size[cells.row].astype(float),
         }
@@ -196,12 +196,14 @@ def keyness_documents(
     counts["d"] = float(doc_size.sum()) - counts["c"]
     counts["b"] = dfm.feature_totals()[cells.col].astype(float) - counts["a"]
     counts = counts[counts["a"] >= min_freq]
-    out = _scored(counts, unit, group="doc_id")
-    return _frame([out.assign(comparison="document_vs_rest", target=out["doc_id"], reference="rest of corpus")], unit)
+    out = _scored(counts, feature, group="doc_id")
+    return _frame(
+        [out.assign(comparison="document_vs_rest", target=out["doc_id"], reference="rest of corpus")], feature
+    )
 
 
-def _scored(counts: pd.DataFrame, unit: str, *, group: str) -> pd.DataFrame:
-    """G², p and log ratio for rows ``group, unit, a, b, c, d`` (word counts a, b; sizes c, d), sorted
+def _scored(counts: pd.DataFrame, feature: str, *, group: str) -> pd.DataFrame:
+    """G², p and log ratio for rows ``group, feature, a, b, c, d`` (word counts a, b; sizes c, d), sorted
     per group from the most over-used word to the most under-used (as :func:`keyness`)."""
     g2, p, lr = log_likelihood(
         counts["a"].to_numpy(), counts["b"].to_numpy(), counts["c"].to_numpy(), counts["d"].to_numpy()
@@ -209,7 +211,7 @@ def _scored(counts: pd.DataFrame, unit: str, *, group: str) -> pd.DataFrame:
     out = pd.DataFrame(
         {
             group: counts[group].to_numpy(),
-            unit: counts[unit].astype(str).to_numpy(),
+            feature: counts[feature].astype(str).to_numpy(),
             "freq_target": counts["a"].to_numpy(dtype="int64"),
             "freq_reference": counts["b"].to_numpy(dtype=float),
             "g2": g2,
@@ -219,22 +221,22 @@ def _scored(counts: pd.DataFrame, unit: str, *, group: str) -> pd.DataFrame:
     )
     key = out["g2"].to_numpy() * np.sign(out["log_ratio"].to_numpy())
     group_code = pd.factorize(out[group], sort=True)[0]
-    order = np.lexsort((out[unit].to_numpy(), -key, group_code))
+    order = np.lexsort((out[feature].to_numpy(), -key, group_code))
     return out.iloc[order].reset_index(drop=True)
 
 
 def keyness_speakers(
-    tokens: pd.DataFrame, *, unit: str = "lemma", content_only: bool = True, min_freq: int = 2
+    tokens: pd.DataFrame, *, feature: str = "lemma", content_only: bool = True, min_freq: int = 2
 ) -> pd.DataFrame:
     """Within each document with two or more speakers, each speaker against the others
     (``comparison = "speaker_vs_speaker"``; ``target`` is the speaker, ``reference`` the other(s))."""
-    dfm = count_matrix(tokens, by=["doc_id", "speaker"], feature=unit, content_only=content_only)
+    dfm = count_matrix(tokens, by=["doc_id", "speaker"], feature=feature, content_only=content_only)
     docs = dfm.rows["doc_id"].astype(str).to_numpy(dtype=object)
     speakers = dfm.rows["speaker"].astype(str).to_numpy(dtype=object)
     doc_code = pd.factorize(docs)[0]
     many = np.bincount(doc_code, minlength=1)[doc_code] >= 2  # rows of documents with two or more speakers
     if not many.any():
-        return _frame([], unit)
+        return _frame([], feature)
     # every speaker at once: the document's counts (sum of its speaker rows), the others by subtraction
     order = sorted(range(len(docs)), key=lambda r: (docs[r], speakers[r]))
     rank = np.empty(len(docs), dtype=np.int64)
@@ -249,14 +251,14 @@ def keyness_speakers(
     counts = pd.DataFrame(
         {
             "_speaker": rank[row],
-            unit: dfm.features[col],
+            feature: dfm.features[col],
             "a": a,
             "b": np.asarray(doc_counts[doc_code[row], col], dtype=float).ravel() - a,
             "c": size[row].astype(float),
             "d": (doc_size[doc_code[row]] - size[row]).astype(float),
         }
     )
-    scored = _scored(counts[counts["a"] >= min_freq], unit, group="_speaker")
+    scored = _scored(counts[counts["a"] >= min_freq], feature, group="_speaker")
     rows = np.asarray(order, dtype=np.int64)[scored.pop("_speaker").to_numpy()]
     speakers_of_document: dict[int, list[str]] = {}
     for r in order:  # sorted, so each document's list is sorted
@@ -274,7 +276,7 @@ def keyness_speakers(
                 reference=others[rows],
             )
         ],
-        unit,
+        feature,
     )
 
 
@@ -318,10 +320,10 @@ def _lemmatise_wordfreq(min_frequency: float) -> pd.Series:
     return pd.Series(values, index=keys, dtype=float).groupby(level=0).sum().sort_index()
 
 
-def general_german(*, unit: str = "lemma", min_frequency: float = 1e-7) -> pd.Series:
+def general_german(*, feature: str = "lemma", min_frequency: float = 1e-7) -> pd.Series:
     """Relative frequencies of German words from ``wordfreq`` (index: case-folded word).
 
-    ``unit="norm"``: the word forms as wordfreq lists them (lower case). ``unit="lemma"``: forms
+    ``feature="norm"``: the word forms as wordfreq lists them (lower case). ``feature="lemma"``: forms
     with a relative frequency of at least ``min_frequency`` (default 10⁻⁷, Zipf ≥ 2: about 170,000
     forms) lemmatised with simplemma and summed per lemma. wordfreq's forms are lower case, so each
     form is lemmatised as written and capitalised, and its frequency credited to both readings
@@ -330,14 +332,14 @@ def general_german(*, unit: str = "lemma", min_frequency: float = 1e-7) -> pd.Se
     (:func:`analysis.annotate.default_cache_dir`). Rarer lemmas are looked up form by form in
     :func:`keyness_general`.
     """
-    if unit == "lemma":
+    if feature == "lemma":
         return _general_lemmas(min_frequency).copy()
-    if unit in ("norm", "token"):
+    if feature in ("norm", "token"):
         import wordfreq
 
         freqs = wordfreq.get_frequency_dict("de", wordlist="best")
         return pd.Series(freqs, dtype=float).sort_index()
-    raise ValueError(f"unit must be 'lemma', 'norm' or 'token', not {unit!r}")
+    raise ValueError(f"feature must be 'lemma', 'norm' or 'token', not {feature!r}")
 
 
 @lru_cache(maxsize=100_000)
@@ -350,7 +352,7 @@ def _form_frequency(norm: str) -> float:
 def keyness_general(
     tokens: pd.DataFrame,
     *,
-    unit: str = "lemma",
+    feature: str = "lemma",
     content_only: bool = True,
     min_freq: int = 2,
     reference: pd.Series | None = None,
@@ -361,7 +363,7 @@ def keyness_general(
     document (``document_vs_general``) against general German.
 
     ``reference``: relative frequencies indexed by case-folded word (default
-    :func:`general_german` for ``unit``). A relative frequency ``f`` counts as ``f ×
+    :func:`general_german` for ``feature``). A relative frequency ``f`` counts as ``f ×
     reference_size`` occurrences in a notional reference corpus of ``reference_size`` tokens
     (default 10⁹; see the module docstring). Words are compared case-folded (``Unternehmen`` and
     ``unternehmen`` are one word, shown in its most frequent spelling); lemmas missing from the
@@ -370,26 +372,26 @@ def keyness_general(
     shares of all word tokens, so the target's size is the number of all its words (stop words
     included) even when only content words are scored.
     """
-    columns = ["doc_id", unit] + (["norm"] if "norm" in tokens.columns and unit != "norm" else [])
+    columns = ["doc_id", feature] + (["norm"] if "norm" in tokens.columns and feature != "norm" else [])
     words = word_rows(tokens, content_only=content_only, columns=columns)
     all_mask = tokens["token_type"].isin(WORD_TYPES).to_numpy()
     if reference is None:
-        reference = general_german(unit=unit)
+        reference = general_german(feature=feature)
     parts = []
     if len(words):
-        parts.append(_general_rows(words, float(all_mask.sum()), None, unit, reference, reference_size, min_freq))
+        parts.append(_general_rows(words, float(all_mask.sum()), None, feature, reference, reference_size, min_freq))
     if documents:
         sizes = tokens["doc_id"][all_mask].value_counts()
-        parts.append(_general_rows(words, sizes, "doc_id", unit, reference, reference_size, min_freq))
+        parts.append(_general_rows(words, sizes, "doc_id", feature, reference, reference_size, min_freq))
     parts = [p for p in parts if len(p)]
-    return _frame(parts, unit)
+    return _frame(parts, feature)
 
 
 def _general_rows(
     words: pd.DataFrame,
     sizes: pd.Series | float,
     group: str | None,
-    unit: str,
+    feature: str,
     reference: pd.Series,
     reference_size: float,
     min_freq: int,
@@ -404,7 +406,7 @@ def _general_rows(
         g_values = np.asarray(g_values, dtype=object)
     else:
         g, g_values = np.zeros(n, dtype=np.int64), np.asarray([None], dtype=object)
-    u, u_values = pd.factorize(words[unit], sort=True)  # spellings, in code-point order
+    u, u_values = pd.factorize(words[feature], sort=True)  # spellings, in code-point order
     u_values = np.asarray(u_values.astype(str), dtype=object)
     k_of_u, k_values = pd.factorize(pd.Index(u_values).str.casefold(), sort=True)
     k_values = np.asarray(k_values, dtype=object)
@@ -438,13 +440,13 @@ def _general_rows(
         counts["c"] = float(sizes)
     counts["d"] = float(reference_size)
     counts = counts[counts["a"] >= min_freq]
-    counts = counts.assign(_group=g_values[counts["g"].to_numpy()], **{unit: k_values[counts["k"].to_numpy()]})
-    scored = _scored(counts, unit, group="_group")
+    counts = counts.assign(_group=g_values[counts["g"].to_numpy()], **{feature: k_values[counts["k"].to_numpy()]})
+    scored = _scored(counts, feature, group="_group")
     # show each word in its most frequent spelling
     spelling = pd.Series(
-        u_values[counts["u"].to_numpy()], index=pd.MultiIndex.from_arrays([counts["_group"], counts[unit]])
+        u_values[counts["u"].to_numpy()], index=pd.MultiIndex.from_arrays([counts["_group"], counts[feature]])
     )
-    scored[unit] = spelling.reindex(pd.MultiIndex.from_arrays([scored["_group"], scored[unit]])).to_numpy()
+    scored[feature] = spelling.reindex(pd.MultiIndex.from_arrays([scored["_group"], scored[feature]])).to_numpy()
     doc_id = scored["_group"] if group else None
     return scored.drop(columns="_group").assign(
         doc_id=doc_id,
@@ -457,7 +459,7 @@ def _general_rows(
 def keyness_table(
     tokens: pd.DataFrame,
     *,
-    unit: str = "lemma",
+    feature: str = "lemma",
     content_only: bool = True,
     min_freq: int = 2,
     general: bool = True,
@@ -466,31 +468,31 @@ def keyness_table(
     """All comparisons stacked: document_vs_rest, speaker_vs_speaker, document_vs_general and
     corpus_vs_general, sorted by comparison, doc_id, target and keyness (over-used first)."""
     parts = [
-        keyness_documents(tokens, unit=unit, content_only=content_only, min_freq=min_freq),
-        keyness_speakers(tokens, unit=unit, content_only=content_only, min_freq=min_freq),
+        keyness_documents(tokens, feature=feature, content_only=content_only, min_freq=min_freq),
+        keyness_speakers(tokens, feature=feature, content_only=content_only, min_freq=min_freq),
     ]
     if general:
         parts.append(
             keyness_general(
-                tokens, unit=unit, content_only=content_only, min_freq=min_freq, reference_size=reference_size
+                tokens, feature=feature, content_only=content_only, min_freq=min_freq, reference_size=reference_size
             )
         )
     parts = [p for p in parts if not p.empty]
     if not parts:
-        return _frame([], unit)
+        return _frame([], feature)
     out = pd.concat(parts, ignore_index=True)
     order = {"document_vs_rest": 0, "speaker_vs_speaker": 1, "document_vs_general": 2, "corpus_vs_general": 3}
     signed = out["g2"] * np.sign(out["log_ratio"])
     out = (
         out.assign(_c=out["comparison"].map(order), _d=out["doc_id"].fillna(""), _k=-signed)
-        .sort_values(["_c", "_d", "target", "_k", unit], kind="mergesort")
+        .sort_values(["_c", "_d", "target", "_k", feature], kind="mergesort")
         .drop(columns=["_c", "_d", "_k"])
         .reset_index(drop=True)
     )
     return out
 
 
-def top_keywords(table: pd.DataFrame, *, n: int = 10, unit: str = "lemma", max_p: float = 0.05) -> pd.DataFrame:
+def top_keywords(table: pd.DataFrame, *, n: int = 10, feature: str = "lemma", max_p: float = 0.05) -> pd.DataFrame:
     """The ``n`` most over-used words per comparison and target (``log_ratio > 0``, ``p_value <
     max_p``), in the order of ``table``."""
     over = table[(table["log_ratio"] > 0) & (table["p_value"] < max_p)]
@@ -542,7 +544,7 @@ def keyness_groups(
     by: str = "genre",
     target: str | None = None,
     reference: str | None = None,
-    unit: str = "lemma",
+    feature: str = "lemma",
     content_only: bool = True,
     min_freq: int = 2,
 ) -> pd.DataFrame:
@@ -556,9 +558,9 @@ def keyness_groups(
     :func:`log_likelihood`; words with fewer than ``min_freq`` occurrences in the target are not
     listed. Sorted by target, then from the most over-used word to the most under-used.
     """
-    words = word_rows(tokens, content_only=content_only, columns=["doc_id", unit, by, "token_type", "is_content"])
-    words = tokens_with_groups(words, documents, by, columns=["doc_id", unit, "token_type", "is_content"])
-    dfm = count_matrix(words, by=by, feature=unit, content_only=content_only)
+    words = word_rows(tokens, content_only=content_only, columns=["doc_id", feature, by, "token_type", "is_content"])
+    words = tokens_with_groups(words, documents, by, columns=["doc_id", feature, "token_type", "is_content"])
+    dfm = count_matrix(words, by=by, feature=feature, content_only=content_only)
     labels = dfm.rows[by].astype(str).tolist()
     groups = sorted(labels)
     for name, value in (("target", target), ("reference", reference)):
@@ -575,7 +577,7 @@ def keyness_groups(
     rows = []
     for t in targets:
         row = dfm.matrix[position[t]]
-        part = pd.DataFrame({"target": t, unit: dfm.features[row.indices], "a": row.data})
+        part = pd.DataFrame({"target": t, feature: dfm.features[row.indices], "a": row.data})
         part["c"] = float(sizes[position[t]])
         if reference is None:
             part["b"] = total_word[row.indices].astype(float) - part["a"]
@@ -589,9 +591,9 @@ def keyness_groups(
         part = part[part["a"] >= min_freq]
         if part.empty:
             continue
-        out = _scored(part, unit, group="target")
+        out = _scored(part, feature, group="target")
         rows.append(out.assign(doc_id=None, comparison=comparison, reference=ref_name))
-    return _frame(rows, unit).assign(by=by)
+    return _frame(rows, feature).assign(by=by)
 
 
 def group_tables(

@@ -39,16 +39,16 @@ def _similarities(shared, dot, n_a, n_b, sq_a, sq_b) -> tuple[np.ndarray, np.nda
 
 
 def overlap(
-    tokens: pd.DataFrame, *, by: str = "doc_id", unit: str = "lemma", content_only: bool = True
+    tokens: pd.DataFrame, *, by: str = "doc_id", feature: str = "lemma", content_only: bool = True
 ) -> pd.DataFrame:
     """Vocabulary overlap of every pair of groups (both orders and each group with itself):
     ``<by>_a, <by>_b, n_types_a, n_types_b, n_shared, jaccard, cosine``.
 
     Jaccard: shared distinct words / all distinct words of the pair. Cosine: of the two count
-    vectors (raw frequencies). Words are case-folded ``unit`` values of content words unless
+    vectors (raw frequencies). Words are case-folded ``feature`` values of content words unless
     ``content_only=False``.
     """
-    dfm = count_matrix(tokens, by=by, feature=unit, content_only=content_only, casefold=True)
+    dfm = count_matrix(tokens, by=by, feature=feature, content_only=content_only, casefold=True)
     groups = np.asarray(dfm.rows[by], dtype=object)
     shared, dot, n_types, sq = _pair_stats(dfm.matrix, dfm.matrix)
     g = len(groups)
@@ -100,13 +100,13 @@ def reference_tokens(references: pd.DataFrame | str | os.PathLike[str], *, doc_i
 
 
 def reference_overlap(
-    tokens: pd.DataFrame, reference: pd.DataFrame, *, unit: str = "lemma", n: int = 10
+    tokens: pd.DataFrame, reference: pd.DataFrame, *, feature: str = "lemma", n: int = 10
 ) -> pd.DataFrame:
     """How much of a reference text's vocabulary each document uses: ``doc_id, n_types,
     n_reference_types, n_shared, jaccard, cosine, shared`` (``shared``: the most frequent shared
     content lemmas of the document, at most ``n``)."""
-    docs = count_matrix(tokens, by="doc_id", feature=unit, casefold=True)
-    ref = count_matrix(reference, by=None, feature=unit, casefold=True)
+    docs = count_matrix(tokens, by="doc_id", feature=feature, casefold=True)
+    ref = count_matrix(reference, by=None, feature=feature, casefold=True)
     shared, dot, n_types, sq = _pair_stats(docs.matrix, ref.reindex(docs.features))
     n_ref = int(ref.matrix.getnnz())
     sq_ref = float(ref.matrix.multiply(ref.matrix).sum())
@@ -121,8 +121,8 @@ def reference_overlap(
             "cosine": cosine,
         }
     )
-    freqs = frequencies(tokens, by="doc_id", unit=unit)
-    freqs = freqs[freqs[unit].str.casefold().isin(set(ref.features))]
-    shared_words = freqs.groupby("doc_id")[unit].agg(lambda s: "; ".join(s.head(n)))
+    freqs = frequencies(tokens, by="doc_id", feature=feature)
+    freqs = freqs[freqs[feature].str.casefold().isin(set(ref.features))]
+    shared_words = freqs.groupby("doc_id")[feature].agg(lambda s: "; ".join(s.head(n)))
     out["shared"] = out["doc_id"].map(shared_words).fillna("")
     return out.sort_values("doc_id").reset_index(drop=True)

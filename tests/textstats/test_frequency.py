@@ -19,7 +19,7 @@ def tokens() -> pd.DataFrame:
 
 
 def test_frequencies_match_plain_counting(tokens):
-    out = frequencies(tokens, unit="lemma")
+    out = frequencies(tokens, feature="lemma")
     words = tokens[tokens["token_type"].isin(["word", "hashtag"]) & tokens["is_content"]]
     for doc_id, group in words.groupby("doc_id"):
         expected = Counter(group["lemma"])
@@ -32,24 +32,24 @@ def test_frequencies_match_plain_counting(tokens):
 
 
 def test_frequencies_all_words_and_surface_forms(tokens):
-    all_words = frequencies(tokens, unit="norm", content_only=False, by=None)
+    all_words = frequencies(tokens, feature="norm", content_only=False, by=None)
     assert "der" in set(all_words["norm"])
-    assert "der" not in set(frequencies(tokens, unit="norm", by=None)["norm"])
+    assert "der" not in set(frequencies(tokens, feature="norm", by=None)["norm"])
     assert list(all_words.columns) == ["norm", "n", "per_1000", "rank"]
     top = frequencies(tokens, n=2)
     assert top.groupby("doc_id").size().max() == 2
 
 
 def test_ngrams_stay_within_sentences(tokens):
-    out = ngrams(tokens, size=2, by=None, unit="norm")
+    out = ngrams(tokens, size=2, by=None, feature="norm")
     grams = set(out["ngram"])
     assert "marketing bleibt" in grams
     assert "bestimmt viele" not in grams  # across a sentence boundary
     assert "dialog sondern" not in grams  # across a comma
-    content = ngrams(tokens, size=2, by=None, unit="lemma", content_only=True)
+    content = ngrams(tokens, size=2, by=None, feature="lemma", content_only=True)
     assert all(" " in g for g in content["ngram"])
     assert not any(g.startswith("in ") for g in content["ngram"])
-    trigrams = ngrams(tokens, size=3, by="doc_id", unit="norm")
+    trigrams = ngrams(tokens, size=3, by="doc_id", feature="norm")
     assert (trigrams["ngram"].str.count(" ") == 2).all()
 
 
