@@ -12,6 +12,7 @@ import pandas as pd
 
 from ..annotate.pipeline import word_rows
 from ..extract.kwic import context_windows
+from ..textstats.frequency import frequencies
 from ..textstats.keyness import group_labels, log_likelihood
 
 __all__ = ["collocates", "dispersion", "doc_terms", "group_counts", "kwic_index", "term_list"]
@@ -46,19 +47,18 @@ def term_list(tokens: pd.DataFrame, *, top: int = 20_000) -> pd.DataFrame:
 def doc_terms(tokens: pd.DataFrame, *, per_doc: int = 200, total: int = 30_000) -> pd.DataFrame:
     """The most frequent content lemmas of each document: ``doc_id, lemma, n, per_1000`` (per 1,000
     content words of that document), at most ``per_doc`` per document and ``total`` in all."""
-    words = _content(tokens, ["doc_id", "token_id", "lemma"])
-    counts = words.groupby(["doc_id", "lemma"], observed=True).size().rename("n").reset_index()
-    counts = counts[counts["n"] > 0]
-    sizes = words.groupby("doc_id", observed=True).size()
-    n_docs = max(int(counts["doc_id"].nunique()), 1)
+    n_docs = max(int(tokens["doc_id"].nunique()), 1)
     keep = max(1, min(per_doc, total // n_docs))
-    counts["doc_id"] = counts["doc_id"].astype(str)
-    counts["lemma"] = counts["lemma"].astype(str)
-    counts = counts.sort_values(["doc_id", "n", "lemma"], ascending=[True, False, True], kind="mergesort")
-    counts = counts.groupby("doc_id", sort=False).head(keep).reset_index(drop=True)
-    counts["per_1000"] = (1000.0 * counts["n"] / counts["doc_id"].map(sizes.rename(index=str))).round(3)
-    counts["n"] = counts["n"].astype("int64")
-    return counts[["doc_id", "lemma", "n", "per_1000"]]
+    counts = frequencies(tokens, by="doc_id", feature="lemma", n=keep)
+    counts = counts[counts["n"] > 0]
+    return pd.DataFrame(
+        {
+            "doc_id": counts["doc_id"].astype(str).to_numpy(),
+            "lemma": counts["lemma"].astype(str).to_numpy(),
+            "n": counts["n"].astype("int64").to_numpy(),
+            "per_1000": counts["per_1000"].round(3).to_numpy(),
+        }
+    ).astype({"doc_id": "str", "lemma": "str"})
 
 
 def _matches(tokens: pd.DataFrame) -> pd.DataFrame:
