@@ -621,13 +621,17 @@ def _score_chunk(
         questions = np.add.reduceat(words.qmark[combo].astype(np.int64), starts) > 0
         mood[questions[sent]] = rules.question
         ob = np.flatnonzero(kind == 4)
-        if len(ob):  # to the next punctuation (a connective inside, "ob die Firma damit …", does not end it)
+        if len(ob):
+            # an "ob" clause inside the sentence ("…, ob Firmen, die laut werben, damit Erfolg haben")
+            # runs to the next "aber"/"jedoch" or the end of the sentence: relative clauses and commas
+            # inside it do not end it; one that opens the sentence ("Ob das gut ist, weiß niemand")
+            # ends at the next punctuation
             ends = np.union1d(np.flatnonzero(brk | new), [n])
             stop = ends[np.searchsorted(ends, ob, side="right")]
-            cover = np.zeros(n + 1, dtype=np.int64)
-            np.add.at(cover, ob + 1, 1)
-            np.add.at(cover, stop, -1)
-            in_ob = np.cumsum(cover[:n]) > 0
+            marks = np.union1d(after_tok, np.append(starts[1:], n))  # contrast markers and sentence ends
+            inner = ob != starts[sent[ob]]
+            stop[inner] = marks[np.searchsorted(marks, ob[inner], side="right")]
+            in_ob = _cover(ob, stop, n)
             mood[in_ob] = rules.question
 
         # emphasis: "!" in the sentence (up to three); all-caps words in a sentence that is not all caps
@@ -697,6 +701,14 @@ def _score_chunk(
         "contribution": np.where(is_bare, bare_value, value),
         "rule": rule,
     }
+
+
+def _cover(at: np.ndarray, stop: np.ndarray, n: int) -> np.ndarray:
+    """Positions after each ``at`` up to (not including) its ``stop``, as a boolean mask of ``n``."""
+    cover = np.zeros(n + 1, dtype=np.int64)
+    np.add.at(cover, at + 1, 1)
+    np.add.at(cover, stop, -1)
+    return np.cumsum(cover[:n]) > 0
 
 
 def normalize(raw: pd.Series | np.ndarray | float) -> pd.Series | np.ndarray | float:

@@ -194,6 +194,18 @@ def test_questions_and_ob_clauses_assert_nothing():
     assert c.loc["Erfolg", "mood"] == 1.0 and c.loc["Erfolg", "contribution"] > 0
 
 
+def test_an_ob_clause_reaches_past_the_commas_inside_it():
+    # "…, ob Firmen, die …, damit Erfolg haben": the relative clause's commas do not end the "ob"
+    # clause, so "Erfolg" at its end asserts nothing either (it used to count: scope to the next comma)
+    assert raw("Man fragt sich, ob Firmen, die nur laut werben, damit wirklich Erfolg haben.") == 0
+    # it ends at a contrast marker: the point after "aber" is asserted
+    c = contributions("Ich frage mich, ob das klappt, aber das Ergebnis ist großartig.").set_index("token")
+    assert c.loc["großartig", "mood"] == 1.0 and c.loc["großartig", "contribution"] > 0
+    # an "ob" clause that opens the sentence ends at its comma: the main clause after it counts
+    c = contributions("Ob das reicht, wissen wir nicht, das Team ist jedenfalls großartig.").set_index("token")
+    assert c.loc["großartig", "mood"] == 1.0
+
+
 def test_trotz_phrase_is_weighted_below_the_main_clause():
     # "Trotz der Krise …": the conceded phrase (up to its noun) counts rules.contrast_before, the main
     # clause in full, so the main clause decides the sentence
