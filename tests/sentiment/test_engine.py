@@ -61,7 +61,7 @@ def contributions(text: str, rules=DEFAULT_RULES) -> pd.DataFrame:
 
 def test_sentiws_is_read_from_the_installed_package_not_copied():
     # SentiWS is CC BY-NC-SA: the repository must not contain its lists
-    for path in (ROOT / "analysis" / "resources").iterdir():
+    for path in (ROOT / "analysis" / "lang" / "de").iterdir():
         assert "Abmachung" not in path.read_text("utf-8", errors="ignore"), path
     lex = lexicon(rules=NAIVE_RULES)
     assert len(lex) > 30_000
