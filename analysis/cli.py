@@ -158,7 +158,7 @@ def score_rows(texts: list) -> pd.DataFrame:
     import html
 
     from .annotate.pipeline import annotate_texts
-    from .sentiment.engine import aggregate_scores, score_sentences
+    from .sentiment import aggregate_scores, score_sentences
 
     clean = ["" if t is None or (isinstance(t, float) and math.isnan(t)) else html.unescape(str(t)) for t in texts]
     tokens = annotate_texts([(t, [(0, len(t))] if t.strip() else []) for t in clean]).rename(
@@ -209,7 +209,7 @@ def score_csv_streamed(
     the output never replaces the input). Text cells are made spreadsheet-safe
     (:func:`analysis.report.spreadsheet_safe`). Returns the number of rows."""
     from .report.results import spreadsheet_safe
-    from .sentiment.engine import _warn_language
+    from .sentiment.texts import _warn_language
 
     path, out = Path(input_path), Path(out_path)
     if not path.is_file():

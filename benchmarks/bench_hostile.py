@@ -65,7 +65,7 @@ def _stages(tmp: Path) -> dict[str, Callable[[str], object]]:
     from analysis.corpus.readers import read_text_file
     from analysis.corpus.references import load_references
     from analysis.corpus.structure import segment
-    from analysis.sentiment.engine import score_texts
+    from analysis.sentiment import score_texts
     from analysis.themes.echoes import find_echoes
 
     doc = "Die Märkte sind Gespräche. Unternehmen reden mit ihren Kunden über das Netz."

@@ -1,4 +1,4 @@
-"""Benchmark the German sentiment scorer (analysis.sentiment.engine) on real labelled data.
+"""Benchmark the German sentiment scorer (analysis.sentiment) on real labelled data.
 
 Data (never copied into the repo): ``../shared/eval/sentiment/`` relative to the repository.
 
@@ -45,7 +45,7 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import accuracy_score, f1_score
 
-from analysis.sentiment.engine import (
+from analysis.sentiment import (
     DEFAULT_RULES,
     LABELS,
     NAIVE_RULES,
@@ -211,7 +211,7 @@ def ceiling(data: pd.DataFrame, halves: np.ndarray) -> None:
 def supervised(germeval: pd.DataFrame, sb10k: pd.DataFrame | None, domain: pd.DataFrame | None = None) -> None:
     from sklearn.model_selection import GroupKFold, StratifiedKFold, cross_val_predict
 
-    from analysis.sentiment.engine import SentimentClassifier
+    from analysis.sentiment import SentimentClassifier
 
     print("\n## optional: SentimentClassifier (TF-IDF words + char n-grams + lexicon features, logistic regression)")
     rows = []
@@ -376,7 +376,7 @@ def embedding_check(domain: pd.DataFrame, germeval: pd.DataFrame, halves: np.nda
     For comparison, the same grid chosen inside grouped 5-fold CV over domain-dev's pages."""
     from sklearn.model_selection import GroupKFold, StratifiedKFold
 
-    from analysis.sentiment.engine import (
+    from analysis.sentiment.texts import (
         _embed,
         _example_model,
         _fit_example_model,

@@ -375,7 +375,7 @@ def test_structure_figure_of_many_documents_is_capped():
 
 def test_streamed_sentiment_gives_the_scores_of_score_texts(tmp_path):
     from analysis.cli import score_rows
-    from analysis.sentiment.engine import score_texts
+    from analysis.sentiment import score_texts
 
     texts = [
         "Das ist wirklich gut!",

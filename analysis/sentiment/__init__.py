@@ -2,64 +2,12 @@
 
 from __future__ import annotations
 
-from .engine import (
-    DEFAULT_RULES,
-    LABELS,
-    NAIVE_RULES,
-    TONES,
-    SentimentClassifier,
-    SentimentRules,
-    aggregate_scores,
-    analyse,
-    compare_on_labels,
-    embedding_polarity,
-    example_sentences,
-    label_scores,
-    lexicon,
-    normalize,
-    plot_documents,
-    plot_themes,
-    plot_trajectory,
-    score_csv,
-    score_sentences,
-    score_texts,
-    score_themes,
-    sentiment_tables,
-    text_tokens,
-    token_contributions,
-    tone_labels,
-    top_words,
-    trajectory,
-)
-from .section import SENTIMENT
+from . import aggregate, classifier, engine, rules, section, texts
+from .aggregate import *  # noqa: F403
+from .classifier import *  # noqa: F403
+from .engine import *  # noqa: F403
+from .rules import *  # noqa: F403
+from .section import *  # noqa: F403
+from .texts import *  # noqa: F403
 
-__all__ = [
-    "DEFAULT_RULES",
-    "LABELS",
-    "NAIVE_RULES",
-    "SENTIMENT",
-    "SentimentClassifier",
-    "SentimentRules",
-    "TONES",
-    "aggregate_scores",
-    "compare_on_labels",
-    "analyse",
-    "embedding_polarity",
-    "example_sentences",
-    "label_scores",
-    "lexicon",
-    "normalize",
-    "plot_documents",
-    "plot_themes",
-    "plot_trajectory",
-    "score_csv",
-    "score_sentences",
-    "score_texts",
-    "score_themes",
-    "sentiment_tables",
-    "text_tokens",
-    "token_contributions",
-    "tone_labels",
-    "top_words",
-    "trajectory",
-]
+__all__ = [*rules.__all__, *engine.__all__, *aggregate.__all__, *texts.__all__, *classifier.__all__, *section.__all__]

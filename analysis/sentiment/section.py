@@ -13,7 +13,7 @@ __all__ = ["SENTIMENT"]
 
 
 def _sentiment(context: RunContext) -> dict[str, pd.DataFrame]:
-    from .engine import sentiment_tables
+    from .aggregate import sentiment_tables
 
     return sentiment_tables(context.corpus, context.tokens, matches=context.theme_matches)
 
@@ -21,7 +21,7 @@ def _sentiment(context: RunContext) -> dict[str, pd.DataFrame]:
 def _sentiment_figures(context: RunContext, tables: Mapping[str, pd.DataFrame]) -> dict:
     """Sentence shares per document (bars), per document and theme (heatmap) and the course of
     the score through each text (lines): of the largest documents on large corpora."""
-    from .engine import plot_documents, plot_themes, plot_trajectory
+    from ..plots.sentiment import plot_documents, plot_themes, plot_trajectory
 
     caps = context.caps
     shown = set(context.largest_documents(caps.figure_documents))

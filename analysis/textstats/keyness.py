@@ -646,7 +646,7 @@ def _theme_groups(grouped: pd.DataFrame, by: str, *, themes=None, matches=None) 
 def _sentiment_groups(tokens: pd.DataFrame, documents: pd.DataFrame | None, by: str) -> pd.DataFrame:
     """Sentiment per group: the group's sentences scored and aggregated as for documents
     (``sentiment.aggregate_scores``)."""
-    from ..sentiment.engine import aggregate_scores, score_sentences
+    from ..sentiment import aggregate_scores, score_sentences
 
     sentences = score_sentences(tokens)
     if by not in sentences.columns:

