@@ -45,7 +45,8 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping
 from functools import lru_cache
-from importlib import resources
+
+from ..lang import read_entries
 
 __all__ = ["MAX_PARTS", "MAX_PIECE", "STATS", "compound_parts", "split_compound"]
 
@@ -67,25 +68,20 @@ _VOWELS = frozenset("aeiouäöüy")
 STATS = {"candidates": 0}  # candidate part evaluations, for complexity tests
 
 
-def _read(name: str) -> list[str]:
-    text = resources.files("analysis.lang.de").joinpath(name).read_text("utf-8")
-    return [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
-
-
 @lru_cache(maxsize=1)
 def _particles() -> frozenset[str]:
-    return frozenset(_read("compound_particles_de.txt"))
+    return frozenset(read_entries("compound_particles_de.txt"))
 
 
 @lru_cache(maxsize=1)
 def _plural_nouns() -> frozenset[str]:
     """Nouns used in the plural only or chiefly (shared with the lemmatiser in annotate.py)."""
-    return frozenset(_read("lemma_plural_nouns_de.txt"))
+    return frozenset(read_entries("lemma_plural_nouns_de.txt"))
 
 
 @lru_cache(maxsize=1)
 def _affixes() -> tuple[frozenset[str], frozenset[str]]:
-    rows = [line.split("\t") for line in _read("compound_affixes_de.txt")]
+    rows = [line.split("\t") for line in read_entries("compound_affixes_de.txt")]
     return (
         frozenset(a for kind, a in rows if kind == "suffix"),
         frozenset(a for kind, a in rows if kind == "prefix"),
@@ -361,7 +357,7 @@ def _analyse(word: str, *, adjective_word: bool) -> tuple[tuple[str, ...], float
 
 @lru_cache(maxsize=1)
 def _place_names() -> frozenset[str]:
-    return frozenset(name.lower() for name in _read("place_names_de.txt"))
+    return frozenset(name.lower() for name in read_entries("place_names_de.txt"))
 
 
 def _is_name(word: str) -> bool:

@@ -29,7 +29,6 @@ import sys
 import warnings
 from collections.abc import Sequence
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
 import numpy as np
@@ -39,6 +38,7 @@ import pyarrow.parquet as pq
 
 from ..corpus.load import Corpus
 from ..corpus.structure import PARAGRAPH_KINDS
+from ..lang import read_bytes, read_entries
 from .compounds import _lexicon, _plural_nouns, _zipf, compound_parts, split_compound
 from .tokenize import TOKEN_TYPES, sentence_starts, tokenize
 
@@ -80,14 +80,9 @@ BATCH_CHARS = 500_000  # text per in-process annotation batch (~75k tokens): bou
 PIECE_ROWS = 250_000  # rows finished (paragraph columns, boilerplate dropped) at a time
 
 
-def _read_resource(name: str) -> list[str]:
-    text = resources.files("analysis.lang.de").joinpath(name).read_text("utf-8")
-    return [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
-
-
 @lru_cache(maxsize=1)
 def negations() -> frozenset[str]:
-    return frozenset(_read_resource("negations_de.txt"))
+    return frozenset(read_entries("negations_de.txt"))
 
 
 @lru_cache(maxsize=1)
@@ -358,7 +353,7 @@ def _code_fingerprint() -> str:
         "compound_affixes_de.txt",
         "place_names_de.txt",
     ):
-        h.update(resources.files("analysis.lang.de").joinpath(name).read_bytes())
+        h.update(read_bytes(name))
     for dist in ("simplemma", "wordfreq", "stop-words", "babel"):
         try:
             h.update(f"{dist}={metadata.version(dist)}".encode())

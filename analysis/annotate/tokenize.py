@@ -21,9 +21,10 @@ after a one- or two-digit number is an ordinal (``24. Januar``).
 from __future__ import annotations
 
 from functools import lru_cache
-from importlib import resources
 
 import regex
+
+from ..lang import read_entries
 
 __all__ = ["TOKEN_TYPES", "abbreviations", "sentence_starts", "split_sentences", "tokenize"]
 
@@ -44,8 +45,7 @@ TOKEN_TYPES = (
 @lru_cache(maxsize=1)
 def abbreviations() -> frozenset[str]:
     """German abbreviations that end in a full stop (data file ``resources/abbreviations_de.txt``)."""
-    text = resources.files("analysis.lang.de").joinpath("abbreviations_de.txt").read_text("utf-8")
-    return frozenset(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
+    return frozenset(read_entries("abbreviations_de.txt"))
 
 
 _TLDS = "de|com|org|net|at|ch|eu|info|io|biz|me|fm|tv|co|uk|edu|gov|blog|online|app"

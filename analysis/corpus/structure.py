@@ -25,9 +25,10 @@ import functools
 import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from importlib import resources
 
 import regex
+
+from ..lang import data_file
 
 __all__ = [
     "BOILERPLATE_KINDS",
@@ -107,7 +108,7 @@ class _Doc:
 
 @functools.lru_cache(maxsize=1)
 def _res() -> dict:
-    with resources.files("analysis.lang.de").joinpath("structure_de.toml").open("rb") as fh:
+    with data_file("structure_de.toml").open("rb") as fh:
         return tomllib.load(fh)
 
 

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import os
 from functools import lru_cache
-from importlib import resources
 
 import numpy as np
 import pandas as pd
 
 from ..annotate.pipeline import factorize_pairs, word_rows
 from ..counts import By, by_columns, sort_rows
+from ..lang import data_file
 
 __all__ = ["compound_families", "family_leaning", "load_families", "word_families"]
 
@@ -143,7 +143,7 @@ def load_families(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
     """Word families as a table ``family, term`` (default ``analysis/lang/de/word_families_de.csv``;
     ``#`` lines are comments)."""
     if path is None:
-        with resources.files("analysis.lang.de").joinpath("word_families_de.csv").open("r", encoding="utf-8") as fh:
+        with data_file("word_families_de.csv").open("r", encoding="utf-8") as fh:
             table = pd.read_csv(fh, comment="#", dtype=str)
     else:
         table = pd.read_csv(path, comment="#", dtype=str)

@@ -14,6 +14,8 @@ from importlib import resources
 import numpy as np
 import pandas as pd
 
+from ..lang import read_rows
+
 __all__ = ["DEFAULT_RULES", "LABELS", "NAIVE_RULES", "SentimentRules", "lexicon"]
 
 
@@ -75,8 +77,7 @@ NAIVE_RULES = SentimentRules(
 
 
 def _resource_lines(name: str) -> list[list[str]]:
-    text = resources.files("analysis.lang.de").joinpath(name).read_text("utf-8")
-    return [line.rstrip("\n").split("\t") for line in text.splitlines() if line.strip() and not line.startswith("#")]
+    return read_rows(name)
 
 
 @lru_cache(maxsize=1)

@@ -27,7 +27,6 @@ from __future__ import annotations
 import warnings
 from collections.abc import Sequence
 from functools import lru_cache
-from importlib import resources
 from typing import Literal
 
 import numpy as np
@@ -35,6 +34,7 @@ import pandas as pd
 import regex
 
 from ..corpus.language import detect_language
+from ..lang import read_rows
 
 __all__ = ["count_syllables", "flesch_amstad", "readability", "syllable_exceptions", "wiener_sachtextformel"]
 
@@ -48,13 +48,7 @@ _EXCLUDED_KINDS = ("title", "heading", "speaker_label")
 @lru_cache(maxsize=1)
 def syllable_exceptions() -> dict[str, int]:
     """Words whose syllables the vowel-group rules miscount (``resources/syllables_de.txt``)."""
-    text = resources.files("analysis.lang.de").joinpath("syllables_de.txt").read_text("utf-8")
-    out = {}
-    for line in text.splitlines():
-        if line.strip() and not line.startswith("#"):
-            word, n = line.split("\t")
-            out[word.strip()] = int(n)
-    return out
+    return {word.strip(): int(n) for word, n in read_rows("syllables_de.txt")}
 
 
 def _rule_count(word: str) -> int:

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
+
+from ..lang import data_file, read_text
 
 __all__ = [
     "DEFAULT_PRIOR",
@@ -79,7 +80,7 @@ def _toml_loads(text: str) -> dict:
 def default_themes_path() -> Path | None:
     """The packaged ``analysis/resources/themes.toml`` as a file path (``None`` if the package is not
     on a file system, e.g. inside a zip)."""
-    path = Path(str(resources.files("analysis.lang.de").joinpath("themes.toml")))
+    path = Path(str(data_file("themes.toml")))
     return path if path.is_file() else None
 
 
@@ -88,7 +89,7 @@ def _read_toml(path: str | os.PathLike[str] | None) -> tuple[dict, str]:
         default = default_themes_path()
         if default is not None:
             return _toml_loads(default.read_text("utf-8")), str(default)
-        text = resources.files("analysis.lang.de").joinpath("themes.toml").read_text("utf-8")
+        text = read_text("themes.toml")
         return _toml_loads(text), "analysis/resources/themes.toml"
     p = Path(path)
     if not p.is_file():
