@@ -8,8 +8,11 @@
 from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as _version
 
+from .annotate.lemma_dictionary import install as _install_lemma_dictionary
 from .annotate.pipeline import annotate
 from .corpus.load import Corpus, CorpusError, load_corpus
+
+_install_lemma_dictionary()  # simplemma's German dictionary from a snapshot in the cache folder (same entries)
 
 __all__ = ["Corpus", "CorpusError", "annotate", "load_corpus"]
 try:  # one version, in pyproject.toml

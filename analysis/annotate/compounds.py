@@ -97,10 +97,11 @@ def _function_words() -> frozenset[str]:
 
 @lru_cache(maxsize=1)
 def _lexicon() -> Mapping[str, str]:
-    """simplemma's German form → lemma dictionary (case-sensitive: nouns are capitalised)."""
-    from simplemma.strategies.dictionaries import DefaultDictionaryFactory
+    """simplemma's German form → lemma dictionary (case-sensitive: nouns are capitalised): the one
+    ``simplemma.lemmatize`` uses (its shared factory), so the process decodes it once, not twice."""
+    from simplemma.strategies.dictionaries import DEFAULT_DICTIONARY_FACTORY
 
-    return DefaultDictionaryFactory().get_dictionary("de")
+    return DEFAULT_DICTIONARY_FACTORY.get_dictionary("de")
 
 
 @lru_cache(maxsize=1)

@@ -55,7 +55,10 @@ def save_tables(tables: dict[str, pd.DataFrame], folder: str | os.PathLike[str],
     manifest_path = folder / MANIFEST
     manifest = json.loads(manifest_path.read_text("utf-8")) if manifest_path.is_file() else {}
     manifest[section] = saved
-    manifest_path.write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    # replaced atomically: notebooks running beside the report read it while later sections are saved
+    tmp = manifest_path.with_name(f".{MANIFEST}.{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    os.replace(tmp, manifest_path)
     return failed
 
 

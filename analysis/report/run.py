@@ -3,8 +3,9 @@
 Steps: load and validate the corpus, annotate it (progress bar), compute the result tables of
 every section (:mod:`analysis.report.sections`: ``compute``) and draw their key figures from those
 tables (``figures``) on one :class:`~analysis.context.RunContext` (theme matches computed once), execute
-every notebook in ``notebooks/`` against the corpus (papermill, through the ``parameters``
-cells) and convert it to HTML, then write ``OUT/index.html``.
+every notebook in ``notebooks/`` against the corpus (:mod:`analysis.report.notebooks`: started right
+after annotation, each waits for its sections' saved tables) and convert it to HTML, then write
+``OUT/index.html``.
 
 The report is built in a temporary folder beside ``OUT`` and moved into place at the end, so an
 existing report is replaced as a whole and never mixed with old results; a folder that is not a
@@ -29,13 +30,12 @@ from ..annotate.pipeline import annotate
 from ..context import RunContext
 from ..corpus.load import Corpus, load_corpus
 from .folder import ReportError, check_out, remove_leftovers, replace_folder, start_folder, write_manifest
-from .html import MAX_PRINTED, index_html, self_contained_html
+from .html import MAX_PRINTED, index_html
+from .notebooks import finish_notebooks, start_notebooks
 from .results import RESULTS_DIR, save_tables, write_csv
 from .sections import SECTIONS
 
 __all__ = ["run_report"]
-
-NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 
 
 @dataclass
@@ -123,7 +123,7 @@ def run_report(
     except OSError as exc:
         raise ReportError(f"{out.parent}: cannot write the report there ({exc.strerror or exc})") from None
     failures = 0
-    pool = None
+    nb_run = None
     try:
         start_folder(work)
         log.say(f"loading {corpus_dir}")
@@ -152,6 +152,12 @@ def run_report(
             "results_dir": str(results_dir),
         }
         context = RunContext(loaded, tokens, themes_path=themes, references_path=references, group_by=group_by or None)
+        # the notebooks start now, in their own kernels: each waits for its sections' saved tables
+        # (results/) before the cell that loads them, so kernel start-up and imports overlap the tables
+        if notebooks:
+            nb_run = start_notebooks(
+                work / "notebooks", log, nb_params, sections=[s.name for s in SECTIONS if s.applies(context)]
+            )
         tables: dict[str, pd.DataFrame] = {}
         figures: dict[str, str] = {}
         required: list[str] = []
@@ -166,10 +172,14 @@ def run_report(
                     log.problem(
                         "warning", f"results/{name}", "could not be saved as Parquet; the notebook recomputes it"
                     )
+                if nb_run is not None:
+                    nb_run.section_done(section.name)
                 figs = log.timed(f"figures: {section.name}", lambda s=section, t=new: s.figures(context, t))
                 for name, fig in figs.items():
                     figures[name] = _save_fig(fig, fig_dir / f"{name}.png")
             except Exception as exc:  # one failing analysis must not cost the user the rest of the report
+                if nb_run is not None:
+                    nb_run.section_done(section.name)  # its notebook computes the tables itself
                 failures += 1
                 log.problem("error", f"section {section.title}", f"failed: {exc.__class__.__name__}: {exc}")
         explore_href = None
@@ -196,10 +206,9 @@ def run_report(
         for name in required:
             if name not in tables:
                 log.problem("error", f"table {name}.csv", "was not produced")
-        # the notebooks run in their own kernels after the tables exist and load them (results/)
-        pool, jobs = _start_notebooks(work / "notebooks", log, nb_params) if notebooks else (None, [])
+        # the notebooks load the tables saved in results/; from here on two run at a time
         nb_links: list[tuple[str, str, str]] = []
-        failures += _finish_notebooks(pool, jobs, log, nb_links, params=nb_params, final_dir=out / "notebooks")
+        failures += finish_notebooks(nb_run, log, nb_links, params=nb_params, final_dir=out / "notebooks")
         tables["problems"] = pd.DataFrame(log.problems, columns=["file", "level", "message"])
         t0 = time.perf_counter()
         for name, df in sorted(tables.items()):
@@ -214,8 +223,8 @@ def run_report(
         write_manifest(work)
         replace_folder(work, out)
     except BaseException:
-        if notebooks and pool is not None:
-            pool.shutdown(wait=False, cancel_futures=True)
+        if nb_run is not None:
+            nb_run.cancel()
         shutil.rmtree(work, ignore_errors=True)
         raise
     log.say("time per stage: " + ", ".join(f"{label} {seconds:.1f} s" for label, seconds in log.timings))
@@ -246,124 +255,3 @@ def _save_fig(fig, path: Path) -> str:
     plots.save(fig, path)
     plt.close(fig)
     return f"figures/{path.name}"
-
-
-def _start_notebooks(dest: Path, log: _Log, params: dict):
-    """Start executing every notebook (papermill, two at a time) while the caller goes on.
-
-    Returns ``(pool, [(nb_path, target, future)])``; :func:`_finish_notebooks` waits and converts to HTML.
-    """
-    from concurrent.futures import ThreadPoolExecutor
-
-    if not NOTEBOOKS.is_dir():
-        log.problem("warning", "notebooks", f"{NOTEBOOKS} not found (installed without the notebooks); skipped")
-        return None, []
-    dest.mkdir()
-    pool = ThreadPoolExecutor(max_workers=max(1, min(2, os.cpu_count() or 1)))
-    jobs = []
-    for nb_path in sorted(NOTEBOOKS.glob("[0-9]*.ipynb")):
-        log.say(f"executing notebook {nb_path.name} (two at a time)")
-        target = dest / nb_path.name
-        jobs.append((nb_path, target, pool.submit(_execute_notebook, nb_path, target, params)))
-    return pool, jobs
-
-
-def _execute_notebook(nb_path: Path, target: Path, params: dict) -> tuple[str | None, float]:
-    """Run one notebook into ``target``; return (error message or None, seconds)."""
-    import papermill as pm
-
-    t0 = time.perf_counter()
-    try:
-        pm.execute_notebook(
-            str(nb_path),
-            str(target),
-            parameters=params,
-            kernel_name="python3",
-            # the kernel listens on loopback only; its warning about unencrypted TCP is noise for the user
-            extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
-            # no cwd=: papermill would chdir the whole process, and notebooks run in two threads;
-            # every path parameter is absolute, so the kernel's working directory does not matter
-            progress_bar=False,
-            log_output=False,
-            report_mode=False,
-        )
-        error = None
-    except Exception as exc:
-        text = str(exc).strip()
-        error = (text.splitlines()[-1] if text else exc.__class__.__name__)[:300]
-    return error, time.perf_counter() - t0
-
-
-def _drop_timings(node) -> None:
-    """Remove the run's clock times from an executed notebook (papermill's and the kernel's), so
-    two runs on the same corpus give the same files."""
-    papermill = node.metadata.get("papermill", {})
-    for key in ("start_time", "end_time", "duration", "input_path", "output_path"):
-        papermill.pop(key, None)
-    for cell in node.cells:
-        cell.metadata.pop("execution", None)
-        cell.metadata.get("papermill", {}).clear()
-        cell.metadata.pop("papermill", None)
-
-
-def _relative_parameters(node, params: dict, *, work_dir: Path, final_dir: Path) -> None:
-    """Show the parameters of an executed notebook as paths relative to its final folder
-    (``OUT/notebooks``), so the notebook embeds no absolute path of the user's and can be rerun
-    from where it lies. Paths inside the report's temporary folder become paths inside ``OUT``."""
-    lines = ["# Parameters of this run (paths relative to this notebook's folder)"]
-    relative = {}
-    for key, value in params.items():
-        if isinstance(value, str) and os.path.isabs(value):
-            path = Path(value)
-            if path == work_dir or work_dir in path.parents:
-                path = final_dir.parent / path.relative_to(work_dir)
-            value = os.path.relpath(path, final_dir)
-        relative[key] = value
-        lines.append(f"{key} = {value!r}")
-    if "papermill" in node.metadata:
-        node.metadata["papermill"]["parameters"] = relative
-    for cell in node.cells:
-        if "injected-parameters" in cell.get("metadata", {}).get("tags", []):
-            cell.source = "\n".join(lines)
-
-
-def _finish_notebooks(
-    pool,
-    jobs,
-    log: _Log,
-    links: list[tuple[str, str, str]],
-    *,
-    params: dict | None = None,
-    final_dir: Path | None = None,
-) -> int:
-    if pool is None:
-        return 0
-    import nbformat
-    from nbconvert import HTMLExporter
-
-    exporter = HTMLExporter(template_name="lab")
-    exporter.exclude_input_prompt = True
-    exporter.exclude_output_prompt = True
-    failures = 0
-    try:
-        for nb_path, target, future in jobs:
-            error, seconds = future.result()
-            log.timings.append((f"notebook: {nb_path.stem}", seconds))
-            log.say(f"notebook {nb_path.stem} {'failed' if error else 'done'} ({seconds:.0f} s)")
-            if error is not None:
-                failures += 1
-                log.problem("error", f"notebooks/{nb_path.name}", f"execution failed: {error}")
-            if target.is_file():
-                node = nbformat.read(str(target), as_version=4)
-                if params is not None and final_dir is not None:
-                    _relative_parameters(node, params, work_dir=target.parent.parent, final_dir=final_dir)
-                _drop_timings(node)
-                nbformat.write(node, str(target))
-                body, _ = exporter.from_notebook_node(node)
-                target.with_suffix(".html").write_text(self_contained_html(body), encoding="utf-8")
-                links.append(
-                    (nb_path.stem, f"notebooks/{target.with_suffix('.html').name}", "failed" if error else "ok")
-                )
-    finally:
-        pool.shutdown(wait=True)
-    return failures

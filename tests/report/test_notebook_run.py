@@ -1,0 +1,129 @@
+"""How ``python -m analysis run`` executes the notebooks: values injected after the parameters
+cell, a notebook waits for its section's saved tables before the cell that loads them, a failing
+cell is reported, and an interrupted report leaves no notebook hanging. Tiny notebooks of the
+test's own, each in a real kernel."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import nbformat
+
+from analysis.report import notebooks as report
+from analysis.report.run import _Log
+
+
+def notebook(path: Path, *cells: str) -> Path:
+    nb = nbformat.v4.new_notebook()
+    params = nbformat.v4.new_code_cell("folder = None\nresults_dir = None")
+    params.metadata["tags"] = ["parameters"]
+    nb.cells = [params] + [nbformat.v4.new_code_cell(src) for src in cells]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, str(path))
+    return path
+
+
+def test_parameters_are_injected_after_the_parameters_cell_with_a_fixed_id():
+    nb = nbformat.v4.new_notebook()
+    first = nbformat.v4.new_markdown_cell("# title")
+    params = nbformat.v4.new_code_cell("x = 1")
+    params.metadata["tags"] = ["parameters"]
+    nb.cells = [first, params, nbformat.v4.new_code_cell("print(x)")]
+    report.inject_parameters(nb, {"x": 2, "path": "/a/b"})
+    report.inject_parameters(nb, {"x": 3, "path": None})  # again: replaces, does not add
+    injected = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
+    assert len(injected) == 1 and nb.cells[2] is injected[0]
+    assert injected[0].id == "injected-parameters"
+    assert injected[0].source == "# Parameters\nx = 3\npath = None\n"
+    nbformat.validate(nb)
+
+
+def test_which_cells_wait_for_which_section():
+    code = nbformat.v4.new_code_cell
+    assert report.needs_results(code('tables = section_tables("topics", c, results_dir=results_dir)')) == ("topics",)
+    two = 'section_tables("themes", c, results_dir=results_dir) | section_tables(\n    "topics", c, results_dir=results_dir\n)'
+    assert report.needs_results(code(two)) == ("themes", "topics")
+    assert report.needs_results(code("tables = load(results_dir)")) == ("",)  # unknown section: all of them
+    assert report.needs_results(code("import pandas as pd")) is None
+    params = code("results_dir = None")
+    params.metadata["tags"] = ["parameters"]
+    assert report.needs_results(params) is None
+    assert report.needs_results(nbformat.v4.new_markdown_cell("results_dir")) is None
+
+
+def test_a_notebook_waits_for_its_section_before_the_cell_that_loads_it(tmp_path, monkeypatch):
+    books = tmp_path / "notebooks"
+    books.mkdir()
+    started, saved = tmp_path / "started", tmp_path / "saved"
+    notebook(
+        books / "01_wait.ipynb",
+        f"from pathlib import Path\nPath({str(started)!r}).touch()",
+        f'# section_tables("topics", results_dir=results_dir)\nassert Path({str(saved)!r}).exists()',
+    )
+    monkeypatch.setattr(report, "NOTEBOOKS", books)
+    log = _Log(quiet=True)
+    run = report.start_notebooks(tmp_path / "out", log, {"folder": str(tmp_path)}, sections=["topics"])
+    deadline = time.monotonic() + 120
+    while not started.exists():  # the kernel started and ran the cells before the loading one
+        assert time.monotonic() < deadline, "the first cells never ran"
+        time.sleep(0.05)
+    time.sleep(1.0)  # a notebook that did not wait would now fail its assert
+    saved.touch()
+    run.section_done("topics")
+    links: list = []
+    assert report.finish_notebooks(run, log, links) == 0, log.problems
+    assert links == [("01_wait", "notebooks/01_wait.html", "ok")]
+    executed = nbformat.read(str(tmp_path / "out" / "01_wait.ipynb"), as_version=4)
+    assert [c.execution_count for c in executed.cells if c.cell_type == "code"] == [1, 2, 3, 4]
+    assert executed.cells[1].id == "injected-parameters"
+    assert (tmp_path / "out" / "01_wait.html").is_file()
+
+
+def test_a_failing_cell_is_reported_and_the_notebook_kept(tmp_path, monkeypatch):
+    books = tmp_path / "notebooks"
+    books.mkdir()
+    notebook(books / "01_fails.ipynb", "raise ValueError('kaputt im Notebook')", "never = 1")
+    monkeypatch.setattr(report, "NOTEBOOKS", books)
+    log = _Log(quiet=True)
+    run = report.start_notebooks(tmp_path / "out", log, {"folder": None})
+    links: list = []
+    assert report.finish_notebooks(run, log, links) == 1
+    assert links == [("01_fails", "notebooks/01_fails.html", "failed")]
+    assert "kaputt im Notebook" in log.problems[0]["message"]
+    executed = nbformat.read(str(tmp_path / "out" / "01_fails.ipynb"), as_version=4)
+    assert executed.cells[2].outputs[0]["output_type"] == "error"
+    assert executed.cells[3].execution_count is None  # stopped at the failing cell
+
+
+def test_cancel_stops_a_waiting_notebook(tmp_path, monkeypatch):
+    books = tmp_path / "notebooks"
+    books.mkdir()
+    notebook(books / "01_waits.ipynb", "x = 1", '# section_tables("vocabulary", results_dir=results_dir)\ny = 2')
+    notebook(books / "02_never.ipynb", "z = 3")
+    monkeypatch.setattr(report, "NOTEBOOKS", books)
+    log = _Log(quiet=True)
+    run = report.start_notebooks(tmp_path / "out", log, {"folder": None}, sections=["vocabulary"])
+    time.sleep(0.5)
+    t0 = time.monotonic()
+    run.cancel()
+    first = run.jobs[0][2].result(timeout=60)  # returns: the waiting notebook stopped
+    assert first[0] is not None and "interrupted" in first[0]
+    assert run.jobs[1][2].cancelled() or run.jobs[1][2].result(timeout=60)[0] is not None
+    assert time.monotonic() - t0 < 60
+
+
+def test_a_cell_naming_no_section_waits_for_all_of_them(tmp_path, monkeypatch):
+    books = tmp_path / "notebooks"
+    books.mkdir()
+    saved = tmp_path / "saved"
+    notebook(books / "01_all.ipynb", f"from pathlib import Path\nx = results_dir\nassert Path({str(saved)!r}).exists()")
+    monkeypatch.setattr(report, "NOTEBOOKS", books)
+    log = _Log(quiet=True)
+    run = report.start_notebooks(tmp_path / "out", log, {"results_dir": None}, sections=["themes", "topics"])
+    run.section_done("themes")
+    time.sleep(2.0)  # still waiting for topics
+    assert not run.jobs[0][2].done()
+    saved.touch()
+    run.section_done("topics")
+    assert report.finish_notebooks(run, log, []) == 0, log.problems
