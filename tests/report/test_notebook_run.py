@@ -116,14 +116,22 @@ def test_cancel_stops_a_waiting_notebook(tmp_path, monkeypatch):
 def test_a_cell_naming_no_section_waits_for_all_of_them(tmp_path, monkeypatch):
     books = tmp_path / "notebooks"
     books.mkdir()
-    saved = tmp_path / "saved"
-    notebook(books / "01_all.ipynb", f"from pathlib import Path\nx = results_dir\nassert Path({str(saved)!r}).exists()")
+    saved, started, reached = tmp_path / "saved", tmp_path / "started", tmp_path / "reached"
+    notebook(
+        books / "01_all.ipynb",
+        f"from pathlib import Path\nPath({str(started)!r}).touch()",
+        f"x = results_dir\nPath({str(reached)!r}).touch()\nassert Path({str(saved)!r}).exists()",
+    )
     monkeypatch.setattr(report, "NOTEBOOKS", books)
     log = _Log(quiet=True)
     run = report.start_notebooks(tmp_path / "out", log, {"results_dir": None}, sections=["themes", "topics"])
     run.section_done("themes")
-    time.sleep(2.0)  # still waiting for topics
-    assert not run.jobs[0][2].done()
+    deadline = time.monotonic() + 120
+    while not started.exists():
+        assert time.monotonic() < deadline, "the first cell never ran"
+        time.sleep(0.05)
+    time.sleep(1.0)  # still waiting for topics
+    assert not reached.exists() and not run.jobs[0][2].done()
     saved.touch()
     run.section_done("topics")
     assert report.finish_notebooks(run, log, []) == 0, log.problems
