@@ -18,10 +18,10 @@ Zipf-distributed from the nouns of the pool: the type count then grows roughly a
 
 **Stages**, each in a fresh subprocess so that its peak memory (``ru_maxrss``) is its own:
 ``load`` (:func:`analysis.load_corpus`), ``annotate`` (``cache=False``), ``annotate_cold`` (a
-fresh cache folder), ``annotate_warm`` (the same folder again), then ``vocabulary``, ``topics``
-and ``sentiment`` (each module's ``report_tables`` on the annotated tokens, read from Parquet) and
-``figures`` (every module's ``report_figures``, saved as PNG, after the module's
-``report_tables`` as in the report, which are not timed). ``seconds`` is the stage call
+fresh cache folder), ``annotate_warm`` (the same folder again), then ``vocabulary``, ``themes``,
+``topics`` and ``sentiment`` (each report section's ``compute`` on a RunContext of the annotated
+tokens, read from Parquet) and ``figures`` (every section's ``figures``, saved as PNG, after the
+sections' ``compute`` as in the report, which is not timed). ``seconds`` is the stage call
 alone; ``peak_mb`` the subprocess's peak up to the end of the stage call (imports and inputs
 included; for ``annotate``, before the benchmark's own Parquet export); ``input_mb`` its resident
 memory just before the stage (what the inputs cost). The growth exponent of a stage is the slope

@@ -117,7 +117,7 @@ def spreadsheet_safe(df: pd.DataFrame) -> pd.DataFrame:
     """``df`` with every text cell that a spreadsheet would run as a formula defused (OWASP "CSV
     injection"): a cell beginning with ``=``, ``+``, ``-``, ``@``, tab or carriage return gets a
     leading ``'``. Numeric columns and text cells that are plain numbers (``-3``, ``+4,5``) are
-    left alone. The raw text stays in the Python API (``annotate``, ``load_corpus``, ``report_tables``)."""
+    left alone. The raw text stays in the Python API (``annotate``, ``load_corpus``, ``Section.compute``)."""
     out = None
     for col in df.columns:
         series = df[col]
