@@ -39,14 +39,13 @@ def run_sections(corpus, tokens, *names: str, figures: bool = False, **options):
     """The tables (and with ``figures=True`` also the figures) of the report sections ``names``,
     computed on one :class:`analysis.context.RunContext` exactly as the report does."""
     from analysis.context import RunContext
-    from analysis.report.sections import get_section
+    from analysis.report.results import section_figures, section_tables
 
     context = RunContext(corpus, tokens, **options)
     tables, figs = {}, {}
     for name in names:
-        section = get_section(name)
-        new = section.compute(context)
+        new = section_tables(name, context)
         tables.update(new)
         if figures:
-            figs.update(section.figures(context, new))
+            figs.update(section_figures(name, context, new))
     return (tables, figs) if figures else tables

@@ -90,12 +90,12 @@ def run_report(
         out = out.resolve()
     corpus_dir = Path(corpus).absolute()
     check_out(out, corpus_dir)
-    themes = Path(themes).absolute() if themes else None  # None: the packaged analysis/resources/themes.toml
+    themes = Path(themes).absolute() if themes else None  # None: the packaged analysis/lang/de/themes.toml
     if themes is not None:
-        from ..themes import load_dominant_rules, load_themes
+        from ..themes import load_themes
 
-        try:  # a broken themes file is the user's to fix: say so before any work is done
-            load_dominant_rules(themes, themes=load_themes(themes))
+        try:  # a broken themes file is the user's to fix: say so before any work is done (rules included)
+            load_themes(themes)
         except (OSError, ValueError) as exc:
             raise ReportError(str(exc).splitlines()[0]) from None
     if references is not None:
