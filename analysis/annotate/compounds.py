@@ -124,10 +124,19 @@ def _lex(form: str) -> str | None:
 
 @lru_cache(maxsize=2)
 def _zipf_table(lang: str) -> dict[str, float]:
+    """wordfreq's list for ``lang`` as word → Zipf frequency (log10 of occurrences per 10⁹ words).
+
+    Built bucket by bucket from the packed list (every word of a bucket has one frequency), read
+    with the same positional arguments wordfreq uses inside ``word_frequency``, so the process
+    reads the file once for both."""
     import wordfreq
 
-    freqs = wordfreq.get_frequency_dict(lang, wordlist="best")
-    return {w: math.log10(f * 1e9) for w, f in freqs.items() if f > 0}
+    table: dict[str, float] = {}
+    for index, bucket in enumerate(wordfreq.get_frequency_list(lang, "best")):
+        freq = wordfreq.cB_to_freq(-index)  # as wordfreq.get_frequency_dict computes it
+        if freq > 0:
+            table.update(dict.fromkeys(bucket, math.log10(freq * 1e9)))
+    return table
 
 
 def _zipf(word: str, lang: str = "de") -> float:

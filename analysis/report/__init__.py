@@ -4,30 +4,75 @@ tables (:mod:`.results`: Parquet for the notebooks, CSV for spreadsheets), the f
 
 from __future__ import annotations
 
-from .findings import (
-    MIN_SENTENCES,
-    Finding,
-    findings,
-    keyness_findings,
-    net_share_difference,
-    sentiment_findings,
-    theme_findings,
-    topic_findings,
-)
-from .folder import MARKER, ReportError
-from .html import self_contained_html
-from .results import (
-    MANIFEST,
-    RESULTS_DIR,
-    load_tables,
-    save_tables,
-    section_figures,
-    section_tables,
-    spreadsheet_safe,
-    write_csv,
-)
-from .run import run_report
-from .sections import SECTIONS, get_section
+from importlib import import_module
+from typing import TYPE_CHECKING
+
+# names → the submodule that defines them; imported on first use, so a notebook that only loads the
+# run's tables (``from analysis.report.results import section_tables``) does not import every
+# section and scikit-learn with them
+_WHERE = {
+    "MIN_SENTENCES": "findings",
+    "Finding": "findings",
+    "findings": "findings",
+    "keyness_findings": "findings",
+    "net_share_difference": "findings",
+    "sentiment_findings": "findings",
+    "theme_findings": "findings",
+    "topic_findings": "findings",
+    "MARKER": "folder",
+    "ReportError": "folder",
+    "self_contained_html": "html",
+    "MANIFEST": "results",
+    "RESULTS_DIR": "results",
+    "load_tables": "results",
+    "save_tables": "results",
+    "section_figures": "results",
+    "section_tables": "results",
+    "spreadsheet_safe": "results",
+    "write_csv": "results",
+    "run_report": "run",
+    "SECTIONS": "sections",
+    "get_section": "sections",
+}
+
+if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors
+    from .findings import (
+        MIN_SENTENCES,
+        Finding,
+        findings,
+        keyness_findings,
+        net_share_difference,
+        sentiment_findings,
+        theme_findings,
+        topic_findings,
+    )
+    from .folder import MARKER, ReportError
+    from .html import self_contained_html
+    from .results import (
+        MANIFEST,
+        RESULTS_DIR,
+        load_tables,
+        save_tables,
+        section_figures,
+        section_tables,
+        spreadsheet_safe,
+        write_csv,
+    )
+    from .run import run_report
+    from .sections import SECTIONS, get_section
+
+
+def __getattr__(name: str) -> object:
+    if name in _WHERE:
+        value = getattr(import_module(f"{__name__}.{_WHERE[name]}"), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_WHERE))
+
 
 __all__ = [
     "Finding",

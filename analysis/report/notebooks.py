@@ -14,6 +14,7 @@ converted to HTML without scripts (:func:`analysis.report.html.self_contained_ht
 from __future__ import annotations
 
 import os
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -29,6 +30,19 @@ __all__ = ["NOTEBOOKS", "NotebookRun", "execute_notebook", "finish_notebooks", "
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 _SECTION_CALL = regex.compile(r"""section_tables\(\s*["'](\w+)["']""")
 _PARAMETER_TAGS = ("parameters", "injected-parameters")
+
+
+def _skip_iri_grammar() -> None:
+    """Mark the optional package ``rfc3987_syntax`` as absent before nbformat is first imported.
+
+    nbformat imports jsonschema, which imports ``rfc3987_syntax`` when it is installed (JupyterLab's
+    dependencies install it) to check the JSON-schema format ``iri``; its import builds a grammar,
+    1.2 s of CPU in every process that reads a notebook. nbformat validates notebooks without any
+    format checker, so nothing here uses it; jsonschema treats the package as optional (``ImportError``
+    is expected). Only done while jsonschema is not yet imported, so a process that already has it
+    is left as it is."""
+    if "jsonschema" not in sys.modules:
+        sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 
 
 class NotebookRun:
@@ -126,6 +140,7 @@ def start_notebooks(dest: Path, log, params: dict, *, sections: Iterable[str] = 
 def inject_parameters(nb, params: dict) -> None:
     """Papermill's convention: a cell tagged ``injected-parameters`` after the one tagged
     ``parameters`` (or first) sets the run's values. Its id is fixed, so reruns give equal files."""
+    _skip_iri_grammar()
     import nbformat
 
     lines = ["# Parameters"] + [f"{key} = {value!r}" for key, value in params.items()]
@@ -155,6 +170,7 @@ def execute_notebook(
     ``wait_for(section)`` is called before the first cell that loads the run's saved tables of
     ``section`` (``""``: of every section), so the kernel starts and imports while they are
     computed. The executed notebook is written also when a cell fails (with the error in it)."""
+    _skip_iri_grammar()
     import nbformat
     from nbclient import NotebookClient
 
@@ -242,6 +258,7 @@ def finish_notebooks(
     run.report_done()
     if run.pool is None:
         return 0
+    _skip_iri_grammar()
     import nbformat
     from nbconvert import HTMLExporter
 

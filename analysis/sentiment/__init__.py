@@ -2,12 +2,30 @@
 
 from __future__ import annotations
 
-from . import aggregate, classifier, engine, rules, section, texts
+from importlib import import_module
+from typing import TYPE_CHECKING
+
+from . import aggregate, engine, rules, section, texts
 from .aggregate import *  # noqa: F403
-from .classifier import *  # noqa: F403
 from .engine import *  # noqa: F403
 from .rules import *  # noqa: F403
 from .section import *  # noqa: F403
 from .texts import *  # noqa: F403
 
-__all__ = [*rules.__all__, *engine.__all__, *aggregate.__all__, *texts.__all__, *classifier.__all__, *section.__all__]
+# the classifier trained on a user's labels needs scikit-learn (about 1 s to import): imported on
+# first use, so the report's sentiment section and a notebook that only shows scores do without it
+_LAZY = {"SentimentClassifier": "classifier", "compare_on_labels": "classifier"}
+
+if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors
+    from .classifier import SentimentClassifier, compare_on_labels  # noqa: F401
+
+
+def __getattr__(name: str) -> object:
+    if name in _LAZY:
+        value = getattr(import_module(f"{__name__}.{_LAZY[name]}"), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+__all__ = [*rules.__all__, *engine.__all__, *aggregate.__all__, *texts.__all__, *_LAZY, *section.__all__]

@@ -305,7 +305,7 @@ def _lemmatise_wordfreq(min_frequency: float) -> pd.Series:
     import simplemma
     import wordfreq
 
-    freqs = wordfreq.get_frequency_dict("de", wordlist="best")
+    freqs = wordfreq.get_frequency_dict("de", "best")  # positional: the cache word_frequency uses
     keys, values = [], []
     for word, f in freqs.items():
         if f < min_frequency or not word.isalpha():
@@ -338,7 +338,7 @@ def general_german(*, feature: str = "lemma", min_frequency: float = 1e-7) -> pd
     if feature in ("norm", "token"):
         import wordfreq
 
-        freqs = wordfreq.get_frequency_dict("de", wordlist="best")
+        freqs = wordfreq.get_frequency_dict("de", "best")  # positional: the cache word_frequency uses
         return pd.Series(freqs, dtype=float).sort_index()
     raise ValueError(f"feature must be 'lemma', 'norm' or 'token', not {feature!r}")
 

@@ -172,3 +172,18 @@ def test_work_is_bounded_for_long_words():
     near = "Dampfschifffahrtsgesellschaftskapitänsmütze"
     assert len(near) <= MAX_PIECE
     assert 0 < _candidates(near) <= MAX_PIECE * MAX_PIECE
+
+
+def test_zipf_table_agrees_with_wordfreq():
+    """The splitter's Zipf table (built bucket by bucket from wordfreq's packed list) gives what
+    wordfreq's own ``zipf_frequency`` gives (which rounds to two decimals), for common, rare and
+    English words, and nothing for a word not in the list."""
+    import wordfreq
+
+    for lang, words in (("de", ["und", "Unternehmen", "kommunikation", "dampfschiff"]), ("en", ["the", "podcast"])):
+        table = compounds._zipf_table(lang)
+        for word in words:
+            key = word.casefold()
+            assert key in table, word
+            assert round(table[key], 2) == wordfreq.zipf_frequency(word, lang), word
+    assert compounds._zipf("Qxzvvbq") == 0.0 == wordfreq.zipf_frequency("qxzvvbq", "de")
