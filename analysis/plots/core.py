@@ -17,6 +17,7 @@ import pandas as pd
 __all__ = [
     "PALETTE",
     "SAVE_DPI",
+    "SavedFigure",
     "barh",
     "heatmap",
     "png_width",
@@ -161,10 +162,37 @@ def save(fig: plt.Figure, path: str | Path) -> Path:
     return path
 
 
+class SavedFigure:
+    """A figure saved by :func:`save`, shown in a notebook as the report shows it: the PNG at half
+    its pixel width (it was saved at :data:`SAVE_DPI`, twice the screen resolution). A notebook
+    executed by ``python -m analysis run`` gets these from
+    :func:`analysis.report.results.section_figures` instead of drawing the figures again."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+
+    def __repr__(self) -> str:
+        return f"SavedFigure({str(self.path)!r})"
+
+    def _repr_png_(self) -> tuple[bytes, dict[str, int]]:
+        data = self.path.read_bytes()
+        width, height = png_size(data)
+        scale = SAVE_DPI / _STYLE["figure.dpi"]
+        return data, {"width": round(width / scale), "height": round(height / scale)}
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    """(width, height) in pixels of a PNG file's bytes (from its IHDR header)."""
+    if data[:8] != b"\x89PNG\r\n\x1a\n":
+        raise ValueError("not a PNG file")
+    return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+
+
 def png_width(path: str | Path) -> int:
     """Pixel width of a PNG file (from its IHDR header)."""
     with open(path, "rb") as fh:
         head = fh.read(24)
-    if head[:8] != b"\x89PNG\r\n\x1a\n":
-        raise ValueError(f"{path}: not a PNG file")
-    return int.from_bytes(head[16:20], "big")
+    try:
+        return png_size(head)[0]
+    except ValueError:
+        raise ValueError(f"{path}: not a PNG file") from None

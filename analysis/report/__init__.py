@@ -22,9 +22,12 @@ _WHERE = {
     "MARKER": "folder",
     "ReportError": "folder",
     "self_contained_html": "html",
+    "FIGURES": "results",
     "MANIFEST": "results",
     "RESULTS_DIR": "results",
+    "load_figures": "results",
     "load_tables": "results",
+    "save_figure_index": "results",
     "save_tables": "results",
     "section_figures": "results",
     "section_tables": "results",
@@ -49,9 +52,12 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors
     from .folder import MARKER, ReportError
     from .html import self_contained_html
     from .results import (
+        FIGURES,
         MANIFEST,
         RESULTS_DIR,
+        load_figures,
         load_tables,
+        save_figure_index,
         save_tables,
         section_figures,
         section_tables,
@@ -76,6 +82,7 @@ def __dir__() -> list[str]:
 
 __all__ = [
     "Finding",
+    "FIGURES",
     "MANIFEST",
     "MARKER",
     "MIN_SENTENCES",
@@ -85,9 +92,11 @@ __all__ = [
     "findings",
     "get_section",
     "keyness_findings",
+    "load_figures",
     "load_tables",
     "net_share_difference",
     "run_report",
+    "save_figure_index",
     "save_tables",
     "section_figures",
     "section_tables",

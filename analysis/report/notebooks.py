@@ -4,8 +4,8 @@ Each notebook in ``notebooks/`` runs with nbclient in a kernel of its own, its v
 after the cell tagged ``parameters`` (papermill's convention: a cell tagged
 ``injected-parameters``). A notebook starts as soon as a slot is free, right after annotation:
 its kernel starts and its first cells (imports) run at once; before the first cell that loads
-the run's saved tables (``section_tables("topics", …, results_dir=results_dir)``) it waits until
-the report has saved those sections. While the report still computes, one notebook runs beside
+the run's saved tables or figures (``section_tables("topics", …, results_dir=results_dir)``,
+``section_figures(…)``) it waits until the report has saved those sections, tables and figures. While the report still computes, one notebook runs beside
 it, afterwards two, so the two cores stay busy and at most three processes hold the corpus. The
 executed notebooks equal those of a run that starts them after the tables exist; each is
 converted to HTML without scripts (:func:`analysis.report.html.self_contained_html`).
@@ -28,7 +28,7 @@ from .html import self_contained_html
 __all__ = ["NOTEBOOKS", "NotebookRun", "execute_notebook", "finish_notebooks", "start_notebooks"]
 
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
-_SECTION_CALL = regex.compile(r"""section_tables\(\s*["'](\w+)["']""")
+_SECTION_CALL = regex.compile(r"""section_(?:tables|figures)\(\s*["'](\w+)["']""")
 _PARAMETER_TAGS = ("parameters", "injected-parameters")
 
 

@@ -23,9 +23,12 @@ import pandas as pd
 import regex
 
 __all__ = [
+    "FIGURES",
     "MANIFEST",
     "RESULTS_DIR",
+    "load_figures",
     "load_tables",
+    "save_figure_index",
     "save_tables",
     "section_figures",
     "section_tables",
@@ -35,6 +38,7 @@ __all__ = [
 
 RESULTS_DIR = "results"
 MANIFEST = "manifest.json"
+FIGURES = "figures.json"  # section → {figure name: its PNG, relative to the results folder}
 
 
 def save_tables(tables: dict[str, pd.DataFrame], folder: str | os.PathLike[str], *, section: str) -> list[str]:
@@ -97,12 +101,48 @@ def section_tables(
     return chosen.compute(context)
 
 
-def section_figures(section: str, context, tables: dict[str, pd.DataFrame]) -> dict:
-    """The report's key figures of one section, drawn from its ``tables`` (as the report does:
-    the largest documents of a large corpus, noted in the corner)."""
+def section_figures(
+    section: str, context, tables: dict[str, pd.DataFrame], *, results_dir: str | os.PathLike[str] | None = None
+) -> dict:
+    """The report's key figures of one section: the PNG files the report saved for it when
+    ``results_dir`` has them (:class:`analysis.plots.SavedFigure`, shown as the report shows them),
+    else drawn from its ``tables`` exactly as the report draws them (matplotlib figures; the
+    largest documents of a large corpus, noted in the corner)."""
+    if results_dir is not None:
+        saved = load_figures(results_dir, section=section)
+        if saved is not None:
+            from ..plots.core import SavedFigure
+
+            return {name: SavedFigure(path) for name, path in saved.items()}
     from .sections import get_section
 
     return get_section(section).figures(context, tables)
+
+
+def save_figure_index(folder: str | os.PathLike[str], *, section: str, figures: dict[str, Path]) -> None:
+    """Record the PNG files the report saved for ``section``'s figures (name → path) in
+    ``folder/figures.json``, so a notebook shows them instead of drawing them again."""
+    folder = Path(folder)
+    index_path = folder / FIGURES
+    index = json.loads(index_path.read_text("utf-8")) if index_path.is_file() else {}
+    index[section] = {name: os.path.relpath(path, folder) for name, path in sorted(figures.items())}
+    tmp = index_path.with_name(f".{FIGURES}.{os.getpid()}.tmp")  # replaced atomically, as the manifest
+    tmp.write_text(json.dumps(index, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    os.replace(tmp, index_path)
+
+
+def load_figures(folder: str | os.PathLike[str], *, section: str) -> dict[str, Path] | None:
+    """The figure files recorded for ``section`` in ``folder`` (name → path), or None when the
+    section has none recorded there or a file is missing (the caller draws them)."""
+    folder = Path(folder)
+    index_path = folder / FIGURES
+    if not index_path.is_file():
+        return None
+    recorded = json.loads(index_path.read_text("utf-8")).get(section)
+    if recorded is None:
+        return None
+    paths = {name: Path(os.path.normpath(folder / rel)) for name, rel in recorded.items()}
+    return paths if all(p.is_file() for p in paths.values()) else None
 
 
 def write_csv(df: pd.DataFrame, path: Path) -> None:

@@ -32,7 +32,7 @@ from ..corpus.load import Corpus, load_corpus
 from .folder import ReportError, check_out, remove_leftovers, replace_folder, start_folder, write_manifest
 from .html import MAX_PRINTED, index_html
 from .notebooks import finish_notebooks, start_notebooks
-from .results import RESULTS_DIR, save_tables, write_csv
+from .results import RESULTS_DIR, save_figure_index, save_tables, write_csv
 from .sections import SECTIONS
 
 __all__ = ["run_report"]
@@ -172,11 +172,13 @@ def run_report(
                     log.problem(
                         "warning", f"results/{name}", "could not be saved as Parquet; the notebook recomputes it"
                     )
+                figs = log.timed(f"figures: {section.name}", lambda s=section, t=new: s.figures(context, t))
+                saved = {name: _save_fig(fig, fig_dir / f"{name}.png") for name, fig in figs.items()}
+                figures.update({name: f"figures/{path.name}" for name, path in saved.items()})
+                save_figure_index(results_dir, section=section.name, figures=saved)
+                # the notebooks that wait for this section load its tables and show these figures
                 if nb_run is not None:
                     nb_run.section_done(section.name)
-                figs = log.timed(f"figures: {section.name}", lambda s=section, t=new: s.figures(context, t))
-                for name, fig in figs.items():
-                    figures[name] = _save_fig(fig, fig_dir / f"{name}.png")
             except Exception as exc:  # one failing analysis must not cost the user the rest of the report
                 if nb_run is not None:
                     nb_run.section_done(section.name)  # its notebook computes the tables itself
@@ -247,11 +249,11 @@ def _findings(context: RunContext, tables: dict[str, pd.DataFrame], log: _Log):
         return []
 
 
-def _save_fig(fig, path: Path) -> str:
+def _save_fig(fig, path: Path) -> Path:
     import matplotlib.pyplot as plt
 
     from .. import plots
 
     plots.save(fig, path)
     plt.close(fig)
-    return f"figures/{path.name}"
+    return path

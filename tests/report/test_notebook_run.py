@@ -44,6 +44,8 @@ def test_which_cells_wait_for_which_section():
     assert report.needs_results(code('tables = section_tables("topics", c, results_dir=results_dir)')) == ("topics",)
     two = 'section_tables("themes", c, results_dir=results_dir) | section_tables(\n    "topics", c, results_dir=results_dir\n)'
     assert report.needs_results(code(two)) == ("themes", "topics")
+    figs = 'figures = section_figures("sentiment", c, tables, results_dir=results_dir)'
+    assert report.needs_results(code(figs)) == ("sentiment",)  # the figures are saved with the tables
     assert report.needs_results(code("tables = load(results_dir)")) == ("",)  # unknown section: all of them
     assert report.needs_results(code("import pandas as pd")) is None
     params = code("results_dir = None")

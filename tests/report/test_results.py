@@ -7,7 +7,15 @@ import pytest
 
 from analysis import annotate, load_corpus
 from analysis.context import RunContext
-from analysis.report.results import load_tables, save_tables, section_tables
+from analysis.plots.core import SAVE_DPI, SavedFigure, png_size
+from analysis.report.results import (
+    load_figures,
+    load_tables,
+    save_figure_index,
+    save_tables,
+    section_figures,
+    section_tables,
+)
 
 TEXT = (
     "Dialog statt Werbung\n\nUnternehmen reden mit ihren Kunden im Netz. Der Dialog ersetzt die Werbung nicht, "
@@ -53,3 +61,54 @@ def test_section_tables_load_what_the_report_saved_and_compute_the_same_without_
             pd.testing.assert_frame_equal(loaded[name], computed[name], check_dtype=False)
     with pytest.raises(ValueError, match="unknown section"):
         section_tables("nonsense", RunContext(corpus, tokens))
+
+
+def test_figures_the_report_saved_are_shown_instead_of_drawn_again(tmp_path):
+    """With a results folder that records a section's figures, ``section_figures`` returns the
+    saved PNG files, each shown at half its pixel width (saved at twice the screen resolution);
+    when the record or a file is missing it draws the figures as the report does."""
+    import matplotlib.pyplot as plt
+
+    from analysis import plots
+
+    folder = tmp_path / "texts"
+    folder.mkdir()
+    (folder / "a.txt").write_text(TEXT, encoding="utf-8")
+    (folder / "b.txt").write_text(TEXT.replace("Dialog", "Gespräch"), encoding="utf-8")
+    corpus = load_corpus(folder, quiet=True)
+    context = RunContext(corpus, annotate(corpus, cache=False))
+    tables = section_tables("themes", context)
+    drawn = section_figures("themes", context, tables)
+    results, figures_dir = tmp_path / "out" / "results", tmp_path / "out" / "figures"
+    results.mkdir(parents=True)
+    paths = {name: plots.save(fig, figures_dir / f"{name}.png") for name, fig in drawn.items()}
+    plt.close("all")
+    assert load_figures(results, section="themes") is None  # nothing recorded yet: drawn
+    assert isinstance(section_figures("themes", context, tables, results_dir=results)["themes_documents"], plt.Figure)
+    save_figure_index(results, section="themes", figures=paths)
+    assert load_figures(results, section="themes") == paths
+    assert load_figures(results, section="topics") is None
+    shown = section_figures("themes", context, tables, results_dir=results)
+    assert sorted(shown) == sorted(drawn) == ["themes_documents"]
+    saved = shown["themes_documents"]
+    assert isinstance(saved, SavedFigure)
+    data, size = saved._repr_png_()
+    assert data == paths["themes_documents"].read_bytes()
+    width, height = png_size(data)
+    assert (size["width"], size["height"]) == (round(width * 100 / SAVE_DPI), round(height * 100 / SAVE_DPI))
+    paths["themes_documents"].unlink()  # a recorded file that is gone: drawn again
+    assert load_figures(results, section="themes") is None
+    assert isinstance(section_figures("themes", context, tables, results_dir=results)["themes_documents"], plt.Figure)
+    plt.close("all")
+
+
+def test_png_size_reads_the_header_and_refuses_other_files():
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (37, 11)).save(buffer, format="PNG")
+    assert png_size(buffer.getvalue()) == (37, 11)
+    with pytest.raises(ValueError, match="not a PNG"):
+        png_size(b"GIF89a" + bytes(30))
