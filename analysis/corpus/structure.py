@@ -430,8 +430,11 @@ _HANDLE_RE = regex.compile(r"[\p{Ll}\d][\p{L}\d_.\-]{2,30}")
 _TRAIL_SYMBOLS_RE = regex.compile(r"[\p{So}\p{Sk}\p{Cf}\s]+$")
 
 
-def _words(text: str) -> list[str]:
-    return _WORD_RE.findall(text)
+@functools.lru_cache(maxsize=1024)
+def _words(text: str) -> tuple[str, ...]:
+    """The words of ``text``; cached for the paragraphs of the document at hand, which the
+    classification passes split again and again (a small cache: one document's paragraphs)."""
+    return tuple(_WORD_RE.findall(text))
 
 
 def _mask_quotes(text: str) -> str:
@@ -1352,10 +1355,13 @@ def _attr_res() -> tuple[regex.Pattern, regex.Pattern, regex.Pattern]:
     return after, before, source
 
 
+@functools.lru_cache(maxsize=100_000)
 def _is_role_word(tok: str) -> bool:
+    """A role noun (Sprecher, Geschäftsführerin …), function word or word with a role suffix;
+    cached per word (the quote and byline passes ask for the same capitalised words many times)."""
     c = _cues()
     low = tok.casefold().rstrip(".")
-    return low in c["role_nouns"] or low in _FUNCTION_WORDS or any(low.endswith(suf) for suf in c["role_suffixes"])
+    return low in c["role_nouns"] or low in _FUNCTION_WORDS or low.endswith(c["role_suffixes"])
 
 
 def _common_noun(word: str) -> bool:

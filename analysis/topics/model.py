@@ -552,11 +552,18 @@ def _nndsvd(svd: tuple, k: int, *, fill: float | None = None) -> tuple[np.ndarra
 
 def _nmf_fit(X, svd: tuple, k: int, *, init: str, random_state: int) -> tuple[np.ndarray, np.ndarray]:
     """(W, H) of NMF at k on X (the settings of :class:`TopicModel`), started from :func:`_nndsvd`."""
+    import warnings
+
     from sklearn.decomposition import NMF
+    from sklearn.exceptions import ConvergenceWarning
 
     W0, H0 = _nndsvd(svd, k, fill=float(X.mean()) if init == "nndsvda" else None)
     est = NMF(n_components=k, init="custom", random_state=random_state, max_iter=400, tol=1e-3)
-    W = est.fit_transform(X, W=W0, H=H0)
+    with warnings.catch_warnings():
+        # a fit still moving after 400 iterations is used as it is: the choice of k judges every fit by
+        # its coherence and its stability across refits, so the warning would only be noise in the report
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        W = est.fit_transform(X, W=W0, H=H0)
     return np.asarray(W, dtype=float), np.asarray(est.components_, dtype=float)
 
 
