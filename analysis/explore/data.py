@@ -68,11 +68,12 @@ def _matches(tokens: pd.DataFrame) -> pd.DataFrame:
     t = tokens
     is_content = t["token_type"].isin(("word", "hashtag")).to_numpy() & t["is_content"].to_numpy(dtype=bool)
     rows = np.flatnonzero(is_content)
-    parts = [pd.DataFrame({"key": t["lemma"].to_numpy()[rows], "row": rows, "match": "lemma"})]
+    # content rows only are turned into Python strings (not the whole columns)
+    parts = [pd.DataFrame({"key": t["lemma"].take(rows).to_numpy(), "row": rows, "match": "lemma"})]
     for column, how in (("compound_head", "head"), ("compound_modifier", "modifier")):
         if column not in t.columns:
             continue
-        values = t[column].to_numpy()[rows]
+        values = t[column].take(rows).to_numpy()
         has = pd.notna(values) & (pd.Series(values).astype(str).str.len().to_numpy() > 0)
         frame = pd.DataFrame({"key": values[has], "row": rows[has], "match": how})
         if how == "modifier":  # several modifiers joined by "|"
@@ -84,6 +85,22 @@ def _matches(tokens: pd.DataFrame) -> pd.DataFrame:
     out = out[out["key"].str.len() > 1]
     # a modifier or head equal to the lemma itself is the same match
     return out.drop_duplicates(["key", "row"], keep="first").reset_index(drop=True)
+
+
+def _text_order(tokens: pd.DataFrame) -> pd.DataFrame:
+    """``tokens`` sorted by ``doc_id, token_id`` (stable) with a fresh 0…n−1 index: the table itself
+    when it is already so (the annotation's order), else a sorted copy."""
+    keys = tokens[["doc_id", "token_id"]].reset_index(drop=True)
+    order = keys.sort_values(["doc_id", "token_id"], kind="mergesort").index.to_numpy()
+    index = tokens.index
+    if (
+        isinstance(index, pd.RangeIndex)
+        and index.start == 0
+        and index.step == 1
+        and (order == np.arange(len(order))).all()
+    ):
+        return tokens
+    return tokens.take(order).reset_index(drop=True)
 
 
 def _evenly(n: int, k: int) -> np.ndarray:
@@ -116,7 +133,7 @@ def kwic_index(
     word (AntConc's "sort on 1L, 2L, …"). Sorted by key, doc_id, token_id.
     """
     columns = ["key", "n_key", "doc_id", "para_id", "token_id", "speaker", "left", "keyword", "right", "match"]
-    t = tokens.sort_values(["doc_id", "token_id"], kind="mergesort").reset_index(drop=True)
+    t = _text_order(tokens)
     if t.empty:
         return pd.DataFrame({c: [] for c in [*columns, "left_sort"]})
     m = _matches(t)
@@ -136,17 +153,19 @@ def kwic_index(
     for _key, rows in m.groupby("key", sort=True):
         keep.append(rows.iloc[_evenly(len(rows), per_key)])
     m = pd.concat(keep) if keep else m
-    docs = t["doc_id"].astype(str).to_numpy()
-    paras = t["para_id"].to_numpy()
-    surfaces = t["token"].astype(str).to_numpy()
-    speakers = t["speaker"].astype(object).to_numpy() if "speaker" in t.columns else np.full(len(t), None)
-    token_ids = t["token_id"].to_numpy()
-    lefts, rights = context_windows(t, m["row"].tolist(), corpus=corpus, window=window)
+    rows = m["row"].to_numpy()
+    # the kept lines' rows only, as Python values
+    docs = t["doc_id"].take(rows).astype(str).to_numpy()
+    paras = t["para_id"].take(rows).to_numpy()
+    surfaces = t["token"].take(rows).astype(str).to_numpy()
+    speakers = t["speaker"].take(rows).astype(object).to_numpy() if "speaker" in t.columns else np.full(len(rows), None)
+    token_ids = t["token_id"].take(rows).to_numpy()
+    lefts, rights = context_windows(t, rows.tolist(), corpus=corpus, window=window)
     out = []
-    for key, i, how, left, right in zip(m["key"].tolist(), m["row"].tolist(), m["match"].tolist(), lefts, rights):
-        speaker = speakers[i] if isinstance(speakers[i], str) else ""
+    for j, (key, how, left, right) in enumerate(zip(m["key"].tolist(), m["match"].tolist(), lefts, rights)):
+        speaker = speakers[j] if isinstance(speakers[j], str) else ""
         out.append(
-            (key, int(n_key[key]), docs[i], int(paras[i]), int(token_ids[i]), speaker, left, surfaces[i], right, how)
+            (key, int(n_key[key]), docs[j], int(paras[j]), int(token_ids[j]), speaker, left, surfaces[j], right, how)
         )
     frame = pd.DataFrame(out, columns=columns)
     frame["left_sort"] = [" ".join(reversed(s.casefold().split())) for s in frame["left"]]
@@ -198,7 +217,9 @@ def collocates(tokens: pd.DataFrame, keys: list[str], *, window: int = 5, top: i
     key's windows with its frequency in the rest of the corpus (:func:`analysis.keyness.log_likelihood`).
     Only collocates seen at least twice and more often than elsewhere, the ``top`` by G² per key."""
     words = _content(tokens, ["doc_id", "token_id", "sent_id", "lemma"])
-    lemma = words["lemma"].astype(str).to_numpy()
+    # lemmas as integer codes: the pairs of a large corpus are counted as numbers, not strings
+    code, names = pd.factorize(words["lemma"].astype(str))
+    names = np.asarray(names, dtype=object)
     doc = pd.factorize(words["doc_id"])[0]
     sent = words["sent_id"].to_numpy()
     n = len(words)
@@ -211,19 +232,20 @@ def collocates(tokens: pd.DataFrame, keys: list[str], *, window: int = 5, top: i
     a_idx = np.concatenate([*first, *second]) if first else np.empty(0, int)
     b_idx = np.concatenate([*second, *first]) if first else np.empty(0, int)
     keyset = set(keys)
-    is_key = np.fromiter((w in keyset for w in lemma), bool, n) if n else np.zeros(0, bool)
-    sel = is_key[a_idx]
-    pairs = pd.DataFrame({"key": lemma[a_idx[sel]], "collocate": lemma[b_idx[sel]]})
+    is_key_code = np.fromiter((w in keyset for w in names), bool, len(names))
+    sel = is_key_code[code[a_idx]] if n else np.zeros(0, bool)
+    pairs = pd.DataFrame({"key": code[a_idx[sel]], "collocate": code[b_idx[sel]]})
     pairs = pairs[pairs["key"] != pairs["collocate"]]
     counts = pairs.value_counts().rename("n").reset_index()
     window_size = pairs.groupby("key").size()
-    freq = pd.Series(lemma).value_counts()
-    counts["n_collocate"] = counts["collocate"].map(freq).astype("int64")
+    freq = np.bincount(code, minlength=len(names))
+    counts["n_collocate"] = freq[counts["collocate"].to_numpy()].astype("int64")
     c = counts["key"].map(window_size).to_numpy(dtype=float)
     b = counts["n_collocate"].to_numpy(dtype=float) - counts["n"].to_numpy(dtype=float)
     g2, _p, lr = log_likelihood(counts["n"].to_numpy(dtype=float), np.maximum(b, 0), c, np.maximum(n - c, 1.0))
     counts["g2"], counts["log_ratio"] = g2.round(3), lr.round(3)
     counts = counts[(counts["n"] >= 2) & (counts["log_ratio"] > 0)]
+    counts = counts.assign(key=names[counts["key"].to_numpy()], collocate=names[counts["collocate"].to_numpy()])
     counts = counts.sort_values(["key", "g2", "collocate"], ascending=[True, False, True], kind="mergesort")
     return counts.groupby("key", sort=False).head(top).reset_index(drop=True)
 

@@ -24,10 +24,13 @@ def context_windows(
     the document text when ``corpus`` is given (original spacing, white space folded), else the
     tokens joined by spaces. Shared by :func:`kwic` and the exploration page's KWIC index."""
     texts = dict(zip(corpus.documents["doc_id"].astype(str), corpus.documents["text"])) if corpus is not None else {}
-    docs = t["doc_id"].astype(str).to_numpy()
+    # documents as integer codes (equal codes: equal doc_id) and the token texts only when a
+    # document's text is missing: no column of millions of Python strings for a few thousand lines
+    docs, names = pd.factorize(t["doc_id"])
+    names = np.asarray(names.astype(str), dtype=object)
     paras = t["para_id"].to_numpy()
     starts, ends = t["start"].to_numpy(), t["end"].to_numpy()
-    surfaces = t["token"].astype(str).to_numpy()
+    surfaces = None
     n = len(t)
     lefts, rights = [], []
     for i in rows:
@@ -36,11 +39,13 @@ def context_windows(
             lo -= 1
         while hi < n - 1 and hi - i < window and docs[hi + 1] == docs[i] and paras[hi + 1] == paras[i]:
             hi += 1
-        text = texts.get(docs[i])
+        text = texts.get(names[docs[i]])
         if text is not None:
             lefts.append(" ".join(text[starts[lo] : starts[i]].split()) if lo < i else "")
             rights.append(" ".join(text[ends[i] : ends[hi]].split()) if hi > i else "")
         else:
+            if surfaces is None:
+                surfaces = t["token"].astype(str).to_numpy()
             lefts.append(" ".join(surfaces[lo:i]))
             rights.append(" ".join(surfaces[i + 1 : hi + 1]))
     return lefts, rights

@@ -283,3 +283,18 @@ def test_run_with_group_by_writes_group_tables_and_links_the_exploration_page(tm
     problems = pd.read_csv(bad / "tables" / "problems.csv")
     groups = problems[problems["file"] == "section Groups"]
     assert len(groups) == 1 and "'nosuch'" in groups["message"].item()
+
+
+def test_kwic_index_and_collocates_do_not_depend_on_the_token_order(marketing):
+    """A token table in another row order (and with another index) gives the same concordance
+    and collocates: both work in text order (doc_id, token_id); without the corpus the contexts
+    are the tokens joined by spaces."""
+    corpus, tokens = marketing
+    shuffled = tokens.sample(frac=1.0, random_state=3)
+    shuffled.index = shuffled.index + 1000
+    pd.testing.assert_frame_equal(kwic_index(shuffled, corpus), kwic_index(tokens, corpus))
+    pd.testing.assert_frame_equal(collocates(shuffled, ["Dialog"]), collocates(tokens, ["Dialog"]))
+    plain = kwic_index(tokens)
+    row = plain[plain["left"] != ""].iloc[0]
+    assert row["left"].split()[-1] in set(tokens["token"])
+    assert len(plain) == len(kwic_index(tokens, corpus))
