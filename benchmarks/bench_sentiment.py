@@ -352,7 +352,7 @@ def _embedding_cache(save: bool = False) -> None:
     """Load (or save) the engine's in-process embedding cache from (to) a file, so that repeated
     runs of ``--embedding`` do not embed the same 3,000 texts again (about 20 CPU-minutes)."""
     from analysis.annotate.pipeline import default_cache_dir
-    from analysis.sentiment import engine
+    from analysis.sentiment import texts as engine  # the cache lives beside the embedding stage
 
     path = default_cache_dir() / EMBEDDING_CACHE
     if save:

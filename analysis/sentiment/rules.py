@@ -54,8 +54,8 @@ class SentimentRules:
     # three values chosen on those sentences and GermEval's tuning half, never on domain-dev
     # (benchmarks/bench_sentiment.py --embedding)
     embedding_weight: float = 2.0
-    embedding_neutral: float = 0.55  # blended score above this is positive
-    embedding_negative_band: float = 0.6  # blended score below −this is negative
+    embedding_neutral: float = 0.6  # blended score above this is positive
+    embedding_negative_band: float = 0.45  # blended score below −this is negative
 
 
 DEFAULT_RULES = SentimentRules()

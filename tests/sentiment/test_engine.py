@@ -525,9 +525,13 @@ def test_example_sentences_are_balanced_well_formed_and_distinct():
     # model is fitted on them), one sentence per row, no sentence twice
     from analysis.sentiment import LABELS, example_sentences
     from analysis.sentiment.rules import _resource_lines
+    from analysis.sentiment.texts import EXAMPLE_FILES
 
-    rows = _resource_lines("sentiment_examples_de.txt")
-    assert all(len(r) == 2 and r[0] in LABELS and r[1].strip() for r in rows)
+    for name in EXAMPLE_FILES:  # each file on its own is balanced too
+        rows = _resource_lines(name)
+        assert all(len(r) == 2 and r[0] in LABELS and r[1].strip() for r in rows), name
+        counts = pd.Series([r[0] for r in rows]).value_counts()
+        assert set(counts.index) == set(LABELS) and counts.max() <= 1.1 * counts.min(), name
     ex = example_sentences()
     counts = ex["label"].value_counts()
     assert set(counts.index) == set(LABELS) and counts.min() >= 200 and counts.max() <= 1.1 * counts.min()
@@ -536,8 +540,8 @@ def test_example_sentences_are_balanced_well_formed_and_distinct():
 
 @pytest.mark.skipif(not (EVAL / "domain-dev" / "domain_dev.csv").is_file(), reason="evaluation data not present")
 def test_example_sentences_are_not_taken_from_the_domain_set():
-    # the examples are the project's own texts: none shares a run of five words with a sentence of
-    # the domain development set (only set phrases such as "in den sozialen Medien" are shorter)
+    # the examples (both files) are the project's own texts: none shares a run of five words with a
+    # sentence of the domain development set (only set phrases such as "in den sozialen Medien" are shorter)
     import re
 
     from analysis.sentiment import example_sentences
@@ -550,6 +554,12 @@ def test_example_sentences_are_not_taken_from_the_domain_set():
     dev_grams = set().union(*(grams(t) for t in dev["text"]))
     shared = [t for t in example_sentences()["text"] if grams(t) & dev_grams]
     assert not shared, shared[:3]
+    # nor with GermEval, on which the example-trained stages are checked (when it is there)
+    germeval = EVAL / "germeval2017" / "germeval2017_dev_v1.4.csv"
+    if germeval.is_file():
+        ge_grams = set().union(*(grams(t) for t in pd.read_csv(germeval, dtype=str, keep_default_na=False)["text"]))
+        shared = [t for t in example_sentences()["text"] if grams(t) & ge_grams]
+        assert not shared, shared[:3]
 
 
 def test_embedding_stage_is_optional_and_orders_praise_above_complaint(monkeypatch):
