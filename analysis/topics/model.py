@@ -25,7 +25,9 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterable
+import warnings
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -354,7 +356,8 @@ class TopicModel:
             self._est = NMF(
                 n_components=self.k, init=init, random_state=self.random_state, max_iter=self.max_iter, tol=1e-3
             )
-            self._est.fit(X)
+            with _quiet_convergence():
+                self._est.fit(X)
         else:
             from sklearn.decomposition import LatentDirichletAllocation
 
@@ -550,19 +553,25 @@ def _nndsvd(svd: tuple, k: int, *, fill: float | None = None) -> tuple[np.ndarra
     return W, H
 
 
+@contextmanager
+def _quiet_convergence() -> Iterator[None]:
+    """NMF's ConvergenceWarning silenced: a fit still moving after ``max_iter`` iterations is used as
+    it is (the choice of k judges every fit by its coherence and its stability across refits), so the
+    warning would only be noise in the report's output."""
+    from sklearn.exceptions import ConvergenceWarning
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        yield
+
+
 def _nmf_fit(X, svd: tuple, k: int, *, init: str, random_state: int) -> tuple[np.ndarray, np.ndarray]:
     """(W, H) of NMF at k on X (the settings of :class:`TopicModel`), started from :func:`_nndsvd`."""
-    import warnings
-
     from sklearn.decomposition import NMF
-    from sklearn.exceptions import ConvergenceWarning
 
     W0, H0 = _nndsvd(svd, k, fill=float(X.mean()) if init == "nndsvda" else None)
     est = NMF(n_components=k, init="custom", random_state=random_state, max_iter=400, tol=1e-3)
-    with warnings.catch_warnings():
-        # a fit still moving after 400 iterations is used as it is: the choice of k judges every fit by
-        # its coherence and its stability across refits, so the warning would only be noise in the report
-        warnings.simplefilter("ignore", ConvergenceWarning)
+    with _quiet_convergence():
         W = est.fit_transform(X, W=W0, H=H0)
     return np.asarray(W, dtype=float), np.asarray(est.components_, dtype=float)
 
