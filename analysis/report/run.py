@@ -106,11 +106,12 @@ def run_report(
         from ..corpus.references import find_references
 
         references = find_references(corpus_dir)
+    reference_texts = None
     if references is not None:
         from ..corpus.references import load_references
 
         try:  # too large, binary or undecodable: one line before any work is done
-            load_references(references)
+            reference_texts = load_references(references)
         except ValueError as exc:
             raise ReportError(str(exc).splitlines()[0]) from None
     metadata = Path(metadata).absolute() if metadata else None
@@ -152,6 +153,8 @@ def run_report(
             "results_dir": str(results_dir),
         }
         context = RunContext(loaded, tokens, themes_path=themes, references_path=references, group_by=group_by or None)
+        if reference_texts is not None:
+            context.references = reference_texts  # the file read and checked above, not read again
         # the notebooks start now, in their own kernels: each waits for its sections' saved tables
         # (results/) before the cell that loads them, so kernel start-up and imports overlap the tables
         if notebooks:

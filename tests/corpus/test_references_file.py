@@ -27,8 +27,15 @@ def test_references_file_is_found_and_not_read_as_a_text(tmp_path):
 
 
 @pytest.mark.slow
-def test_run_uses_the_corpus_references_file(tmp_path):
+def test_run_uses_the_corpus_references_file(tmp_path, monkeypatch):
+    """The report finds references.txt in the corpus folder, reads it once (checked before any
+    work, then used by every section) and finds its echoes."""
     from analysis.cli import main
+    from analysis.corpus import references
+
+    reads = []
+    original = references.load_references
+    monkeypatch.setattr(references, "load_references", lambda path: reads.append(path) or original(path))
 
     corpus = tmp_path / "texts"
     corpus.mkdir()
@@ -42,3 +49,4 @@ def test_run_uses_the_corpus_references_file(tmp_path):
     echoes = pd.read_csv(out / "tables" / "reference_echoes.csv")
     assert 1 in set(echoes["statement_id"])  # „Märkte sind Gespräche“ is echoed by a.txt
     assert set(pd.read_csv(out / "tables" / "documents.csv")["file"]) == {"a.txt", "b.txt"}
+    assert len(reads) == 1
