@@ -26,7 +26,7 @@ from scipy.sparse import csr_matrix
 
 from .annotate.pipeline import word_rows
 
-__all__ = ["WORD_TYPES", "By", "CountMatrix", "by_columns", "count_matrix", "sort_rows"]
+__all__ = ["WORD_TYPES", "By", "CountMatrix", "by_columns", "count_matrix", "round_floats", "sort_rows"]
 
 By = str | Sequence[str] | None
 WORD_TYPES = ("word", "hashtag")  # the token types that count as words
@@ -44,6 +44,16 @@ def sort_rows(df: pd.DataFrame, by: list[str], columns: list[str], ascending: li
     return df.sort_values([*by, *columns], ascending=[True] * len(by) + ascending, kind="mergesort").reset_index(
         drop=True
     )
+
+
+def round_floats(df: pd.DataFrame, digits: int) -> pd.DataFrame:
+    """A copy of ``df`` with every float column rounded to ``digits`` decimals and a fresh 0…n−1
+    index: how a section's result tables are finished (stable CSV and Parquet across platforms)."""
+    out = df.copy()
+    for col in out.columns:
+        if pd.api.types.is_float_dtype(out[col]):
+            out[col] = out[col].round(digits)
+    return out.reset_index(drop=True)
 
 
 @dataclass(frozen=True)

@@ -91,3 +91,13 @@ def test_grouping_helpers():
     assert by_columns(("doc_id", "speaker")) == ["doc_id", "speaker"]
     df = pd.DataFrame({"g": ["b", "a", "a", "b"], "n": [1, 5, 3, 7], "w": ["p", "q", "r", "s"]})
     assert sort_rows(df, ["g"], ["n"], [False])["w"].tolist() == ["q", "r", "s", "p"]
+
+
+def test_round_floats_rounds_only_float_columns_and_leaves_the_input():
+    from analysis.counts import round_floats
+
+    df = pd.DataFrame({"x": [0.123456789, 2.0], "n": [1, 2], "s": ["a", "b"]}, index=[5, 7])
+    out = round_floats(df, 3)
+    assert out["x"].tolist() == [0.123, 2.0] and out["n"].tolist() == [1, 2] and out["s"].tolist() == ["a", "b"]
+    assert list(out.index) == [0, 1]
+    assert df["x"].iloc[0] == 0.123456789 and list(df.index) == [5, 7]

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from ..counts import round_floats
 from .engine import label_scores, normalize, score_sentences, token_contributions
 from .rules import DEFAULT_RULES, SentimentRules, _require
 
@@ -252,7 +253,7 @@ def sentiment_tables(
         "sentiment_contributions": a["contributions"],
         "sentiment_trajectory": a["trajectory"],
     }
-    return {name: _round(t) for name, t in sorted(tables.items())}
+    return {name: round_floats(t, 4) for name, t in sorted(tables.items())}
 
 
 def top_words(contributions: pd.DataFrame, *, by: Sequence[str] = ("doc_id",), n: int = 5) -> pd.DataFrame:
@@ -271,11 +272,3 @@ def top_words(contributions: pd.DataFrame, *, by: Sequence[str] = ("doc_id",), n
     g = g.reset_index().assign(_abs=lambda d: -d["contribution"].abs())
     g = g.sort_values([*by, "direction", "_abs", "match"], kind="stable").groupby([*by, "direction"]).head(n)
     return g[cols].reset_index(drop=True)
-
-
-def _round(df: pd.DataFrame, digits: int = 4) -> pd.DataFrame:
-    out = df.copy()
-    for col in out.columns:
-        if pd.api.types.is_float_dtype(out[col]):
-            out[col] = out[col].round(digits)
-    return out.reset_index(drop=True)

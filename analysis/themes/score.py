@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..counts import By, by_columns
+from ..counts import By, by_columns, round_floats
 from .lexicon import DEFAULT_PRIOR, NONE_THEME, DominantRule, Theme, load_themes
 from .match import match_themes
 
@@ -169,10 +169,4 @@ def theme_tables(
         "paragraph_themes": unit_themes(tokens, themes, rules=rules, matches=matches),
         "speaker_themes": speaker_themes(tokens, themes, rules=rules, matches=matches),
     }
-    out = {}
-    for name, df in tables.items():
-        df = df.copy()
-        num = df.select_dtypes("float").columns
-        df[num] = df[num].round(6)
-        out[name] = df.reset_index(drop=True)
-    return out
+    return {name: round_floats(df, 6) for name, df in tables.items()}

@@ -36,7 +36,7 @@ import pandas as pd
 
 from ..annotate.pipeline import factorize_pairs
 from ..context import CAPS, Caps
-from ..counts import By, by_columns
+from ..counts import By, by_columns, round_floats
 
 __all__ = [
     "TopicModel",
@@ -964,13 +964,10 @@ def topic_tables(
         else pd.DataFrame(columns=["model", "topic_id", "topic_name", "theme", "share"])
     )
     res["unit_topics"] = unit_rows.sort_values("unit_id").reset_index(drop=True)
-    out = {}
-    for name in ("topic_selection", "topics", "document_topics", "topic_themes", "unit_topics"):
-        df = res[name].copy()
-        num = df.select_dtypes("float").columns
-        df[num] = df[num].round(6)
-        out[name] = df.reset_index(drop=True)
-    return out
+    return {
+        name: round_floats(res[name], 6)
+        for name in ("topic_selection", "topics", "document_topics", "topic_themes", "unit_topics")
+    }
 
 
 def _concat_or_empty(frames: list[pd.DataFrame], columns: dict[str, object]) -> pd.DataFrame:
