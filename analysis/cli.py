@@ -53,7 +53,7 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--themes",
         type=Path,
-        help="theme lexicon TOML (default: the packaged analysis/resources/themes.toml; copy it to edit)",
+        help="theme lexicon TOML (default: the packaged analysis/lang/de/themes.toml; copy it to edit)",
     )
     run.add_argument(
         "--references",

@@ -103,7 +103,7 @@ class _Doc:
 
 
 # ---------------------------------------------------------------------------------------------
-# language data (analysis/resources/structure_de.toml)
+# language data (analysis/lang/de/structure_de.toml)
 
 
 @functools.lru_cache(maxsize=1)

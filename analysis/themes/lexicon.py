@@ -78,7 +78,7 @@ def _toml_loads(text: str) -> dict:
 
 
 def default_themes_path() -> Path | None:
-    """The packaged ``analysis/resources/themes.toml`` as a file path (``None`` if the package is not
+    """The packaged ``analysis/lang/de/themes.toml`` as a file path (``None`` if the package is not
     on a file system, e.g. inside a zip)."""
     path = Path(str(data_file("themes.toml")))
     return path if path.is_file() else None
@@ -90,7 +90,7 @@ def _read_toml(path: str | os.PathLike[str] | None) -> tuple[dict, str]:
         if default is not None:
             return _toml_loads(default.read_text("utf-8")), str(default)
         text = read_text("themes.toml")
-        return _toml_loads(text), "analysis/resources/themes.toml"
+        return _toml_loads(text), "analysis/lang/de/themes.toml"
     p = Path(path)
     if not p.is_file():
         raise FileNotFoundError(f"{p}: themes file not found")
