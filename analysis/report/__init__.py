@@ -4,8 +4,9 @@ tables (:mod:`.results`: Parquet for the notebooks, CSV for spreadsheets), the f
 
 from __future__ import annotations
 
-from importlib import import_module
 from typing import TYPE_CHECKING
+
+from .._lazy import lazy_exports
 
 # names → the submodule that defines them; imported on first use, so a notebook that only loads the
 # run's tables (``from analysis.report.results import section_tables``) does not import every
@@ -68,17 +69,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors
     from .sections import SECTIONS, get_section
 
 
-def __getattr__(name: str) -> object:
-    if name in _WHERE:
-        value = getattr(import_module(f"{__name__}.{_WHERE[name]}"), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_WHERE))
-
+__getattr__, __dir__ = lazy_exports(__name__, _WHERE)
 
 __all__ = [
     "Finding",

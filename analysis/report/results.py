@@ -56,24 +56,32 @@ def save_tables(tables: dict[str, pd.DataFrame], folder: str | os.PathLike[str],
             continue
         # Parquet reads plain Python-object columns back as strings with NaN: remember them
         saved[name] = sorted(str(c) for c in df.columns if df[c].dtype == object)
-    manifest_path = folder / MANIFEST
-    manifest = json.loads(manifest_path.read_text("utf-8")) if manifest_path.is_file() else {}
-    manifest[section] = saved
-    # replaced atomically: notebooks running beside the report read it while later sections are saved
-    tmp = manifest_path.with_name(f".{MANIFEST}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-    os.replace(tmp, manifest_path)
+    _record(folder / MANIFEST, section, saved)
     return failed
+
+
+def _recorded(path: Path, section: str) -> dict | None:
+    """The entry of ``section`` in the JSON index ``path`` (None: no index, or no such entry)."""
+    if not path.is_file():
+        return None
+    return json.loads(path.read_text("utf-8")).get(section)
+
+
+def _record(path: Path, section: str, entry: dict) -> None:
+    """Set the entry of ``section`` in the JSON index ``path``. The file is replaced atomically:
+    notebooks running beside the report read it while later sections are saved."""
+    index = json.loads(path.read_text("utf-8")) if path.is_file() else {}
+    index[section] = entry
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(index, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    os.replace(tmp, path)
 
 
 def load_tables(folder: str | os.PathLike[str], *, section: str) -> dict[str, pd.DataFrame] | None:
     """The tables saved for ``section`` in ``folder``, or None when the section was not saved there
     (a failed section, or an older folder)."""
     folder = Path(folder)
-    manifest_path = folder / MANIFEST
-    if not manifest_path.is_file():
-        return None
-    saved = json.loads(manifest_path.read_text("utf-8")).get(section)
+    saved = _recorded(folder / MANIFEST, section)
     if saved is None:
         return None
     out = {}
@@ -123,22 +131,14 @@ def save_figure_index(folder: str | os.PathLike[str], *, section: str, figures: 
     """Record the PNG files the report saved for ``section``'s figures (name → path) in
     ``folder/figures.json``, so a notebook shows them instead of drawing them again."""
     folder = Path(folder)
-    index_path = folder / FIGURES
-    index = json.loads(index_path.read_text("utf-8")) if index_path.is_file() else {}
-    index[section] = {name: os.path.relpath(path, folder) for name, path in sorted(figures.items())}
-    tmp = index_path.with_name(f".{FIGURES}.{os.getpid()}.tmp")  # replaced atomically, as the manifest
-    tmp.write_text(json.dumps(index, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-    os.replace(tmp, index_path)
+    _record(folder / FIGURES, section, {name: os.path.relpath(path, folder) for name, path in sorted(figures.items())})
 
 
 def load_figures(folder: str | os.PathLike[str], *, section: str) -> dict[str, Path] | None:
     """The figure files recorded for ``section`` in ``folder`` (name → path), or None when the
     section has none recorded there or a file is missing (the caller draws them)."""
     folder = Path(folder)
-    index_path = folder / FIGURES
-    if not index_path.is_file():
-        return None
-    recorded = json.loads(index_path.read_text("utf-8")).get(section)
+    recorded = _recorded(folder / FIGURES, section)
     if recorded is None:
         return None
     paths = {name: Path(os.path.normpath(folder / rel)) for name, rel in recorded.items()}

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from importlib import import_module
 from typing import TYPE_CHECKING
 
+from .._lazy import lazy_exports
 from . import aggregate, engine, rules, section, texts
 from .aggregate import *  # noqa: F403
 from .engine import *  # noqa: F403
@@ -20,12 +20,6 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors
     from .classifier import SentimentClassifier, compare_on_labels  # noqa: F401
 
 
-def __getattr__(name: str) -> object:
-    if name in _LAZY:
-        value = getattr(import_module(f"{__name__}.{_LAZY[name]}"), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
+__getattr__, __dir__ = lazy_exports(__name__, _LAZY)
 
 __all__ = [*rules.__all__, *engine.__all__, *aggregate.__all__, *texts.__all__, *_LAZY, *section.__all__]
