@@ -392,8 +392,14 @@ def figure_captions(tables: Mapping[str, pd.DataFrame]) -> dict[str, str]:
         ),
         "sentiment_documents": (
             f"Share of positive and of negative sentences per document ({n_sents} sentences in all). Differences of a "
-            "few sentences are not differences in tone: see the findings for which differences are clear. Table "
-            "sentiment_documents.csv."
+            "few sentences are not differences in tone: see the findings for which differences are clear. "
+            + (
+                "Sentence labels blend the lexicon rules with the embedding stage (--sentiment-embeddings; columns "
+                "lexicon_score and embedding in sentiment_sentences.csv). "
+                if "embedding" in getattr(tables.get("sentiment_sentences"), "columns", ())
+                else ""
+            )
+            + "Table sentiment_documents.csv."
         ),
         "sentiment_themes": (
             "Tone of the sentences that mention each theme, per document: mean sentence score (−1 negative … +1 "

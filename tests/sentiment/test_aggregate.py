@@ -69,6 +69,10 @@ def test_the_report_section_blends_up_to_its_cap_and_says_so_beyond(corpus_token
     assert {"lexicon_score", "embedding"} <= set(with_stage["sentiment_sentences"].columns)
     without = section.compute(RunContext(corpus, tokens))
     assert "embedding" not in without["sentiment_sentences"].columns
+    from analysis.report.findings import figure_captions  # the report's caption says which scores it shows
+
+    assert "embedding stage" in figure_captions(with_stage)["sentiment_documents"]
+    assert "embedding stage" not in figure_captions(without)["sentiment_documents"]
     capped = RunContext(corpus, tokens, sentiment_embeddings=True, caps=replace(CAPS, embedding_sentences=1))
     with pytest.warns(UserWarning, match="scored by the rules alone"):
         over = section.compute(capped)
