@@ -117,17 +117,29 @@ def _alt(words: Sequence[str]) -> str:
     return "|".join(regex.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
 
 
+def _de(section: str, *keys: str) -> str:
+    """Regex alternation of the word lists ``keys`` of ``[section]`` in structure_de.toml. The
+    module-level patterns below are built with it once, when the module is imported."""
+    return _alt([w for key in keys for w in _res()[section][key]])
+
+
+def _de_set(section: str, key: str) -> frozenset[str]:
+    """The casefolded words of one list of structure_de.toml, for membership tests."""
+    return frozenset(w.casefold() for w in _res()[section][key])
+
+
 @functools.lru_cache(maxsize=1)
 def _cues() -> dict:
     r = _res()
     d = r["dates"]
-    month = _alt(d["months"])
-    weekday = _alt(d["weekdays"])
+    month = _alt(d["months"] + d["month_abbreviations"] + d["month_variants"])
+    weekday = _alt(d["weekdays"] + d["weekday_variants"])
     date_words = _alt(d["date_words"])
+    clock = _alt(d["clock"])
     date_tok = (
         rf"(?:\d{{1,2}}\.\s*(?:{month})\.?(?:\s+\d{{2,4}})?|(?:{month})\.?\s+\d{{4}}"
-        rf"|\d{{1,2}}\.\d{{1,2}}\.(?:\d{{2,4}})?|\d{{4}}-\d{{2}}(?:-\d{{2}})?|\d{{1,2}}:\d{{2}}(?::\d{{2}})?(?:\s*Uhr)?"
-        rf"|\d{{1,2}}\s*Uhr|\d{{1,2}}\.\s*(?:{month})\b)"
+        rf"|\d{{1,2}}\.\d{{1,2}}\.(?:\d{{2,4}})?|\d{{4}}-\d{{2}}(?:-\d{{2}})?|\d{{1,2}}:\d{{2}}(?::\d{{2}})?(?:\s*(?:{clock}))?"
+        rf"|\d{{1,2}}\s*(?:{clock})|\d{{1,2}}\.\s*(?:{month})\b)"
     )
     filler = rf"(?:(?:{weekday})\b\.?|(?:{date_words})\b\.?|\d{{1,4}}\b\.?|[,|/–—\-:()\[\]·•]|\s)"
     agencies = _alt(r["agencies"]["names"])
@@ -140,7 +152,9 @@ def _cues() -> dict:
         "agency_dateline": regex.compile(
             rf"^\(?(?:{agencies})(?:\s*/\s*[\p{{L}}]+)*\)?(?:\s+\p{{Lu}}[\p{{L}}\-]+(?:\s+\p{{Lu}}[\p{{L}}\-]+)?)?\s*[.:]?$"
         ),
-        "agency_credit": regex.compile(rf"^(?:Quelle|Foto|Fotos|Bild|Credit)\s*:\s*(?:{agencies})\b", regex.IGNORECASE),
+        "agency_credit": regex.compile(
+            rf"^(?:{_de('captions', 'credit_labels')})\s*:\s*(?:{agencies})\b", regex.IGNORECASE
+        ),
         "byline_lead": regex.compile(rf"^(?:{_alt(r['byline']['lead'])})\b\s*:?\s*", regex.IGNORECASE),
         "role_line": regex.compile(rf"^[\p{{L}}\-]*(?:{_alt(r['byline']['role_suffixes'])})$", regex.IGNORECASE),
         "closing": regex.compile(rf"^(?:{_alt(r['byline']['closings'])})\b[^.?]{{0,30}}[!,.]?$", regex.IGNORECASE),
@@ -150,8 +164,9 @@ def _cues() -> dict:
         "breadcrumb_heads": {w.casefold() for w in f["breadcrumb_heads"]},
         "image_placeholders": {w.casefold() for w in f["image_placeholders"]},
         "reading_time": regex.compile(
-            r"^\W*\d+\s*(?:Min\.?|Minuten|min)\s*(?:Lesezeit|Lesedauer|read|zum Lesen)\W*$"
-            r"|(?:Lesezeit|Lesedauer)\s*:?\s*(?:ca\.\s*)?\d+\s*(?:Min\.?|Minuten|min)",
+            rf"^\W*\d+\s*(?:{_de('reading_time', 'units')})\s*(?:{_de('reading_time', 'after_units')})\W*$"
+            rf"|(?:{_de('reading_time', 'nouns')})\s*:?\s*(?:(?:{_de('reading_time', 'about')})\s*)?\d+"
+            rf"\s*(?:{_de('reading_time', 'units')})",
             regex.IGNORECASE,
         ),
         "contact_heads": {w.casefold() for w in r["contact"]["box_heads"]},
@@ -160,8 +175,9 @@ def _cues() -> dict:
         "q_labels": {w.casefold() for w in lab["question"]},
         "a_labels": {w.casefold() for w in lab["answer"]},
         "interviewer_intro": regex.compile(
-            rf"(?:\b(?:{_alt(lab['interviewer_phrases'])})|\b(?:{_alt(lab['interviewer_roles'])})(?:\s+(?:und|&)\s+\p{{L}}+)?"
-            rf"|\bim Gespräch mit(?=\s+{_NAME}\s*\|))\s+(?P<name>{_NAME})"
+            rf"(?:\b(?:{_alt(lab['interviewer_phrases'])})|\b(?:{_alt(lab['interviewer_roles'])})"
+            rf"(?:\s+(?:{_de('interview', 'conjunctions')})\s+\p{{L}}+)?"
+            rf"|\b(?:{_de('interview', 'interviewer_with')})(?=\s+{_NAME}\s*\|))\s+(?P<name>{_NAME})"
         ),
         "interview_cue": regex.compile(rf"\b(?:{_alt(lab['interview_cues'])})", regex.IGNORECASE),
         "verbs": _alt(r["quotes"]["verbs"]),
@@ -175,8 +191,9 @@ def _cues() -> dict:
 # ---------------------------------------------------------------------------------------------
 # paragraph splitting
 
+# "3. Mai 2020" is a date, not list item 3: no month (or its abbreviation) after the number
 _BULLET_RE = regex.compile(
-    r"^\s*(?:[•·▪►◦‣∙*\-–—]\s+|\d{1,2}[.)]\s+(?!(?:Jan|Feb|Mär|Apr|Mai|Jun|Jul|Aug|Sep|Okt|Nov|Dez)))"
+    rf"^\s*(?:[•·▪►◦‣∙*\-–—]\s+|\d{{1,2}}[.)]\s+(?!(?:{_de('dates', 'months', 'month_abbreviations')})))"
 )
 _SENT_END = '.!?:…"“”«»'
 _TIME = r"\d{1,2}:\s?\d{2}(?::\d{2})?"
@@ -258,11 +275,7 @@ def _continues(prev: str, cur: str) -> bool:
 
 
 # words that cannot end a sentence: a line ending in one continues on the next line (hard wrap)
-_WRAP_WORDS = frozenset(
-    "der die das den dem des ein eine einen einem einer eines zur zum zu mit von vom für auf aus bei beim "
-    "nach über unter und oder aber dass wie als im am in an ins durch gegen ohne um bis seit sein seine "
-    "ihr ihre mein meine dein deine unser unsere kein keine nicht auch noch so sich es er sie wir ich".split()
-)
+_WRAP_WORDS = _de_set("wrap", "words")
 
 
 def _member_box_runs(texts: list[str]) -> list[tuple[int, int]]:
@@ -300,58 +313,44 @@ def _keeps_together(lines: list[str]) -> bool:
 # cue patterns (German web conventions; general, not tied to any one text)
 
 _W = r"[\p{L}\p{M}]"
-_NAME = r"\p{Lu}[\p{L}\p{M}'’\-]+(?:[ \t]+(?:von[ \t]+|van[ \t]+|de[ \t]+)?\p{Lu}[\p{L}\p{M}'’\-]+){0,3}"
+_NAME = rf"\p{{Lu}}[\p{{L}}\p{{M}}'’\-]+(?:[ \t]+(?:(?:{_de('names', 'particles')})[ \t]+)?\p{{Lu}}[\p{{L}}\p{{M}}'’\-]+){{0,3}}"
 
+# the word alternatives of the patterns below come from structure_de.toml (see _de); the patterns are
+# built once, when the module is imported
+_COUNTS = _de("comments", "counts")
 _COMMENT_HEADER_RE = regex.compile(
-    r"^(?:(?:\d+|Ein|Eine|Zwei|Drei|Vier|Fünf|Sechs|Sieben|Acht|Neun|Zehn|Keine)\s+)?"
-    r"(?:Kommentare?|Antworten|Antwort|Reaktionen|Reaktion|Gedanken? zu\b.*|Comments?|Responses?|Replies)"
-    r"(?:\s+(?:auf|zu|zum|zur|on|to)\b.*)?:?$",
+    rf"^(?:(?:\d+|{_COUNTS}|{_de('comments', 'no_count')})\s+)?"
+    rf"(?:{_de('comments', 'heads')}|(?:{_de('comments', 'titled_heads')})\b.*)"
+    rf"(?:\s+(?:{_de('comments', 'head_links')})\b.*)?:?$",
     regex.IGNORECASE,
 )
-_COUNTED_RE = regex.compile(r"^(?:\d+|Ein|Eine|Zwei|Drei|Vier|Fünf|Sechs|Sieben|Acht|Neun|Zehn)\s", regex.IGNORECASE)
-_COMMENT_FORM_RE = regex.compile(
-    r"Schreibe(?:n Sie)? einen Kommentar|Kommentar (?:verfassen|schreiben|abschicken|absenden)"
-    r"|Antworten abbrechen|Antwort abbrechen|E-Mail-Adresse wird nicht veröffentlicht"
-    r"|Erforderliche Felder|Pflichtfelder sind|Leave a (?:Reply|Comment)"
-    r"|Your email address will not be published|Benachrichtige mich|Website speichern"
-    r"|Hinterlasse einen Kommentar|Kommentar hinterlassen",
-    regex.IGNORECASE,
-)
-_PINGBACK_RE = regex.compile(r"^(?:\d+[.)]\s*)?(?:Pingback|Trackback)\b", regex.IGNORECASE)
+_COUNTED_RE = regex.compile(rf"^(?:\d+|{_COUNTS})\s", regex.IGNORECASE)
+_COMMENT_FORM_RE = regex.compile(_de("comments", "form"), regex.IGNORECASE)
+_PINGBACK_RE = regex.compile(rf"^(?:\d+[.)]\s*)?(?:{_de('comments', 'pingbacks')})\b", regex.IGNORECASE)
 _VIEW_COUNTER_RE = regex.compile(
-    r"\b\d[\d.,]*\s*(?:mal gelesen|Mal gelesen|Aufrufe|Views|views|Leser|Klicks|Seitenaufrufe)\b"
-    r"|\b(?:Gelesen|Aufrufe|Views):\s*\d",
+    rf"\b\d[\d.,]*\s*(?:{_de('counters', 'after_number')})\b|\b(?:{_de('counters', 'labels')}):\s*\d",
 )
 _SHARE_LEAD_RE = regex.compile(
-    r"^(?:Diese[nrs]? (?:Beitrag|Artikel|Post|Seite) (?:weitersagen|teilen|empfehlen)"
-    r"|Teilen(?: mit| auf)?|Share(?: this| on)?|Jetzt teilen|Beitrag teilen|Artikel teilen"
-    r"|Seite teilen|Weitersagen|Gefällt mir|(?:Artikel|Beitrag|Seite) (?:empfehlen|weiterempfehlen|versenden|drucken))\b",
+    rf"^(?:(?:{_de('share', 'this')}) (?:{_de('share', 'this_objects')}) (?:{_de('share', 'this_verbs')})"
+    rf"|{_de('share', 'leads')})\b",
     regex.IGNORECASE,
 )
-_SHARE_WORDS = frozenset(
-    "twitter twittern tweet tweeten youtube tiktok teilen share facebook whatsapp linkedin xing pinterest e-mail email "
-    "mail drucken print reddit telegram pocket threads mastodon bluesky flipboard tumblr "
-    "messenger instagram kopieren link x".split()
-)
+_SHARE_WORDS = _de_set("share", "networks")
+_CREDIT_LABELS = _de("captions", "credit_labels")
 _CAPTION_RE = regex.compile(
-    r"(?:^|\s|\()(?:Foto|Fotos|Bild|Bilder|Bildquelle|Photo|Quelle|Credit|Credits|Titelbild"
-    r"|Beitragsbild|Headerbild|Avatar|Illustration|Grafik)(?:\s+(?:von|by)\s+[^:]{1,40})?\s*:\s*\S"
-    r"|©|\(c\)\s|\bflickr\b|Getty Images|Shutterstock|Unsplash|iStock|Pixabay|\bdpa\b",
+    rf"(?:^|\s|\()(?:{_de('captions', 'credit_labels', 'image_labels')})"
+    rf"(?:\s+(?:{_de('captions', 'by')})\s+[^:]{{1,40}})?\s*:\s*\S"
+    rf"|©|\(c\)\s|\b(?:{_de('captions', 'credit_words')})\b|{_de('captions', 'credit_names')}",
     regex.IGNORECASE,
 )
 _BYLINE_RE = regex.compile(
-    rf"^(?:Von|By|Autor(?:in)?:|Text:|Ein (?:Gast)?[Bb]eitrag von|Gastbeitrag von|Geschrieben von"
-    rf"|Veröffentlicht(?: am| von)?|Posted by|Verfasst von|Redaktion:)(?:\s+{_NAME})?\s*$"
-    r"|^\d{1,2}\.\s*(?:Januar|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|November|Dezember)\s+\d{4}$"
+    rf"^(?:{_de('author_lines', 'leads')})(?:\s+{_NAME})?\s*$"
+    rf"|^\d{{1,2}}\.\s*(?:{_de('dates', 'months')})\s+\d{{4}}$"
     r"|^\d{1,2}\.\d{1,2}\.\d{2,4}$"
 )
 _ROLE_NAME_RE = regex.compile(rf"^[^|]{{2,60}}\s\|\s{_NAME}$|^{_NAME}\s\|\s[^|]{{2,60}}$")
 _BIO_MARKER_RE = regex.compile(
-    r"^(?:Über (?:den|die) (?:Gast)?(?:Autor|Autorin|Autoren|Verfasser|Verfasserin)"
-    r"|Über (?:mich|uns|meinen Gesprächspartner|meine Gesprächspartnerin|die Person)"
-    r"|Zur Person|Vita\b|Der Autor|Die Autorin|Autoreninfo|Autorenprofil|Biografie|Kurzbiografie"
-    r"|About the author)",
-    regex.IGNORECASE,
+    rf"^(?:{_de('author_lines', 'bio_heads')}|(?:{_de('author_lines', 'bio_words')})\b)", regex.IGNORECASE
 )
 _URL_RE = regex.compile(
     r"https?://\S+|www\.\S+|\b[\w\-]{1,63}(?:\.[\w\-]{1,63}){0,16}\.(?:de|com|org|net|at|ch|eu|info|io)\b(?!\w)"
@@ -359,30 +358,21 @@ _URL_RE = regex.compile(
 # repetitions bounded (local part <= 64, labels <= 63, <= 16 labels: RFC 5321/1035) so that a long
 # whitespace-free run ("x.y.x.y…") is not rescanned from every position (issue 19)
 _EMAIL_RE = regex.compile(r"[\w.+\-]{1,64}@[\w\-]{1,63}(?:\.[\w\-]{1,63}){1,16}|\[email(?:&#160;|\s)protected\]")
-_PHONE_RE = regex.compile(r"(?:Tel\.?|Telefon|Fon|Fax|Mobil)\s*:?\s*\+?[\d\s/()\-]{6,}")
+_PHONE_RE = regex.compile(rf"(?:{_de('contact_lines', 'phone')})\s*:?\s*\+?[\d\s/()\-]{{6,}}")
 _CONTACT_CUE_RE = regex.compile(
-    r"\b(?:Kontakt|kontaktieren|Schreiben Sie mir|Schreib mir|schreiben Sie uns|melden Sie sich"
-    r"|meld(?:e)? dich|erreichen Sie|Anmeldung unter|anmelden unter|Newsletter|abonnieren"
-    r"|direkt bei mir melden|bei mir melden|Infos dazu|mehr Infos|Mehr Informationen)\b"
-    r"|interessiert\?$",
-    regex.IGNORECASE,
+    rf"\b(?:{_de('contact_lines', 'reach_out')})\b|(?:{_de('contact_lines', 'questions')})\?$", regex.IGNORECASE
 )
 _EVENT_CUE_RES = (
+    regex.compile(rf"\b(?:{_de('events', 'words')})\b", regex.IGNORECASE),
     regex.compile(
-        r"\b(?:ausgebucht|Anmeldung|anmelden|Tickets?|Eintritt|Teilnahmegebühr|Veranstaltung"
-        r"|Seminar|Workshop|Webinar|Termin|Konferenz|Early[- ]Bird|Restplätze|Plätze frei)\b",
-        regex.IGNORECASE,
+        rf"\b\d{{1,2}}\.\s*(?:{_de('dates', 'months', 'month_abbreviations')})\b|\b\d{{1,2}}\.\d{{1,2}}\.\d{{2,4}}\b"
     ),
     regex.compile(
-        r"\b\d{1,2}\.\s*(?:Januar|Februar|März|April|Mai|Juni|Juli|August|September|Oktober"
-        r"|November|Dezember|Jan|Feb|Mär|Apr|Jun|Jul|Aug|Sep|Okt|Nov|Dez)\b|\b\d{1,2}\.\d{1,2}\.\d{2,4}\b"
+        rf"\b\d{{1,2}}(?:[:.]\d{{2}})?\s*(?:{_de('dates', 'clock')})\b|\b\d{{1,2}}h\d{{2}}\b"
+        rf"|\b(?:{_de('events', 'from')})\s+\d{{1,2}}(?::\d{{2}})?\b"
     ),
-    regex.compile(r"\b\d{1,2}(?:[:.]\d{2})?\s*Uhr\b|\b\d{1,2}h\d{2}\b|\bab\s+\d{1,2}(?::\d{2})?\b"),
-    regex.compile(
-        r"\b\d{5}\s+\p{Lu}\p{L}+|(?:straße|strasse|str\.|weg|platz|allee|gasse|ring)\s+\d+",
-        regex.IGNORECASE,
-    ),
-    regex.compile(r"\b(?:Montag|Dienstag|Mittwoch|Donnerstag|Freitag|Samstag|Sonntag)\b"),
+    regex.compile(rf"\b\d{{5}}\s+\p{{Lu}}\p{{L}}+|(?:{_de('events', 'street_suffixes')})\s+\d+", regex.IGNORECASE),
+    regex.compile(rf"\b(?:{_de('dates', 'weekdays')})\b"),
 )
 _OPEN_QUOTES = '„“"»«'
 _QUOTE_RE = regex.compile(
@@ -393,33 +383,10 @@ _QUOTE_RE = regex.compile(
     r"|«(?P<q>[^»«\n]{1,2000}?)»"
 )
 _WHOLE_QUOTE_RE = regex.compile(r"^[„“\"»«].{2,}[“”\"«»][.!?,…]?$", regex.DOTALL)
-_SPEECH_VERBS = (
-    r"sagt|sagte|erklärt|erklärte|meint|meinte|resümiert|resümierte|erzählt|erzählte|betont|betonte"
-    r"|ergänzt|ergänzte|schreibt|schrieb|twittert|twitterte|fragt|fragte|antwortet|antwortete"
-    r"|berichtet|berichtete|warnt|warnte|fordert|forderte|kritisiert|kritisierte|findet|fand"
-    r"|glaubt|glaubte|sagt er|urteilt|urteilte|bilanziert|bilanzierte|erinnert sich|lacht|lachte"
-    r"|zitiert|zitierte|fasst zusammen|so"
-)
-_WHO = rf"(?P<who>{_NAME}|er|sie|Er|Sie)"
-_ATTR_AFTER_RE = regex.compile(rf"^\s*[,.;:]?\s*(?P<cue>{_SPEECH_VERBS})\s+(?:der\s+|die\s+)?{_WHO}")
-_ATTR_BEFORE_RE = regex.compile(
-    rf"{_WHO}\s+(?P<cue>{_SPEECH_VERBS})(?:\s+[\p{{L}}]+){{0,4}}\s*[:,]?\s*$|(?P<who2>{_NAME})\s*:\s*$"
-)
-_SECOND_PERSON_RE = regex.compile(
-    r"\b(?:du|dich|dir|dein|deine|deinen|deinem|deiner|deines|euch|euer|eure|euren|eurem|eurer)\b"
-    r"|(?<!^|[.!?:]\s)(?<![.!?:]\s\s)\b(?:Sie|Ihnen|Ihr|Ihre|Ihren|Ihrem|Ihrer|Ihres)\b",
-    regex.IGNORECASE,
-)
-_SECOND_PERSON_FORMAL_RE = regex.compile(r"(?<=\S\s)(?:Sie|Ihnen|Ihr|Ihre|Ihren|Ihrem|Ihrer|Ihres)\b")
-_SECOND_PERSON_INFORMAL_RE = regex.compile(
-    r"\b(?:du|dich|dir|dein|deine|deinen|deinem|deiner|deines|euch|euer|eure|euren|eurem|eurer)\b",
-    regex.IGNORECASE,
-)
-_ANSWER_START_RE = regex.compile(
-    r"^(?:Ja|Nein|Jein|Das stimmt|Stimmt|Genau|Richtig|Absolut|Natürlich|Sicher|Definitiv"
-    r"|Auf jeden Fall|Keineswegs|Nicht unbedingt|Jein)\b"
-)
-_INLINE_LABEL_RE = regex.compile(rf"^(?P<label>{_NAME}|Frage|Antwort|F|A|Interviewer(?:in)?|Redaktion)\s*:\s+(?=\S)")
+# "Sie" inside a sentence (not at its start, where it may be "they")
+_SECOND_PERSON_FORMAL_RE = regex.compile(rf"(?<=\S\s)(?:{_de('pronouns', 'formal')})\b")
+_SECOND_PERSON_INFORMAL_RE = regex.compile(rf"\b(?:{_de('pronouns', 'informal')})\b", regex.IGNORECASE)
+_ANSWER_START_RE = regex.compile(rf"^(?:{_de('interview', 'answer_starts')})\b")
 _SENTENCE_SPLIT_RE = regex.compile(r"(?<=[.!?…])[\"“”«»]?\s+(?=[\p{Lu}\d„“\"»])")
 
 
@@ -494,7 +461,7 @@ def _is_dateline(t: str) -> bool:
     return bool(c["dateline"].match(t) and (c["date"].search(t) or _YEAR_RE.search(t)))
 
 
-_DATE_BY_RE = regex.compile(rf"^(.+?)[ \t]+(?:von|by)[ \t]+{_NAME}\.?$")
+_DATE_BY_RE = regex.compile(rf"^(.+?)[ \t]+(?:{_de('captions', 'by')})[ \t]+{_NAME}\.?$")
 # a breadcrumb trail in one line: "Startseite > Wirtschaft > Arbeit", "Home » Blog » Garten"
 _CRUMB_SEP_RE = regex.compile(r"[ \t]+[>»›→][ \t]+")
 
@@ -503,6 +470,9 @@ def _breadcrumb_line(t: str) -> bool:
     """Two or more short segments joined by ``>``/``»``/``›``/``→`` (each at most four words)."""
     parts = _CRUMB_SEP_RE.split(t.strip())
     return len(parts) >= 3 or (len(parts) == 2 and parts[0].casefold() in _cues()["breadcrumb_heads"])
+
+
+_NEWSROOM_RE = regex.compile(rf"^(?:{_de('author_lines', 'newsroom')})\s")
 
 
 def _byline_kind(t: str, nw: int) -> str | None:
@@ -538,7 +508,7 @@ def _byline_kind(t: str, nw: int) -> str | None:
         parts = [x.strip() for x in inner.split("|") if x.strip()]
         if any(_is_dateline(x) for x in parts) and any(regex.search(_NAME, x) for x in parts):
             return "byline"
-    if nw <= 6 and regex.match(r"^(?:Redaktion|Red\.)\s", inner) and c["date"].search(inner):
+    if nw <= 6 and _NEWSROOM_RE.match(inner) and c["date"].search(inner):
         return "byline"
     return None
 
@@ -780,13 +750,12 @@ def _layout_passes(doc: _Doc) -> None:
 
 
 _CREDIT_ONLY_RE = regex.compile(
-    r"^(?:(?:Quelle|Foto|Fotos|Bild|Bildquelle|Credit|Photo)\s*:\s*[^.!?]{1,60}|©\s*[^.!?]{1,60}|\(c\)\s*[^.!?]{1,60})$",
+    rf"^(?:(?:{_CREDIT_LABELS})\s*:\s*[^.!?]{{1,60}}|©\s*[^.!?]{{1,60}}|\(c\)\s*[^.!?]{{1,60}})$",
     regex.IGNORECASE,
 )
-
-
+_CREDIT_LEAD_RE = regex.compile(rf"^(?:{_CREDIT_LABELS})\s*:", regex.IGNORECASE)
 _TRAILING_CREDIT_RE = regex.compile(
-    r"\s*(?:©|\(c\)|Foto:|Fotos:|Quelle:|Bild:)[^.!?]{0,60}$|\s*\((?:\p{Ll}{2,4}|dpa|AFP|AP|epd|KNA)\)$",
+    rf"\s*(?:©|\(c\)|(?:{_CREDIT_LABELS}):)[^.!?]{{0,60}}$|\s*\((?:\p{{Ll}}{{2,4}}|{_de('agencies', 'names')})\)$",
     regex.IGNORECASE,
 )
 
@@ -800,7 +769,7 @@ def _news_lead_re() -> regex.Pattern:
 def _prose_with_credit(t: str) -> bool:
     """A text paragraph that ends in a credit ("… war unklar. © Agentur") stays text: what is left
     without the credit is two or more sentences of prose."""
-    if regex.match(r"^(?:Foto|Fotos|Bild|Bilder|Quelle|Credit|Photo)\s*:", t, regex.IGNORECASE):
+    if _CREDIT_LEAD_RE.match(t):
         return False
     if _news_lead_re().match(t):
         return True  # "Hamburg (dpa) - …": a news lead with its dateline
@@ -875,13 +844,7 @@ _LABEL_ONLY_RE = regex.compile(
     r"(?:\s*\((?P<extra>[^)]{1,12})\))?\s*:$"
 )
 _LABEL_TOKEN_RE = regex.compile(r"^(?:\p{Lu}[\p{L}\p{M}'’\-.&]*|\p{Lu})$")
-_FUNCTION_WORDS = frozenset(
-    "der die das den dem des ein eine einer eines einem einen mein meine unser unsere dein deine zum zur im "
-    "am vom beim ins und oder mit für von auf aus bei nach über unter vor wie was wer wo warum wann so "
-    "fazit tipp tipps hinweis achtung update info quelle foto bild ps nb übrigens wichtig beispiel fragen "
-    "thema frage antwort hier dort heute doch aber auch dann denn also nun jetzt da dabei damit dazu deshalb "
-    "trotzdem zudem außerdem sondern sowie ob wenn als weil dass ihr ihre euer eure sein seine alle neue".split()
-)
+_FUNCTION_WORDS = _de_set("names", "not_names")
 
 
 def _norm_label(label: str) -> str:
