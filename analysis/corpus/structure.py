@@ -1053,7 +1053,12 @@ def _detect_mode(doc: _Doc) -> str:
     return "monologue"
 
 
-_POSSESSED_RE = regex.compile(r"\b(?:mein|meine|meinem|meinen|meiner)\s+(?:\p{Ll}+\s+)?(?P<noun>\p{Lu}\p{Ll}+)")
+_POSSESSED_RE = regex.compile(rf"\b(?:{_de('pronouns', 'possessive')})\s+(?:\p{{Ll}}+\s+)?(?P<noun>\p{{Lu}}\p{{Ll}}+)")
+_NARRATOR_RE = regex.compile(
+    rf"\b(?:{_de('pronouns', 'first_person_singular')}|(?:{_de('pronouns', 'first_person_singular_stems')})\w*)\b",
+    regex.IGNORECASE,
+)
+_NARRATOR_FIRST_RE = regex.compile(rf"\b(?:{_de('pronouns', 'narrator')})\b", regex.IGNORECASE)
 _TURN_QUOTE_RE = regex.compile(r"^(?:\([^)]{1,80}\)\s*|\*[^*]{1,80}\*\s*)?[„“\"»«]")
 
 
@@ -1090,7 +1095,7 @@ def _assign_quoted_dialogue(doc: _Doc) -> None:
     if not run:
         return
     intro = _mask_quotes(doc.text[: run[0].start])
-    if not regex.search(r"\b(?:ich|mir|mich|mein\w*)\b", intro, regex.IGNORECASE):
+    if not _NARRATOR_RE.search(intro):
         return
     others = [m["noun"] for m in _POSSESSED_RE.finditer(intro)]
     speakers = [s for s in doc.speakers if s.casefold() != "ich"]
@@ -1098,12 +1103,16 @@ def _assign_quoted_dialogue(doc: _Doc) -> None:
     if other is None:
         return
     last = (_sentences(intro.strip()) or [""])[-1]
-    first_me = bool(regex.search(r"\b(?:ich|sage ich|fragte ich)\b", last, regex.IGNORECASE))
+    first_me = bool(_NARRATOR_FIRST_RE.search(last))
     order = ["Ich", other] if first_me else [other, "Ich"]
     for k, p in enumerate(run):
         p.speaker = order[k % 2]
         if p.kind in ("heading", "quote"):
             p.kind = "body"
+
+
+# "Ein Gespräch mit Anna Beispiel": the second person of a dialogue named in its title
+_WITH_NAME_RE = regex.compile(rf"\b(?:{_de('dialogue', 'with')})\s+({_NAME})")
 
 
 def _label_speakers(doc: _Doc) -> None:
@@ -1122,11 +1131,15 @@ def _label_speakers(doc: _Doc) -> None:
             if p.kind in ("heading", "title") and p.text.strip().rstrip(":") in names:
                 p.kind = "speaker_label"
         title = next((p.text for p in doc.paragraphs if p.kind == "title"), "")
-        m = regex.search(rf"\bmit\s+({_NAME})", title)
+        m = _WITH_NAME_RE.search(title)
         if m and len(doc.speakers) == 1:
             other = m.group(1).strip()
             if other.casefold() != doc.speakers[0].casefold():
                 doc.speakers.append(other)
+
+
+_GREETINGS = _de("dialogue", "greetings")
+_DEAR = _de("dialogue", "dear")
 
 
 def _addressed(text: str, speakers: Sequence[str]) -> str | None:
@@ -1136,8 +1149,7 @@ def _addressed(text: str, speakers: Sequence[str]) -> str | None:
         names = [regex.escape(x) for x in {sp, sp.split()[0]}]
         alt = "|".join(sorted(names, key=len, reverse=True))
         if regex.search(
-            rf"^(?:Hallo|Hi|Hey|Liebe|Lieber|Liebes|Guten (?:Morgen|Tag|Abend)|Danke|Vielen Dank|Servus|Moin),?\s+(?:{alt})\b"
-            rf"|\b(?:liebe|lieber)\s+(?:{alt})\b|,\s*(?:{alt})\s*[!?.]",
+            rf"^(?:{_GREETINGS}),?\s+(?:{alt})\b|\b(?:{_DEAR})\s+(?:{alt})\b|,\s*(?:{alt})\s*[!?.]",
             masked,
         ):
             return sp
@@ -1200,10 +1212,12 @@ def _assign_dialogue(doc: _Doc) -> None:
 
 
 _VOCATIVE_OPENER_RE = regex.compile(
-    r"^(?:(?:Herr|Frau)\s+(?:(?:Dr\.|Prof\.|Professor|Professorin)\s+)?\p{Lu}[\p{L}\-]+"
+    rf"^(?:(?:{_de('interview', 'honorifics')})\s+(?:(?:{_de('interview', 'titles')})\s+)?\p{{Lu}}[\p{{L}}\-]+"
     r"|\p{Lu}[\p{L}\-]+\s+\p{Lu}[\p{L}\-]+),\s"
 )
-_FIRST_PERSON_RE = regex.compile(r"\b(?:ich|wir|mir|mich|mein\w*|uns|unser\w*)\b", regex.IGNORECASE)
+_FIRST_PERSON_RE = regex.compile(
+    rf"\b(?:{_de('pronouns', 'first_person')}|(?:{_de('pronouns', 'first_person_stems')})\w*)\b", regex.IGNORECASE
+)
 
 
 def _assign_interview(doc: _Doc) -> None:
@@ -1299,21 +1313,22 @@ def _last_speaker_in(doc: _Doc, head: str, best: str | None = None, best_pos: in
     return best
 
 
-_RUN = r"\p{Lu}[\p{L}\p{M}'’\-]*(?:[ \t]+(?:(?:von|van|de|zu|von der|van der)[ \t]+)?\p{Lu}[\p{L}\p{M}'’\-]+)*"
+_RUN = rf"\p{{Lu}}[\p{{L}}\p{{M}}'’\-]*(?:[ \t]+(?:(?:{_de('names', 'quote_particles')})[ \t]+)?\p{{Lu}}[\p{{L}}\p{{M}}'’\-]+)*"
+_PRONOUNS = frozenset(_res()["attribution"]["pronouns"])
 _RUN_RE = regex.compile(_RUN)
 
 
 @functools.lru_cache(maxsize=1)
 def _attr_res() -> tuple[regex.Pattern, regex.Pattern, regex.Pattern]:
     verbs = _cues()["verbs"]
-    who = rf"(?P<who>{_RUN}|er|sie|Er|Sie)"
+    who = rf"(?P<who>{_RUN}|{_de('attribution', 'pronouns')})"
     after = regex.compile(
-        rf"^\s*[,.;:]?\s*(?P<cue>{verbs})\s+(?:(?:der|die|das|den|dem)\s+)?(?:\p{{Ll}}+\s+){{0,2}}?{who}"
+        rf"^\s*[,.;:]?\s*(?P<cue>{verbs})\s+(?:(?:{_de('attribution', 'articles')})\s+)?(?:\p{{Ll}}+\s+){{0,2}}?{who}"
     )
     before = regex.compile(rf"{who}\s+(?P<cue>{verbs})(?:\s+[\p{{L}}]+){{0,4}}\s*[:,]?\s*$|(?P<who2>{_RUN})\s*:\s*$")
     source = regex.compile(
-        rf"^\s*[,.;:]?\s*(?P<cue>heißt es|hieß es|teilte|teilt)\s+(?:\p{{Ll}}+\s+){{0,2}}?"
-        rf"(?:vom|von der|von|aus dem|aus der|bei der|beim|bei|seitens)\s+(?:\p{{Ll}}+\s+)?(?P<who>{_RUN})"
+        rf"^\s*[,.;:]?\s*(?P<cue>{_de('attribution', 'source_verbs')})\s+(?:\p{{Ll}}+\s+){{0,2}}?"
+        rf"(?:{_de('attribution', 'source_preps')})\s+(?:\p{{Ll}}+\s+)?(?P<who>{_RUN})"
     )
     return after, before, source
 
@@ -1372,9 +1387,10 @@ def _last_person(doc: _Doc, before: int, known: dict[str, str]) -> str | None:
     return _last_speaker_in(doc, head, best, best_pos)
 
 
+_SPEAK = _de("attribution", "first_person_verbs")
 _FIRST_PERSON_SPEECH_RE = regex.compile(
-    r"\bich\b.{0,60}\b(?:sage|sagte|sag|gesagt|frage|fragte|gefragt|antworte|antwortete|rufe|rief|schreibe|schrieb)\b"
-    r"|\b(?:sage|sagte|sag|frage|fragte|antworte|antwortete|rufe|rief|schreibe|schrieb)\s+ich\b",
+    rf"\b(?:{_de('pronouns', 'i')})\b.{{0,60}}\b(?:{_SPEAK}|{_de('attribution', 'first_person_participles')})\b"
+    rf"|\b(?:{_SPEAK})\s+(?:{_de('pronouns', 'i')})\b",
     regex.IGNORECASE,
 )
 
@@ -1431,7 +1447,7 @@ def _find_quotes(doc: _Doc, *, interviewee: str | None = None) -> list[Quote]:
                 if hit is not None:
                     who = hit.groupdict().get("who") or hit.groupdict().get("who2")
                     cue = (hit.groupdict().get("cue") or ":").strip()
-                    if who in ("er", "sie", "Er", "Sie"):
+                    if who in _PRONOUNS:
                         speaker = _last_person(doc, p.start + m.start(), known)
                     elif who and org:
                         speaker = who.strip()
