@@ -1008,9 +1008,10 @@ def _intro_interviewer(doc: _Doc) -> str | None:
 
 def _detect_mode(doc: _Doc) -> str:
     genre = doc.genre.casefold()
-    if "interview" in genre:
+    genres = _res()["genres"]
+    if any(k.casefold() in genre for k in genres["interview"]):
         return "interview"
-    if any(k in genre for k in ("dialog", "dialogue", "gespräch", "conversation", "chat")):
+    if any(k.casefold() in genre for k in genres["dialogue"]):
         unlabelled = not any(p.label or p.kind == "speaker_label" for p in doc.paragraphs)
         return "quoted_dialogue" if unlabelled and _quoted_turns(doc) else "dialogue"
     labels = [p for p in doc.paragraphs if p.kind == "speaker_label"]
