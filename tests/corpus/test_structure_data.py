@@ -119,3 +119,13 @@ def test_word_lists_have_no_duplicates():
     for table, entries in tomllib.loads(_packaged()).items():
         for key, words in entries.items():
             assert len(words) == len(set(words)), f"[{table}] {key}: {sorted(w for w in words if words.count(w) > 1)}"
+
+
+def test_author_box_heads_are_the_listed_phrases_not_their_prefixes():
+    # "Über die Autor…" once matched as a prefix, so "Über die Autorität …" opened an author box
+    text = (
+        "Staat und Bürger\n\nDer Staat regelt vieles. Die Bürger wählen ihn, und er dient ihnen.\n\n"
+        "Über die Autorität des Staates\n\nOhne Vertrauen trägt keine Ordnung lange. Das zeigt die Geschichte.\n\n"
+        "Über die Autorin\n\nMaria Beispiel schreibt über Politik."
+    )
+    assert [p.kind for p in segment(text)[0]] == ["title", "body", "heading", "body", "author_bio", "author_bio"]
