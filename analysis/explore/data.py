@@ -223,24 +223,33 @@ def collocates(tokens: pd.DataFrame, keys: list[str], *, window: int = 5, top: i
     doc = pd.factorize(words["doc_id"])[0]
     sent = words["sent_id"].to_numpy()
     n = len(words)
-    first, second = [], []
+    keyset = set(keys)
+    is_key_code = np.fromiter((w in keyset for w in names), bool, len(names))
+    # (key, collocate) codes of the pairs in the same sentence at distance d, in both directions,
+    # keeping only the pairs whose first word is a key (not the key itself): never all pairs at once
+    key_parts, coll_parts = [], []
     for d in range(1, window + 1):
         k = max(n - d, 0)
         idx = np.flatnonzero((doc[:k] == doc[d:]) & (sent[:k] == sent[d:]))
-        first.append(idx)
-        second.append(idx + d)
-    a_idx = np.concatenate([*first, *second]) if first else np.empty(0, int)
-    b_idx = np.concatenate([*second, *first]) if first else np.empty(0, int)
-    keyset = set(keys)
-    is_key_code = np.fromiter((w in keyset for w in names), bool, len(names))
-    sel = is_key_code[code[a_idx]] if n else np.zeros(0, bool)
-    pairs = pd.DataFrame({"key": code[a_idx[sel]], "collocate": code[b_idx[sel]]})
-    pairs = pairs[pairs["key"] != pairs["collocate"]]
-    counts = pairs.value_counts().rename("n").reset_index()
-    window_size = pairs.groupby("key").size()
+        left, right = code[idx], code[idx + d]
+        del idx
+        for a, b in ((left, right), (right, left)):
+            keep = (a >= 0) & (b >= 0) & is_key_code[a] & (a != b)  # -1: a word without a lemma
+            key_parts.append(a[keep])
+            coll_parts.append(b[keep])
+    key_codes = np.concatenate(key_parts).astype(np.int64) if key_parts else np.empty(0, np.int64)
+    coll_codes = np.concatenate(coll_parts).astype(np.int64) if coll_parts else np.empty(0, np.int64)
+    del key_parts, coll_parts
+    window_size = np.bincount(key_codes, minlength=len(names))  # words in each key's windows
+    # count the distinct pairs as one integer each (the final sort by names fixes the row order)
+    pair, pair_n = np.unique(key_codes * max(len(names), 1) + coll_codes, return_counts=True)
+    del key_codes, coll_codes
+    counts = pd.DataFrame(
+        {"key": pair // max(len(names), 1), "collocate": pair % max(len(names), 1), "n": pair_n.astype(np.int64)}
+    )
     freq = np.bincount(code, minlength=len(names))
     counts["n_collocate"] = freq[counts["collocate"].to_numpy()].astype("int64")
-    c = counts["key"].map(window_size).to_numpy(dtype=float)
+    c = window_size[counts["key"].to_numpy()].astype(float)
     b = counts["n_collocate"].to_numpy(dtype=float) - counts["n"].to_numpy(dtype=float)
     g2, _p, lr = log_likelihood(counts["n"].to_numpy(dtype=float), np.maximum(b, 0), c, np.maximum(n - c, 1.0))
     counts["g2"], counts["log_ratio"] = g2.round(3), lr.round(3)

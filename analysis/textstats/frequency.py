@@ -140,36 +140,52 @@ def collocations(
     if window < 2:
         raise ValueError("window must be at least 2")
     by = by_columns(by)
-    words = word_rows(tokens, content_only=content_only).sort_values(["doc_id", "token_id"], kind="mergesort")
+    columns = [*by, "doc_id", "sent_id", "token_id", feature]
+    words = word_rows(tokens, content_only=content_only, columns=columns)
+    words = words.sort_values(["doc_id", "token_id"], kind="mergesort").reset_index(drop=True)
     node_key = node.casefold() if node else None
-    words = words.reset_index(drop=True)
     group = words.groupby(by, sort=True, dropna=True).ngroup().to_numpy() if by else np.zeros(len(words), dtype=int)
     keys = words.groupby(by, sort=True, dropna=True).size().index if by else [()]
-    values = words[feature].astype(str).to_numpy(dtype=object)
+    # words as integer codes (a missing value: -1, never counted); strings only per distinct word
+    codes, uniques = pd.factorize(words[feature].astype(str))
+    uniques = np.asarray(uniques, dtype=object)
     docs = pd.factorize(words["doc_id"])[0]
     sents = words["sent_id"].to_numpy()
+    del words
     # word pairs within a sentence, w2 at most window − 1 words after w1, all at once
     firsts, seconds = [], []
     for d in range(1, window):
-        m = max(len(words) - d, 0)
+        m = max(len(codes) - d, 0)
         same = (docs[:m] == docs[d:]) & (sents[:m] == sents[d:]) & (group[:m] == group[d:]) & (group[:m] >= 0)
         idx = np.flatnonzero(same)
         firsts.append(idx)
         seconds.append(idx + d)
     first = np.concatenate(firsts) if firsts else np.empty(0, dtype=int)
     second = np.concatenate(seconds) if seconds else np.empty(0, dtype=int)
-    word_counts = pd.DataFrame({"g": group, "w": values})
-    word_counts = word_counts[word_counts["g"] >= 0].groupby(["g", "w"], sort=False).size()
-    pair_counts = pd.DataFrame({"g": group[first], "w1": values[first], "w2": values[second]})
-    pair_counts = pair_counts.groupby(["g", "w1", "w2"], sort=False).size()
+    del firsts, seconds, docs, sents
+    counted = (group >= 0) & (codes >= 0)
+    w_group, w_code, w_n = _count_codes(group[counted], codes[counted])
+    p_group, p_first, p_second = group[first], codes[first], codes[second]
+    del first, second
+    pair_ok = (p_first >= 0) & (p_second >= 0)
+    p_group, p_first, p_second, p_n = _count_codes(p_group[pair_ok], p_first[pair_ok], p_second[pair_ok])
+    present = set(np.unique(p_group).tolist())  # groups with a pair, before the frequency filter
+    # pairs below min_count are dropped here rather than by NLTK's apply_freq_filter (the same
+    # filter: the finder scores a pair from its own count, the word counts and their total only),
+    # so that the finder's dictionary of pairs holds only the pairs it can keep
+    frequent = p_n >= min_count
+    p_group, p_first, p_second, p_n = p_group[frequent], p_first[frequent], p_second[frequent], p_n[frequent]
     rows = []
-    present = set(pair_counts.index.get_level_values(0).tolist())
     for g, key in enumerate(keys):
         key = key if isinstance(key, tuple) else (key,)
         if g not in present:
             continue
-        word_fd = FreqDist({w: int(c) for w, c in word_counts.loc[g].items()})
-        pair_fd = FreqDist({(a, b): int(c) for (a, b), c in pair_counts.loc[g].items()})
+        wa, wb = np.searchsorted(w_group, [g, g + 1])
+        pa, pb = np.searchsorted(p_group, [g, g + 1])
+        word_fd = FreqDist(dict(zip(uniques[w_code[wa:wb]].tolist(), w_n[wa:wb].tolist())))
+        pair_fd = FreqDist(
+            dict(zip(zip(uniques[p_first[pa:pb]].tolist(), uniques[p_second[pa:pb]].tolist()), p_n[pa:pb].tolist()))
+        )
         finder = BigramCollocationFinder(word_fd, pair_fd, window_size=window)
         finder.apply_freq_filter(min_count)
         if node_key:
@@ -179,6 +195,23 @@ def collocations(
     out = pd.DataFrame(rows, columns=[*by, "word_1", "word_2", "n", "measure", "score"])
     out["n"] = out["n"].astype("int64")
     return _head(sort_rows(out, by, ["score", "word_1", "word_2"], [False, True, True]), by, n)
+
+
+def _count_codes(*columns: np.ndarray) -> tuple[np.ndarray, ...]:
+    """The distinct rows of equally long integer arrays, sorted (first array first), and how often
+    each occurs: ``(*distinct columns, counts)``. Sorts the rows (no hashing of Python tuples)."""
+    columns = tuple(np.asarray(c, dtype=np.int64) for c in columns)
+    order = np.lexsort(columns[::-1])
+    ordered = [c[order] for c in columns]
+    del order
+    change = np.zeros(len(ordered[0]), dtype=bool)
+    if len(change):
+        change[0] = True
+        for c in ordered:
+            change[1:] |= c[1:] != c[:-1]
+    starts = np.flatnonzero(change)
+    counts = np.diff(np.append(starts, len(change))).astype(np.int64)
+    return (*(c[starts] for c in ordered), counts)
 
 
 def per_document_and_speaker(func, tokens: pd.DataFrame, **kwargs) -> pd.DataFrame:

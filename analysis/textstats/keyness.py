@@ -414,10 +414,24 @@ def _general_rows(
     ok = (g >= 0) & (u >= 0)
     g, u = g[ok].astype(np.int64), u[ok].astype(np.int64)
     k = k_of_u[u].astype(np.int64)
-    # counts per (group, word) and the most frequent spelling of each word within its group
-    triples = pd.DataFrame({"g": g, "k": k, "u": u}).value_counts(sort=False).rename("n").reset_index()
-    triples = triples.sort_values(["g", "k", "n", "u"], ascending=[True, True, False, True], kind="mergesort")
-    counts = triples.groupby(["g", "k"], sort=True).agg(a=("n", "sum"), u=("u", "first")).reset_index()
+    # counts per (group, word) and the most frequent spelling of each word within its group (the
+    # first spelling in code-point order on ties): the spelling decides the word (k = k_of_u[u]), so
+    # one integer key per (group, spelling) is counted, and only the distinct pairs are sorted
+    width = max(len(u_values), 1)
+    pair, n_pair = np.unique(g * width + u, return_counts=True)
+    pg, pu = pair // width, pair % width
+    pk = k_of_u[pu].astype(np.int64)
+    order = np.lexsort((pu, -n_pair, pk, pg))
+    pg, pk, pu, n_pair = pg[order], pk[order], pu[order], n_pair[order].astype(np.int64)
+    first = np.flatnonzero(np.r_[True, (pg[1:] != pg[:-1]) | (pk[1:] != pk[:-1])]) if len(pg) else pg
+    counts = pd.DataFrame(
+        {
+            "g": pg[first],
+            "k": pk[first],
+            "a": np.add.reduceat(n_pair, first) if len(first) else n_pair,
+            "u": pu[first],
+        }
+    )
     # reference counts: the lemma list, else the group's word forms looked up one by one
     ref_k = reference.reindex(k_values).to_numpy(dtype=float)
     ref = ref_k[counts["k"].to_numpy()]
@@ -426,7 +440,8 @@ def _general_rows(
         m_k = np.zeros(len(k_values), dtype=bool)
         m_k[counts["k"].to_numpy()[missing]] = True
         rows = m_k[k]
-        nm, nm_values = pd.factorize(words["norm"].to_numpy()[ok][rows])
+        # only these rows' word forms (taking them from the column first: no Python string per word)
+        nm, nm_values = pd.factorize(words["norm"].iloc[np.flatnonzero(ok)[rows]])
         forms = pd.DataFrame({"g": g[rows], "k": k[rows], "m": nm}).drop_duplicates()
         freq = np.asarray([_form_frequency(str(x).lstrip("#")) for x in nm_values], dtype=float)
         forms["f"] = freq[forms["m"].to_numpy()]

@@ -169,12 +169,13 @@ def topic_units(
         features.append(" ".join(feat_only[fa:fb]))
         texts.append(" ".join(tok[a:b]))
         unit_speakers.append(str(spk_values[spk_codes[spk_pos[sp]]]) if sp < len(spk_pos) and spk_pos[sp] < b else None)
-    t = t.assign(_unit=key)
     n_content = np.add.reduceat(t["is_content"].to_numpy(dtype=np.int64), starts) if len(t) else np.empty(0)
+    # the units' first rows taken before converting: a categorical doc_id turned into an array
+    # whole would make one Python string per token
     out = pd.DataFrame(
         {
-            "doc_id": t["doc_id"].to_numpy()[starts],
-            "_unit": t["_unit"].to_numpy()[starts],
+            "doc_id": t["doc_id"].iloc[starts].to_numpy(),
+            "_unit": key[starts],
             "para_id": t["para_id"].to_numpy()[starts],
             "sent_id": t["sent_id"].to_numpy()[starts],
             "speaker": pd.Series(unit_speakers, dtype="str"),
