@@ -34,9 +34,7 @@ def theme_scores(
     names = list(themes)
     grid = units.merge(pd.DataFrame({"theme": names}), how="cross")
     if not matches.empty:
-        m = matches.merge(
-            tokens[["doc_id", "token_id", *[k for k in keys if k not in matches.columns]]], on=["doc_id", "token_id"]
-        )
+        m = _matched_rows(matches, tokens, [k for k in keys if k not in matches.columns])
         agg = m.groupby([*keys, "theme"], dropna=False).agg(n_matches=("token_id", "size"), n_terms=("term", "nunique"))
         grid = grid.merge(agg.reset_index(), on=[*keys, "theme"], how="left")
     else:
@@ -50,6 +48,36 @@ def theme_scores(
     grid = grid.sort_values([*keys, "theme"], kind="stable").reset_index(drop=True)
     grid["theme"] = grid["theme"].astype(str)
     return grid[[*keys, "theme", "n_content", "n_matches", "n_terms", "score"]]
+
+
+def _matched_rows(matches: pd.DataFrame, tokens: pd.DataFrame, extra: list[str]) -> pd.DataFrame:
+    """The matches of tokens in ``tokens`` (by ``doc_id, token_id``) with the token columns
+    ``extra``: what an inner merge of the two gives, found by position on integer keys (a merge would
+    turn a categorical ``doc_id`` into one Python string per token)."""
+    docs = tokens["doc_id"]
+    categories = docs.cat.categories if isinstance(docs.dtype, pd.CategoricalDtype) else pd.Index(docs.unique())
+    categories = categories[categories.notna()]
+    t_doc = pd.Categorical(docs, categories=categories).codes.astype(np.int64)
+    m_doc = pd.Categorical(matches["doc_id"], categories=categories).codes.astype(np.int64)
+    t_tok = tokens["token_id"].to_numpy(dtype=np.int64)
+    m_tok = matches["token_id"].to_numpy(dtype=np.int64)
+    low = min(int(t_tok.min(initial=0)), int(m_tok.min(initial=0)))
+    width = max(int(t_tok.max(initial=0)), int(m_tok.max(initial=0))) - low + 1
+    t_key = t_doc * width + (t_tok - low)
+    t_key[t_doc < 0] = -1  # a token without a document matches nothing
+    del t_doc, t_tok
+    m_key = m_doc * width + (m_tok - low)
+    order = None if len(t_key) < 2 or bool((t_key[1:] > t_key[:-1]).all()) else np.argsort(t_key, kind="stable")
+    sorted_key = t_key if order is None else t_key[order]
+    at = np.minimum(np.searchsorted(sorted_key, m_key), max(len(sorted_key) - 1, 0))
+    hit = (m_doc >= 0) & (len(sorted_key) > 0)
+    if len(sorted_key):
+        hit &= sorted_key[at] == m_key
+    pos = at[hit] if order is None else order[at[hit]]
+    out = matches[hit]
+    if extra:
+        out = out.assign(**{k: tokens[k].iloc[pos].array for k in extra})
+    return out
 
 
 def _axis_name(themes: dict[str, Theme]) -> str:
