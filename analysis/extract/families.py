@@ -91,7 +91,7 @@ def compound_families(
     if role not in ("head", "modifier"):
         raise ValueError(f"role must be 'head' or 'modifier', not {role!r}")
     by = by_columns(by)
-    words = word_rows(tokens, content_only=True)
+    words = word_rows(tokens, content_only=True, columns=[*by, "lemma", "compound"])  # no copy of other columns
     compound = words["compound"].fillna("").astype(str)
     comp = words.loc[compound != "", [*by, "lemma"]].assign(_c=compound[compound != ""])
     parts = {}

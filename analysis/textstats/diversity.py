@@ -121,7 +121,10 @@ def diversity(
     compare texts by MATTR, MTLD or HD-D.
     """
     by = by_columns(by)
-    words = word_rows(tokens, content_only=content_only).sort_values(["doc_id", "token_id"], kind="mergesort")
+    columns = [*by, "doc_id", "token_id", feature]  # only these are copied and sorted
+    words = word_rows(tokens, content_only=content_only, columns=columns).sort_values(
+        ["doc_id", "token_id"], kind="mergesort"
+    )
     rows = []
     for key, group in _groups(words, by):
         seq = group[feature].astype(str).str.casefold().tolist()

@@ -97,13 +97,32 @@ def ngrams(
     valid &= (docs[:m] == docs[last : last + m]) & (sents[:m] == sents[last : last + m])
     valid &= (group[:m] == group[last : last + m]) & (group[:m] >= 0)
     starts = np.flatnonzero(valid)
-    values = t[feature].astype(str)
-    grams = values.iloc[starts].reset_index(drop=True)
+    del valid, docs, sents
+    # each n-gram as a row of integer codes (group, word 1, …, word n), counted by sorting; its
+    # string is joined once per distinct n-gram (a missing word makes the n-gram missing, as str.cat)
+    codes, uniques = pd.factorize(t[feature].astype(str))
+    uniques = np.asarray(uniques, dtype=object)
+    columns = [group[starts]] + [codes[starts + x] for x in range(size)]
+    order = np.lexsort(columns[::-1])
+    change = np.zeros(len(order), dtype=bool)
+    if len(order):
+        change[0] = True
+        for c in columns:
+            ordered = c[order]
+            change[1:] |= ordered[1:] != ordered[:-1]
+    runs = np.flatnonzero(change)
+    counts = np.diff(np.append(runs, len(order))).astype(np.int64)
+    rep = starts[order[runs]]  # one start of each distinct n-gram (its row gives the group's values)
+    del columns, order, change
+    words = np.append(uniques, np.asarray([np.nan], dtype=object))  # code -1: the missing value
+    grams = pd.Series(words[codes[rep]], dtype=object)
     if size > 1:
-        grams = grams.str.cat([values.iloc[starts + x].reset_index(drop=True) for x in range(1, size)], sep=" ")
-    found = t.loc[starts, by].reset_index(drop=True) if by else pd.DataFrame(index=range(len(starts)))
+        grams = grams.str.cat([pd.Series(words[codes[rep + x]], dtype=object) for x in range(1, size)], sep=" ")
+    found = t.loc[rep, by].reset_index(drop=True) if by else pd.DataFrame(index=range(len(rep)))
     found["ngram"] = grams.to_numpy(dtype=object)
-    out = found.groupby([*by, "ngram"], sort=False, dropna=False).size().rename("n").reset_index()
+    found["_n"] = counts
+    # distinct code rows are distinct n-grams unless a word holds a space: summed per string
+    out = found.groupby([*by, "ngram"], sort=False, dropna=False)["_n"].sum().rename("n").reset_index()
     out["n"] = out["n"].astype("int64")
     return _head(sort_rows(out[out["n"] >= min_count], by, ["n", "ngram"], [False, True]), by, n)
 
