@@ -84,6 +84,16 @@ def _flat_from(i, p, k, pieces_i, pair_pieces, pair_codes, doc, sent, n) -> list
     return flat
 
 
+def _string_codes(column: pd.Series, rows: np.ndarray) -> tuple[np.ndarray, list[str]]:
+    """Codes of ``column`` at ``rows`` and the strings they stand for, a missing value as ``""``
+    (the whole column factorised, so no copy of its rows is made)."""
+    codes, uniques = pd.factorize(column)
+    values = [str(v) for v in uniques] + [""]
+    codes = codes[rows]
+    codes[codes < 0] = len(values) - 1
+    return codes, values
+
+
 def _modifier_forms(modifier: str) -> tuple[str, ...]:
     m = modifier.lower()
     forms = [m]
@@ -109,23 +119,25 @@ def match_themes(tokens: pd.DataFrame, themes: dict[str, Theme] | None = None) -
     if tokens.empty or not themes:
         return empty
     by_first, head_index = _index(themes)
-    keep = ~tokens["token_type"].isin(("punct", "symbol", "url", "email")).to_numpy()
-    columns = ["doc_id", "para_id", "sent_id", "token_id", "norm", "lemma", "compound_head", "compound_modifier"]
-    words = tokens.loc[keep, columns]
-    doc, _ = pd.factorize(words["doc_id"], sort=True)
-    order = np.lexsort((words["token_id"].to_numpy(), doc))
+    # the kept tokens by position in ``tokens``: their columns are read through integer codes of
+    # the whole columns, never copied (a copy of the string columns cost more than the matching)
+    keep = np.flatnonzero(~tokens["token_type"].isin(("punct", "symbol", "url", "email")).to_numpy())
+    doc = pd.factorize(tokens["doc_id"], sort=True)[0][keep]
+    order = np.lexsort((tokens["token_id"].to_numpy()[keep], doc))
     if not np.array_equal(order, np.arange(len(order))):  # annotate() output is in this order already
-        words, doc = words.iloc[order], doc[order]
-    sent = words["sent_id"].to_numpy()
-    head_codes, heads = pd.factorize(words["compound_head"].fillna("").astype(str))
-    mod_codes, mods = pd.factorize(words["compound_modifier"].fillna("").astype(str))
+        keep, doc = keep[order], doc[order]
+    del order
+    sent = tokens["sent_id"].to_numpy()[keep]
+    head_codes, heads = _string_codes(tokens["compound_head"], keep)
+    mod_codes, mods = _string_codes(tokens["compound_modifier"], keep)
 
     # level → token position → {(theme, group, term)}
     found: list[dict[int, set[tuple[str, str, str]]]] = [defaultdict(set) for _ in _LEVELS]
-    n = len(words)
+    n = len(keep)
     # pieces are computed once per distinct (word form, lemma); only tokens with a piece that
     # starts a term are looked at in their sentence (the few multi-word terms read on from there)
-    pair_codes, pairs = factorize_pairs(words["norm"], words["lemma"])
+    pair_codes, pairs = factorize_pairs(tokens["norm"], tokens["lemma"])
+    pair_codes = pair_codes[keep]
     pair_pieces = [_pieces(norm, lemma) for norm, lemma in pairs]
     starts_term = np.array([any(alt in by_first for alts in ps for alt in alts) for ps in pair_pieces], dtype=bool)
     candidates = np.flatnonzero(starts_term[pair_codes]) if n else np.empty(0, dtype=np.int64)
@@ -165,7 +177,7 @@ def match_themes(tokens: pd.DataFrame, themes: dict[str, Theme] | None = None) -
     if not rows:
         return empty
     pos, theme_col, term_col, level_col, group_col = zip(*rows)
-    picked = words.iloc[list(pos)]
+    picked = tokens[["doc_id", "para_id", "sent_id", "token_id", "lemma"]].iloc[keep[np.asarray(pos, dtype=np.int64)]]
     out = pd.DataFrame(
         {
             "doc_id": picked["doc_id"].to_numpy(),
