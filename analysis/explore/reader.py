@@ -7,6 +7,7 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from .page import ASSETS, _head
@@ -68,6 +69,15 @@ def reader_html(doc: dict, text: str, paragraphs: pd.DataFrame, spans: dict[int,
     return "\n".join(parts)
 
 
+def _in_documents(doc_ids: pd.Series, wanted: set[str]) -> np.ndarray:
+    """Whether each row's ``doc_id`` (as a string) is in ``wanted``; a categorical column is checked
+    per category (no string per row)."""
+    if isinstance(doc_ids.dtype, pd.CategoricalDtype):
+        known = np.append(doc_ids.cat.categories.astype(str).isin(wanted), False)  # code -1: missing
+        return known[doc_ids.cat.codes.to_numpy()]
+    return doc_ids.astype(str).isin(wanted).to_numpy()
+
+
 def reader_pages(
     folder: Path, corpus, tokens: pd.DataFrame, data: dict, *, tables=None, matches: pd.DataFrame | None = None
 ) -> list[Path]:
@@ -75,7 +85,11 @@ def reader_pages(
     if not docs:
         return []
     wanted = {d["id"] for d in docs}
-    t = tokens[tokens["doc_id"].astype(str).isin(wanted)]
+    # only the rows of the reader documents, and only the columns used here when the marks are
+    # given (the report passes both): not a copy of the whole token table
+    given = matches is not None and (tables or {}).get("sentiment_contributions") is not None
+    t = tokens[["doc_id", "token_id", "start", "end"]] if given else tokens
+    t = t[_in_documents(t["doc_id"], wanted)]
     themes, contrib = _marks(t, tables, matches)
     offsets = t[["doc_id", "token_id", "start", "end"]].copy()
     offsets["doc_id"] = offsets["doc_id"].astype(str)
@@ -100,7 +114,8 @@ def reader_pages(
                 css = "pos" if value > 0 else "neg" if value < 0 else "neutral"
                 spans[d][start] = (end, css, f"sentiment {value:+.2f}: {rule}")
     texts = dict(zip(corpus.documents["doc_id"].astype(str), corpus.documents["text"]))
-    paragraphs = corpus.paragraphs.copy()
+    paragraphs = corpus.paragraphs
+    paragraphs = paragraphs[_in_documents(paragraphs["doc_id"], wanted)].copy()  # a page is written for these
     paragraphs["doc_id"] = paragraphs["doc_id"].astype(str)
     by_doc = dict(tuple(paragraphs.sort_values(["doc_id", "para_id"]).groupby("doc_id", sort=True)))
     (folder / "reader").mkdir(parents=True, exist_ok=True)
