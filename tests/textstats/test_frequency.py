@@ -88,3 +88,14 @@ def test_collocations_scores_equal_g2(sample):
         assert row.score == pytest.approx(g2[0], rel=1e-9)
     social = collocations(tokens, node="Media", min_count=1)
     assert (social[["word_1", "word_2"]] == "Media").any(axis=1).all()
+
+
+def test_collocations_min_count_only_drops_rows(sample):
+    """Pairs below ``min_count`` are dropped before NLTK scores them: the kept pairs must score as
+    when every pair is handed to NLTK (its G² uses the word totals, not the other pairs)."""
+    _, tokens = sample
+    every = collocations(tokens, min_count=1)
+    frequent = collocations(tokens, min_count=3)
+    assert 0 < len(frequent) < len(every)
+    expected = every[every["n"] >= 3].reset_index(drop=True)
+    pd.testing.assert_frame_equal(frequent, expected, check_exact=True)

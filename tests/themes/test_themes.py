@@ -255,3 +255,21 @@ def test_a_users_themes_file_brings_its_own_rules_and_axis(tmp_path):
         bad = tmp_path / "bad.toml"
         bad.write_text('axis = 3\n[themes.leise]\nterms = ["flüstern"]\n', encoding="utf-8")
         load_themes(bad)
+
+
+def test_scores_take_any_order_and_subsets_of_the_tokens(seed):
+    """theme_scores joins the matches to the tokens it is given by (doc_id, token_id): rows in
+    another order give the same table; a subset of the tokens counts only its own matches."""
+    _, tokens = seed
+    themes = load_themes()
+    matches = match_themes(tokens, themes)
+    ordered = theme_scores(tokens, themes, by=["doc_id", "kind"], matches=matches)
+    shuffled = tokens.sample(frac=1.0, random_state=3)
+    pd.testing.assert_frame_equal(theme_scores(shuffled, themes, by=["doc_id", "kind"], matches=matches), ordered)
+    half = tokens[tokens["token_id"] % 2 == 0].assign(doc_id=lambda t: t["doc_id"].astype(str))
+    scores = theme_scores(half, themes, by="doc_id", matches=matches)
+    kept = matches[matches["token_id"] % 2 == 0]
+    assert scores["n_matches"].sum() == len(kept) > 0
+    per_doc = kept.groupby("doc_id").size()
+    got = scores.groupby("doc_id")["n_matches"].sum()
+    assert got[got > 0].to_dict() == per_doc.to_dict()
