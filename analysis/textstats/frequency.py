@@ -102,18 +102,9 @@ def ngrams(
     # string is joined once per distinct n-gram (a missing word makes the n-gram missing, as str.cat)
     codes, uniques = pd.factorize(t[feature].astype(str))
     uniques = np.asarray(uniques, dtype=object)
-    columns = [group[starts]] + [codes[starts + x] for x in range(size)]
-    order = np.lexsort(columns[::-1])
-    change = np.zeros(len(order), dtype=bool)
-    if len(order):
-        change[0] = True
-        for c in columns:
-            ordered = c[order]
-            change[1:] |= ordered[1:] != ordered[:-1]
-    runs = np.flatnonzero(change)
-    counts = np.diff(np.append(runs, len(order))).astype(np.int64)
-    rep = starts[order[runs]]  # one start of each distinct n-gram (its row gives the group's values)
-    del columns, order, change
+    first, counts = _distinct_rows(group[starts], *(codes[starts + x] for x in range(size)))
+    rep = starts[first]  # one start of each distinct n-gram (its row gives the group's values)
+    del first
     words = np.append(uniques, np.asarray([np.nan], dtype=object))  # code -1: the missing value
     grams = pd.Series(words[codes[rep]], dtype=object)
     if size > 1:
@@ -216,21 +207,27 @@ def collocations(
     return _head(sort_rows(out, by, ["score", "word_1", "word_2"], [False, True, True]), by, n)
 
 
+def _distinct_rows(*columns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct rows of equally long integer arrays, sorted (first array first): where each
+    first occurs in the input and how often it occurs. Sorts the rows (no hashing of Python tuples)."""
+    columns = tuple(np.asarray(c, dtype=np.int64) for c in columns)
+    order = np.lexsort(columns[::-1])  # stable: equal rows keep their input order
+    change = np.zeros(len(order), dtype=bool)
+    if len(order):
+        change[0] = True
+        for c in columns:
+            ordered = c[order]
+            change[1:] |= ordered[1:] != ordered[:-1]
+    starts = np.flatnonzero(change)
+    counts = np.diff(np.append(starts, len(order))).astype(np.int64)
+    return order[starts], counts
+
+
 def _count_codes(*columns: np.ndarray) -> tuple[np.ndarray, ...]:
     """The distinct rows of equally long integer arrays, sorted (first array first), and how often
-    each occurs: ``(*distinct columns, counts)``. Sorts the rows (no hashing of Python tuples)."""
-    columns = tuple(np.asarray(c, dtype=np.int64) for c in columns)
-    order = np.lexsort(columns[::-1])
-    ordered = [c[order] for c in columns]
-    del order
-    change = np.zeros(len(ordered[0]), dtype=bool)
-    if len(change):
-        change[0] = True
-        for c in ordered:
-            change[1:] |= c[1:] != c[:-1]
-    starts = np.flatnonzero(change)
-    counts = np.diff(np.append(starts, len(change))).astype(np.int64)
-    return (*(c[starts] for c in ordered), counts)
+    each occurs: ``(*distinct columns, counts)``."""
+    first, counts = _distinct_rows(*columns)
+    return (*(np.asarray(c, dtype=np.int64)[first] for c in columns), counts)
 
 
 def per_document_and_speaker(func, tokens: pd.DataFrame, **kwargs) -> pd.DataFrame:
