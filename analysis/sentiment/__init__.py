@@ -14,7 +14,7 @@ from .texts import *  # noqa: F403
 
 # the classifier trained on a user's labels needs scikit-learn (about 1 s to import): imported on
 # first use, so the report's sentiment section and a notebook that only shows scores do without it
-_LAZY = {"SentimentClassifier": "classifier", "compare_on_labels": "classifier"}
+_LAZY = {"SentimentClassifier": ".classifier", "compare_on_labels": ".classifier"}
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors
     from .classifier import SentimentClassifier, compare_on_labels  # noqa: F401

@@ -9,6 +9,7 @@ and KWIC of :mod:`analysis.extract` and the vocabulary figures of :mod:`analysis
 
 from __future__ import annotations
 
+from .._lazy import lazy_exports
 from ..extract import compound_families, family_leaning, kwic, load_families, word_families
 from .diversity import diversity, hdd, mattr, mtld, ttr
 from .frequency import collocations, frequencies, ngrams, per_document_and_speaker
@@ -83,12 +84,7 @@ __all__ = [
     "word_families",
 ]
 
-_FIGURES = frozenset({"plot_families", "plot_keyness", "plot_overlap", "plot_profile"})
-
-
-def __getattr__(name: str):
-    if name in _FIGURES:
-        from ..plots import vocabulary
-
-        return getattr(vocabulary, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+# the vocabulary figures, imported on first use (importing the statistics does not import matplotlib)
+__getattr__, __dir__ = lazy_exports(
+    __name__, dict.fromkeys(("plot_families", "plot_keyness", "plot_overlap", "plot_profile"), "..plots.vocabulary")
+)
