@@ -63,9 +63,8 @@ class Caps:
     fit_units: int = 5_000  # units an NMF model is fitted on (then applied to all)
     lda_units: int = 2_000  # units an LDA model is fitted on
     cluster_units: int = 2_000  # units clustered (the rest join the nearest cluster)
-    embedding_sentences: int = (
-        5_000  # the optional sentiment embedding stage (a few hundred tokens a second) up to this many sentences
-    )
+    # sentences the optional sentiment embedding stage scores in a report (a few hundred tokens a second)
+    embedding_sentences: int = 5_000
     page: PageCaps = PageCaps()  # the exploration page (explore.html)
 
 

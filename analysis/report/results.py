@@ -60,17 +60,20 @@ def save_tables(tables: dict[str, pd.DataFrame], folder: str | os.PathLike[str],
     return failed
 
 
+def _index(path: Path) -> dict:
+    """The JSON index ``path`` (section → entry), empty when there is none yet."""
+    return json.loads(path.read_text("utf-8")) if path.is_file() else {}
+
+
 def _recorded(path: Path, section: str) -> dict | None:
     """The entry of ``section`` in the JSON index ``path`` (None: no index, or no such entry)."""
-    if not path.is_file():
-        return None
-    return json.loads(path.read_text("utf-8")).get(section)
+    return _index(path).get(section)
 
 
 def _record(path: Path, section: str, entry: dict) -> None:
     """Set the entry of ``section`` in the JSON index ``path``. The file is replaced atomically:
     notebooks running beside the report read it while later sections are saved."""
-    index = json.loads(path.read_text("utf-8")) if path.is_file() else {}
+    index = _index(path)
     index[section] = entry
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     tmp.write_text(json.dumps(index, indent=1, sort_keys=True) + "\n", encoding="utf-8")
