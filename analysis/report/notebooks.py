@@ -6,9 +6,10 @@ after the cell tagged ``parameters`` (papermill's convention: a cell tagged
 its kernel starts and its first cells (imports) run at once; before the first cell that loads
 the run's saved tables or figures (``section_tables("topics", …, results_dir=results_dir)``,
 ``section_figures(…)``) it waits until the report has saved those sections, tables and figures.
-While the report still computes, one notebook runs beside it, afterwards two, so the two cores stay busy and at most three processes hold the corpus. The
-executed notebooks equal those of a run that starts them after the tables exist; each is
-converted to HTML without scripts (:func:`analysis.report.html.self_contained_html`).
+While the report still computes, one notebook runs beside it, afterwards two, so the two cores
+stay busy and at most three processes hold the corpus. The executed notebooks equal those of a
+run that starts them after the tables exist; each is converted to HTML without scripts
+(:func:`analysis.report.html.self_contained_html`).
 """
 
 from __future__ import annotations
