@@ -24,6 +24,14 @@ def notebook(path: Path, *cells: str) -> Path:
     return path
 
 
+def wait_for_file(path: Path, what: str, *, seconds: float = 120) -> None:
+    """Until ``path`` exists (a notebook cell touched it), at most ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while not path.exists():
+        assert time.monotonic() < deadline, what
+        time.sleep(0.05)
+
+
 def test_parameters_are_injected_after_the_parameters_cell_with_a_fixed_id():
     nb = nbformat.v4.new_notebook()
     first = nbformat.v4.new_markdown_cell("# title")
@@ -66,10 +74,7 @@ def test_a_notebook_waits_for_its_section_before_the_cell_that_loads_it(tmp_path
     monkeypatch.setattr(report, "NOTEBOOKS", books)
     log = _Log(quiet=True)
     run = report.start_notebooks(tmp_path / "out", log, {"folder": str(tmp_path)}, sections=["topics"])
-    deadline = time.monotonic() + 120
-    while not started.exists():  # the kernel started and ran the cells before the loading one
-        assert time.monotonic() < deadline, "the first cells never ran"
-        time.sleep(0.05)
+    wait_for_file(started, "the first cells never ran")  # the kernel ran the cells before the loading one
     time.sleep(1.0)  # a notebook that did not wait would now fail its assert
     saved.touch()
     run.section_done("topics")
@@ -128,10 +133,7 @@ def test_a_cell_naming_no_section_waits_for_all_of_them(tmp_path, monkeypatch):
     log = _Log(quiet=True)
     run = report.start_notebooks(tmp_path / "out", log, {"results_dir": None}, sections=["themes", "topics"])
     run.section_done("themes")
-    deadline = time.monotonic() + 120
-    while not started.exists():
-        assert time.monotonic() < deadline, "the first cell never ran"
-        time.sleep(0.05)
+    wait_for_file(started, "the first cell never ran")
     time.sleep(1.0)  # still waiting for topics
     assert not reached.exists() and not run.jobs[0][2].done()
     saved.touch()
