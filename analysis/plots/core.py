@@ -172,7 +172,9 @@ class SavedFigure:
         self.path = Path(path)
 
     def __repr__(self) -> str:
-        return f"SavedFigure({str(self.path)!r})"
+        # the file's name only: the text an executed notebook stores beside the image holds no
+        # path of the run's temporary folder, so two runs give the same notebook
+        return f"<SavedFigure {self.path.name}>"
 
     def _repr_png_(self) -> tuple[bytes, dict[str, int]]:
         data = self.path.read_bytes()

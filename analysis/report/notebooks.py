@@ -1,15 +1,15 @@
-"""The notebooks of ``python -m analysis run``: executed in their own kernels beside the report.
+"""The notebooks of ``python -m analysis run``: executed in one kernel beside the report.
 
-Each notebook in ``notebooks/`` runs with nbclient in a kernel of its own, its values injected
-after the cell tagged ``parameters`` (papermill's convention: a cell tagged
-``injected-parameters``). A notebook starts as soon as a slot is free, right after annotation:
-its kernel starts and its first cells (imports) run at once; before the first cell that loads
-the run's saved tables or figures (``section_tables("topics", …, results_dir=results_dir)``,
-``section_figures(…)``) it waits until the report has saved those sections, tables and figures.
-While the report still computes, one notebook runs beside it, afterwards two, so the two cores
-stay busy and at most three processes hold the corpus. The executed notebooks equal those of a
-run that starts them after the tables exist; each is converted to HTML without scripts
-(:func:`analysis.report.html.self_contained_html`).
+The notebooks in ``notebooks/`` run with nbclient one after the other, in their order, in one
+kernel (:class:`SharedKernel`: started once, and brought back to a fresh kernel's state before
+each notebook), their values injected after the cell tagged ``parameters`` (papermill's
+convention: a cell tagged ``injected-parameters``). The first starts right after annotation: the
+kernel starts and its first cells (imports) run at once; before the first cell that loads the
+run's saved tables or figures (``section_tables("topics", …, results_dir=results_dir)``,
+``section_figures(…)``) a notebook waits until the report has saved those sections, tables and
+figures. So one kernel works beside the report and at most two processes hold the corpus. The
+executed notebooks equal those of a run that starts each in a kernel of its own after the tables
+exist; each is converted to HTML without scripts (:func:`analysis.report.html.self_contained_html`).
 """
 
 from __future__ import annotations
@@ -46,6 +46,88 @@ def _skip_iri_grammar() -> None:
         sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 
 
+# Run on the notebook's own kernel client before its first cell, silently and outside the history:
+# a notebook in the shared kernel starts from the state a fresh kernel gives it — an empty namespace
+# (names, the output history), no open figures, Matplotlib's and pandas' options as at their import
+# (the notebooks set display options of their own), the warning filters the kernel started with,
+# the execution counter at 1.
+# Modules stay imported, which is what sharing the kernel saves.
+_FRESH_STATE = """\
+%reset -f
+import sys as _sys, warnings as _warnings
+_shell = get_ipython()
+if hasattr(_shell, "_analysis_warning_filters"):
+    _warnings.filters[:] = _shell._analysis_warning_filters
+else:
+    _shell._analysis_warning_filters = list(_warnings.filters)
+if "matplotlib.pyplot" in _sys.modules:
+    _sys.modules["matplotlib.pyplot"].close("all")
+if "matplotlib" in _sys.modules:
+    _sys.modules["matplotlib"].rc_file_defaults()
+if "pandas" in _sys.modules:
+    with _warnings.catch_warnings():
+        _warnings.simplefilter("ignore")
+        _sys.modules["pandas"].reset_option("all")
+_shell.execution_count = 1  # the prompt numbers of tracebacks, as in a fresh kernel
+del _sys, _warnings, _shell
+import gc as _gc
+_gc.collect()
+del _gc
+"""
+
+
+class SharedKernel:
+    """One IPython kernel for all the notebooks of a run, used from one thread.
+
+    Starting a kernel and importing pandas, Matplotlib, scikit-learn and this package costs about
+    2 s of CPU per notebook; sharing the kernel pays it once. Before each notebook the kernel is
+    brought back to a fresh kernel's state (``_FRESH_STATE``), so a notebook's outputs are those it
+    gives in a kernel of its own. A kernel that died (a notebook ran out of memory) is replaced
+    by a new one for the next notebook."""
+
+    def __init__(self) -> None:
+        self.km = None
+        self._lock = threading.Lock()
+
+    def client(self, nb, **options):
+        """An nbclient ``NotebookClient`` for ``nb`` on this kernel (started by its ``execute``
+        when there is none yet); run it with ``execute(cleanup_kc=False)``."""
+        from jupyter_core.utils import run_sync
+        from nbclient import NotebookClient
+
+        with self._lock:
+            if self.km is not None and not run_sync(self.km.is_alive)():
+                self._shutdown()
+            client = NotebookClient(nb, km=self.km, **options)
+            if self.km is None:
+                self.km = client.create_kernel_manager()
+
+        async def fresh_state(notebook) -> None:  # nbclient's hook: its kernel client is ready
+            msg_id = client.kc.execute(_FRESH_STATE, silent=True, store_history=False)
+            reply = await client.async_wait_for_reply(msg_id)
+            if reply is None or reply["content"].get("status") != "ok":
+                raise RuntimeError("the shared kernel could not be reset for the next notebook")
+
+        client.on_notebook_start = fresh_state
+        return client
+
+    def shutdown(self) -> None:
+        """Shut the kernel down (idempotent; also from another thread, to interrupt a run)."""
+        with self._lock:
+            self._shutdown()
+
+    def _shutdown(self) -> None:
+        if self.km is None:
+            return
+        from jupyter_core.utils import run_sync
+
+        km, self.km = self.km, None
+        try:
+            run_sync(km.shutdown_kernel)(now=True)
+        except Exception:  # already gone: nothing to stop
+            pass
+
+
 class NotebookRun:
     """The notebooks of one report, executing while the report goes on (see the module's text).
 
@@ -55,24 +137,24 @@ class NotebookRun:
     def __init__(self, dest: Path, log, params: dict, *, sections: Iterable[str] = ()) -> None:
         self.log, self.params = log, params
         self._cond = threading.Condition()
-        self._slots = 1  # notebooks beside the computing report; all workers once it is done
-        self._running = 0
-        self._next = 0  # notebooks start in their order (01, 02, …), the order of their sections
         self._done: set[str] = set()
         self._pending = set(sections)
         self._cancelled = False
-        self._workers = 1
+        self.kernel = SharedKernel()
         self.jobs: list[tuple[Path, Path, Future]] = []
         self.pool: ThreadPoolExecutor | None = None
         if not NOTEBOOKS.is_dir():
             log.problem("warning", "notebooks", f"{NOTEBOOKS} not found (installed without the notebooks); skipped")
             return
         dest.mkdir()
-        self._workers = max(1, min(2, os.cpu_count() or 1))
-        self.pool = ThreadPoolExecutor(max_workers=self._workers, thread_name_prefix="notebook")
-        for nb_path in sorted(NOTEBOOKS.glob("[0-9]*.ipynb")):
+        # one thread and one kernel: the notebooks run one after the other, in their order (01, 02, …,
+        # the order of their sections); the last one shuts the kernel down
+        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="notebooks")
+        paths = sorted(NOTEBOOKS.glob("[0-9]*.ipynb"))
+        for i, nb_path in enumerate(paths):
             target = dest / nb_path.name
-            self.jobs.append((nb_path, target, self.pool.submit(self._run, len(self.jobs), nb_path, target)))
+            job = self.pool.submit(self._run, nb_path, target, last=i == len(paths) - 1)
+            self.jobs.append((nb_path, target, job))
 
     # -- called by the report
     def section_done(self, section: str) -> None:
@@ -82,38 +164,23 @@ class NotebookRun:
             self._cond.notify_all()
 
     def report_done(self) -> None:
-        """The report's own computing is over: every section counts as done, two notebooks at a time."""
+        """The report's own computing is over: every section counts as done."""
         with self._cond:
             self._done |= self._pending
             self._pending = set()
-            self._slots = self._workers
             self._cond.notify_all()
 
     def cancel(self) -> None:
-        """Stop: notebooks not started are dropped, a waiting one stops before its next cell."""
+        """Stop: notebooks not started are dropped, a waiting one stops before its next cell, the
+        kernel is shut down (a cell it was running ends with it)."""
         with self._cond:
             self._cancelled = True
             self._cond.notify_all()
         if self.pool is not None:
             self.pool.shutdown(wait=False, cancel_futures=True)
+        self.kernel.shutdown()
 
-    # -- in the worker threads
-    def _acquire(self, position: int) -> bool:
-        with self._cond:
-            while not self._cancelled and (self._running >= self._slots or self._next != position):
-                self._cond.wait()
-            if self._cancelled:
-                return False
-            self._running += 1
-            self._next += 1
-            self._cond.notify_all()
-            return True
-
-    def _release(self) -> None:
-        with self._cond:
-            self._running -= 1
-            self._cond.notify_all()
-
+    # -- in the worker thread
     def _wait_for(self, section: str) -> None:
         with self._cond:
             # "" (a cell that reads results_dir without naming a section): all of them
@@ -122,14 +189,17 @@ class NotebookRun:
             if self._cancelled:
                 raise RuntimeError("the report was interrupted")
 
-    def _run(self, position: int, nb_path: Path, target: Path) -> tuple[str | None, float]:
-        if not self._acquire(position):
-            return "the report was interrupted", 0.0
+    def _run(self, nb_path: Path, target: Path, *, last: bool) -> tuple[str | None, float]:
         try:
+            if self._cancelled:
+                return "the report was interrupted", 0.0
             self.log.say(f"executing notebook {nb_path.name}")
-            return execute_notebook(nb_path, target, self.params, wait_for=self._wait_for)
+            error, seconds = execute_notebook(nb_path, target, self.params, wait_for=self._wait_for, kernel=self.kernel)
+            # interrupted, the notebook may also have seen its kernel shut down: say why
+            return ("the report was interrupted" if error and self._cancelled else error), seconds
         finally:
-            self._release()
+            if last or self._cancelled:
+                self.kernel.shutdown()
 
 
 def start_notebooks(dest: Path, log, params: dict, *, sections: Iterable[str] = ()) -> NotebookRun:
@@ -164,13 +234,19 @@ def needs_results(cell) -> tuple[str, ...] | None:
 
 
 def execute_notebook(
-    nb_path: Path, target: Path, params: dict, *, wait_for: Callable[[str], None] | None = None
+    nb_path: Path,
+    target: Path,
+    params: dict,
+    *,
+    wait_for: Callable[[str], None] | None = None,
+    kernel: SharedKernel | None = None,
 ) -> tuple[str | None, float]:
-    """Run one notebook into ``target`` (nbclient, one kernel); return (error message or None, seconds).
+    """Run one notebook into ``target`` (nbclient); return (error message or None, seconds).
 
     ``wait_for(section)`` is called before the first cell that loads the run's saved tables of
     ``section`` (``""``: of every section), so the kernel starts and imports while they are
-    computed. The executed notebook is written also when a cell fails (with the error in it)."""
+    computed. ``kernel``: run in that shared kernel (left running), else in a kernel of its own.
+    The executed notebook is written also when a cell fails (with the error in it)."""
     _skip_iri_grammar()
     import nbformat
     from nbclient import NotebookClient
@@ -187,8 +263,7 @@ def execute_notebook(
                 waited.add(section)
                 wait_for(section)
 
-    client = NotebookClient(
-        nb,
+    options = dict(
         kernel_name="python3",
         # the kernel listens on loopback only; its warning about unencrypted TCP is noise for the user
         extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
@@ -198,11 +273,18 @@ def execute_notebook(
         timeout=None,
         on_cell_start=before_cell,
     )
+    client = kernel.client(nb, **options) if kernel is not None else NotebookClient(nb, **options)
     try:
-        client.execute()
+        if kernel is not None:
+            client.execute(cleanup_kc=False)
+        else:
+            client.execute()
     except Exception as exc:
         text = str(exc).strip()
         error = (text.splitlines()[-1] if text else exc.__class__.__name__)[:300]
+    finally:
+        if kernel is not None and client.kc is not None:
+            client.kc.stop_channels()  # this notebook's connection; the kernel goes on
     nb.metadata["papermill"] = {"parameters": dict(params), "exception": True if error else None}
     try:
         nbformat.write(nb, str(target))
@@ -252,8 +334,7 @@ def finish_notebooks(
     params: dict | None = None,
     final_dir: Path | None = None,
 ) -> int:
-    """Wait for the notebooks (two at a time from now on) and convert each to HTML as it
-    finishes, adding ``(name, href, "ok" | "failed")`` to ``links``; return how many failed."""
+    """Wait for the notebooks and convert each to HTML as it finishes, adding ``(name, href, "ok" | "failed")`` to ``links``; return how many failed."""
     if run is None:
         return 0
     run.report_done()

@@ -9,7 +9,8 @@ corpus; rows with a missing group value, such as paragraphs without a speaker, a
 * :func:`frequencies` — counts by lemma or word form, content words or all words, from the
   document-feature matrix (:func:`analysis.counts.count_matrix`);
 * :func:`ngrams` — word n-grams within sentences;
-* :func:`collocations` — NLTK association measures of word pairs within sentences;
+* :func:`collocations` — association measures of word pairs within sentences (NLTK's, see
+  :mod:`analysis.textstats.association`);
 * :func:`per_document_and_speaker` — any per-group statistic per document and per speaker, stacked.
 """
 
@@ -20,6 +21,7 @@ import pandas as pd
 
 from ..annotate.pipeline import word_rows
 from ..counts import WORD_TYPES, By, by_columns, count_matrix, sort_rows
+from .association import MEASURES, association
 
 __all__ = ["collocations", "frequencies", "ngrams", "per_document_and_speaker"]
 
@@ -118,9 +120,6 @@ def ngrams(
     return _head(sort_rows(out[out["n"] >= min_count], by, ["n", "ngram"], [False, True]), by, n)
 
 
-_MEASURES = ("likelihood_ratio", "pmi", "chi_sq", "dice", "jaccard", "poisson_stirling", "raw_freq", "student_t")
-
-
 def collocations(
     tokens: pd.DataFrame,
     *,
@@ -142,11 +141,8 @@ def collocations(
     (case-insensitive). Pairs seen fewer than ``min_count`` times are dropped. Sorted by group,
     descending score, then the words; ``n`` keeps the ``n`` best pairs per group.
     """
-    from nltk.collocations import BigramAssocMeasures, BigramCollocationFinder
-    from nltk.probability import FreqDist
-
-    if measure not in _MEASURES:
-        raise ValueError(f"measure must be one of {', '.join(_MEASURES)}; not {measure!r}")
+    if measure not in MEASURES:
+        raise ValueError(f"measure must be one of {', '.join(MEASURES)}; not {measure!r}")
     if window < 2:
         raise ValueError("window must be at least 2")
     by = by_columns(by)
@@ -179,31 +175,28 @@ def collocations(
     del first, second
     pair_ok = (p_first >= 0) & (p_second >= 0)
     p_group, p_first, p_second, p_n = _count_codes(p_group[pair_ok], p_first[pair_ok], p_second[pair_ok])
-    present = set(np.unique(p_group).tolist())  # groups with a pair, before the frequency filter
-    # pairs below min_count are dropped here rather than by NLTK's apply_freq_filter (the same
-    # filter: the finder scores a pair from its own count, the word counts and their total only),
-    # so that the finder's dictionary of pairs holds only the pairs it can keep
+    # pairs below min_count are dropped (NLTK's apply_freq_filter: a pair's score depends only on its
+    # own count, the counts of its two words and their total, never on the other pairs)
     frequent = p_n >= min_count
     p_group, p_first, p_second, p_n = p_group[frequent], p_first[frequent], p_second[frequent], p_n[frequent]
-    rows = []
-    for g, key in enumerate(keys):
-        key = key if isinstance(key, tuple) else (key,)
-        if g not in present:
-            continue
-        wa, wb = np.searchsorted(w_group, [g, g + 1])
-        pa, pb = np.searchsorted(p_group, [g, g + 1])
-        word_fd = FreqDist(dict(zip(uniques[w_code[wa:wb]].tolist(), w_n[wa:wb].tolist())))
-        pair_fd = FreqDist(
-            dict(zip(zip(uniques[p_first[pa:pb]].tolist(), uniques[p_second[pa:pb]].tolist()), p_n[pa:pb].tolist()))
-        )
-        finder = BigramCollocationFinder(word_fd, pair_fd, window_size=window)
-        finder.apply_freq_filter(min_count)
-        if node_key:
-            finder.apply_ngram_filter(lambda w1, w2: node_key not in (w1.casefold(), w2.casefold()))
-        for (w1, w2), score in finder.score_ngrams(getattr(BigramAssocMeasures, measure)):
-            rows.append((*key, w1, w2, int(finder.ngram_fd[(w1, w2)]), measure, float(score)))
-    out = pd.DataFrame(rows, columns=[*by, "word_1", "word_2", "n", "measure", "score"])
-    out["n"] = out["n"].astype("int64")
+    if node_key:
+        folded = np.array([w.casefold() == node_key for w in uniques.tolist()], dtype=bool)
+        has_node = folded[p_first] | folded[p_second]
+        p_group, p_first, p_second, p_n = p_group[has_node], p_first[has_node], p_second[has_node], p_n[has_node]
+    # the marginals of each pair within its group, as NLTK's BigramCollocationFinder sets them: the
+    # pair's count divided by window − 1 (Church and Hanks 1990), each word's count, all words
+    w_key = w_group * len(uniques) + w_code  # sorted, as _count_codes sorts by group, then code
+    n_first = w_n[np.searchsorted(w_key, p_group * len(uniques) + p_first)]
+    n_second = w_n[np.searchsorted(w_key, p_group * len(uniques) + p_second)]
+    group_total = np.bincount(w_group, weights=w_n, minlength=len(keys)).astype(np.int64)
+    score = association(measure, p_n / (window - 1.0), n_first, n_second, group_total[p_group])
+    key_rows = [key if isinstance(key, tuple) else (key,) for key in keys]
+    out = pd.DataFrame({col: [key_rows[g][i] for g in p_group.tolist()] for i, col in enumerate(by)})
+    out["word_1"] = uniques[p_first]
+    out["word_2"] = uniques[p_second]
+    out["n"] = p_n.astype("int64")
+    out["measure"] = measure
+    out["score"] = score
     return _head(sort_rows(out, by, ["score", "word_1", "word_2"], [False, True, True]), by, n)
 
 

@@ -139,3 +139,51 @@ def test_a_cell_naming_no_section_waits_for_all_of_them(tmp_path, monkeypatch):
     saved.touch()
     run.section_done("topics")
     assert report.finish_notebooks(run, log, []) == 0, log.problems
+
+
+def test_the_notebooks_share_one_kernel_and_each_starts_from_a_fresh_state(tmp_path, monkeypatch):
+    books = tmp_path / "notebooks"
+    books.mkdir()
+    pid_1, pid_2 = tmp_path / "pid1", tmp_path / "pid2"
+    notebook(
+        books / "01_changes.ipynb",
+        "import os, warnings\nimport matplotlib\nimport matplotlib.pyplot as plt\nimport pandas as pd",
+        "leak = 1\npd.set_option('display.width', 33)\nmatplotlib.rcParams['lines.linewidth'] = 9.5\n"
+        "warnings.filterwarnings('error')\nfig = plt.figure()",
+        f"from pathlib import Path\nPath({str(pid_1)!r}).write_text(str(os.getpid()))",
+    )
+    notebook(
+        books / "02_sees.ipynb",
+        "import os, sys, warnings\nimport matplotlib\nimport matplotlib.pyplot as plt\nimport pandas as pd",
+        "assert 'leak' not in globals() and 'fig' not in globals()\n"
+        "assert pd.get_option('display.width') == 80\n"
+        "assert matplotlib.rcParams['lines.linewidth'] == matplotlib.rcParamsDefault['lines.linewidth']\n"
+        "assert not plt.get_fignums()\n"
+        "assert not any(f[0] == 'error' and f[2] is Warning for f in warnings.filters)\n"
+        "assert get_ipython().execution_count == 5  # in the 4th cell (params, injected, imports, this) a fresh kernel says 5\n"
+        "assert 'pandas' in sys.modules",
+        f"from pathlib import Path\nPath({str(pid_2)!r}).write_text(str(os.getpid()))",
+    )
+    monkeypatch.setattr(report, "NOTEBOOKS", books)
+    log = _Log(quiet=True)
+    run = report.start_notebooks(tmp_path / "out", log, {"folder": None})
+    assert report.finish_notebooks(run, log, []) == 0, log.problems
+    assert pid_1.read_text() == pid_2.read_text()  # one kernel process ran both
+    second = nbformat.read(str(tmp_path / "out" / "02_sees.ipynb"), as_version=4)
+    assert [c.execution_count for c in second.cells if c.cell_type == "code"] == [1, 2, 3, 4, 5]
+    assert run.kernel.km is None  # shut down after the last notebook
+
+
+def test_a_kernel_that_died_is_replaced_for_the_next_notebook(tmp_path, monkeypatch):
+    books = tmp_path / "notebooks"
+    books.mkdir()
+    ran = tmp_path / "ran"
+    notebook(books / "01_dies.ipynb", "import os\nos._exit(1)")
+    notebook(books / "02_runs.ipynb", f"from pathlib import Path\nPath({str(ran)!r}).touch()")
+    monkeypatch.setattr(report, "NOTEBOOKS", books)
+    log = _Log(quiet=True)
+    run = report.start_notebooks(tmp_path / "out", log, {"folder": None})
+    links: list = []
+    assert report.finish_notebooks(run, log, links) == 1
+    assert [status for _, _, status in links] == ["failed", "ok"]
+    assert "01_dies" in log.problems[0]["file"] and ran.exists()

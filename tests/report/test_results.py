@@ -92,6 +92,8 @@ def test_figures_the_report_saved_are_shown_instead_of_drawn_again(tmp_path):
     assert sorted(shown) == sorted(drawn) == ["themes_documents"]
     saved = shown["themes_documents"]
     assert isinstance(saved, SavedFigure)
+    # the text an executed notebook keeps beside the image: no path of the run's temporary folder
+    assert repr(saved) == "<SavedFigure themes_documents.png>" and str(results) not in repr(saved)
     data, size = saved._repr_png_()
     assert data == paths["themes_documents"].read_bytes()
     width, height = png_size(data)
