@@ -24,8 +24,6 @@ from pathlib import Path
 
 import regex
 
-from .html import self_contained_html
-
 __all__ = ["NOTEBOOKS", "NotebookRun", "execute_notebook", "finish_notebooks", "start_notebooks"]
 
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
@@ -128,25 +126,82 @@ class SharedKernel:
             pass
 
 
+class HtmlExports:
+    """The HTML pages of the executed notebooks, made by ``python -m analysis.report.export`` in a
+    process of its own that starts with the notebooks: each notebook is handed over when it has
+    run, so the pages are made on the other core while the report computes. Used from one thread
+    to hand paths over (:meth:`submit`), then once for the answers (:meth:`results`)."""
+
+    def __init__(self) -> None:
+        import subprocess
+
+        env = dict(os.environ)
+        # the package as this process imports it (a checkout or an installation)
+        root = str(Path(__file__).resolve().parents[2])
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH", "")) if p)
+        self.sent: list[Path] = []
+        try:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "analysis.report.export"],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                text=True,
+                encoding="utf-8",
+                env=env,
+            )
+        except OSError:  # no second process: the pages are made in this one (results() says so)
+            self.proc = None
+
+    def submit(self, notebook: Path) -> None:
+        if self.proc is None:
+            return
+        try:
+            self.proc.stdin.write(f"{notebook}\n")
+            self.proc.stdin.flush()
+            self.sent.append(notebook)
+        except OSError:  # the process ended: this page is made in the report's process
+            pass
+
+    def results(self) -> dict[Path, str]:
+        """Wait for the pages: ``ok`` or ``error: …`` per notebook handed over (none for a notebook
+        whose answer never came: the process died)."""
+        if self.proc is None:
+            return {}
+        try:
+            out, _ = self.proc.communicate()
+        except (OSError, ValueError):
+            out = ""
+        return dict(zip(self.sent, out.splitlines()))
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+
+
 class NotebookRun:
     """The notebooks of one report, executing while the report goes on (see the module's text).
 
     ``log`` has ``say(message)``, ``problem(level, where, message)`` and a list ``timings``;
     ``sections`` names the sections the report will save, in order."""
 
-    def __init__(self, dest: Path, log, params: dict, *, sections: Iterable[str] = ()) -> None:
-        self.log, self.params = log, params
+    def __init__(
+        self, dest: Path, log, params: dict, *, sections: Iterable[str] = (), final_dir: Path | None = None
+    ) -> None:
+        self.log, self.params, self.final_dir = log, params, final_dir
         self._cond = threading.Condition()
         self._done: set[str] = set()
         self._pending = set(sections)
         self._cancelled = False
         self.kernel = SharedKernel()
+        self.exports: HtmlExports | None = None
         self.jobs: list[tuple[Path, Path, Future]] = []
         self.pool: ThreadPoolExecutor | None = None
         if not NOTEBOOKS.is_dir():
             log.problem("warning", "notebooks", f"{NOTEBOOKS} not found (installed without the notebooks); skipped")
             return
         dest.mkdir()
+        self.exports = HtmlExports()
         # one thread and one kernel: the notebooks run one after the other, in their order (01, 02, …,
         # the order of their sections); the last one shuts the kernel down
         self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="notebooks")
@@ -179,6 +234,8 @@ class NotebookRun:
         if self.pool is not None:
             self.pool.shutdown(wait=False, cancel_futures=True)
         self.kernel.shutdown()
+        if self.exports is not None:
+            self.exports.stop()
 
     # -- in the worker thread
     def _wait_for(self, section: str) -> None:
@@ -195,17 +252,25 @@ class NotebookRun:
                 return "the report was interrupted", 0.0
             self.log.say(f"executing notebook {nb_path.name}")
             error, seconds = execute_notebook(nb_path, target, self.params, wait_for=self._wait_for, kernel=self.kernel)
-            # interrupted, the notebook may also have seen its kernel shut down: say why
-            return ("the report was interrupted" if error and self._cancelled else error), seconds
+            if self._cancelled:  # the notebook may also have seen its kernel shut down: say why
+                return "the report was interrupted", seconds
+            if target.is_file():
+                finish_notebook(target, self.params, final_dir=self.final_dir)
+                if self.exports is not None:
+                    self.exports.submit(target)
+            return error, seconds
         finally:
             if last or self._cancelled:
                 self.kernel.shutdown()
 
 
-def start_notebooks(dest: Path, log, params: dict, *, sections: Iterable[str] = ()) -> NotebookRun:
-    """Start executing every notebook into ``dest`` while the caller goes on (:class:`NotebookRun`);
-    :func:`finish_notebooks` waits for them and converts them to HTML."""
-    return NotebookRun(dest, log, params, sections=sections)
+def start_notebooks(
+    dest: Path, log, params: dict, *, sections: Iterable[str] = (), final_dir: Path | None = None
+) -> NotebookRun:
+    """Start executing every notebook into ``dest`` while the caller goes on (:class:`NotebookRun`;
+    ``final_dir``: where the notebooks will lie, for their parameters' relative paths);
+    :func:`finish_notebooks` waits for them and their HTML pages."""
+    return NotebookRun(dest, log, params, sections=sections, final_dir=final_dir)
 
 
 def inject_parameters(nb, params: dict) -> None:
@@ -326,47 +391,50 @@ def relative_parameters(node, params: dict, *, work_dir: Path, final_dir: Path) 
             cell.source = "\n".join(lines)
 
 
-def finish_notebooks(
-    run: NotebookRun | None,
-    log,
-    links: list[tuple[str, str, str]],
-    *,
-    params: dict | None = None,
-    final_dir: Path | None = None,
-) -> int:
-    """Wait for the notebooks and convert each to HTML as it finishes, adding ``(name, href, "ok" | "failed")`` to ``links``; return how many failed."""
+def finish_notebook(target: Path, params: dict, *, final_dir: Path | None) -> None:
+    """An executed notebook as the report keeps it: its parameters as paths relative to
+    ``final_dir`` (when given), no clock times."""
+    _skip_iri_grammar()
+    import nbformat
+
+    node = nbformat.read(str(target), as_version=4)
+    if final_dir is not None:
+        relative_parameters(node, params, work_dir=target.parent.parent, final_dir=final_dir)
+    drop_timings(node)
+    nbformat.write(node, str(target))
+
+
+def finish_notebooks(run: NotebookRun | None, log, links: list[tuple[str, str, str]]) -> int:
+    """Wait for the notebooks and their HTML pages, adding ``(name, href, "ok" | "failed")`` to
+    ``links``; return how many failed."""
     if run is None:
         return 0
     run.report_done()
     if run.pool is None:
         return 0
-    _skip_iri_grammar()
-    import nbformat
-    from nbconvert import HTMLExporter
-
-    exporter = HTMLExporter(template_name="lab")
-    exporter.exclude_input_prompt = True
-    exporter.exclude_output_prompt = True
     failures = 0
     try:
-        for nb_path, target, future in run.jobs:
-            error, seconds = future.result()
-            log.timings.append((f"notebook: {nb_path.stem}", seconds))
-            log.say(f"notebook {nb_path.stem} {'failed' if error else 'done'} ({seconds:.0f} s)")
-            if error is not None:
-                failures += 1
-                log.problem("error", f"notebooks/{nb_path.name}", f"execution failed: {error}")
-            if target.is_file():
-                node = nbformat.read(str(target), as_version=4)
-                if params is not None and final_dir is not None:
-                    relative_parameters(node, params, work_dir=target.parent.parent, final_dir=final_dir)
-                drop_timings(node)
-                nbformat.write(node, str(target))
-                body, _ = exporter.from_notebook_node(node)
-                target.with_suffix(".html").write_text(self_contained_html(body), encoding="utf-8")
-                links.append(
-                    (nb_path.stem, f"notebooks/{target.with_suffix('.html').name}", "failed" if error else "ok")
-                )
+        done = [(nb_path, target, *future.result()) for nb_path, target, future in run.jobs]
     finally:
         run.pool.shutdown(wait=True)
+    pages = run.exports.results() if run.exports is not None else {}
+    for nb_path, target, error, seconds in done:
+        log.timings.append((f"notebook: {nb_path.stem}", seconds))
+        log.say(f"notebook {nb_path.stem} {'failed' if error else 'done'} ({seconds:.0f} s)")
+        if error is not None:
+            failures += 1
+            log.problem("error", f"notebooks/{nb_path.name}", f"execution failed: {error}")
+        if not target.is_file():
+            continue
+        page = pages.get(target)
+        if page != "ok":  # not made by the other process (it failed or died): made here
+            from .export import notebook_html
+
+            try:
+                notebook_html(target)
+            except Exception as exc:
+                failures += 1
+                log.problem("error", f"notebooks/{target.with_suffix('.html').name}", f"not written: {exc}")
+                continue
+        links.append((nb_path.stem, f"notebooks/{target.with_suffix('.html').name}", "failed" if error else "ok"))
     return failures

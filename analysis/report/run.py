@@ -176,7 +176,11 @@ def run_report(
         # (results/) before the cell that loads them, so kernel start-up and imports overlap the tables
         if notebooks:
             nb_run = start_notebooks(
-                work / "notebooks", log, nb_params, sections=[s.name for s in SECTIONS if s.applies(context)]
+                work / "notebooks",
+                log,
+                nb_params,
+                sections=[s.name for s in SECTIONS if s.applies(context)],
+                final_dir=out / "notebooks",
             )
         tables: dict[str, pd.DataFrame] = {}
         figures: dict[str, str] = {}
@@ -229,20 +233,22 @@ def run_report(
         for name in required:
             if name not in tables:
                 log.problem("error", f"table {name}.csv", "was not produced")
-        # the notebooks load the tables saved in results/; from here on two run at a time
-        nb_links: list[tuple[str, str, str]] = []
-        failures += finish_notebooks(nb_run, log, nb_links, params=nb_params, final_dir=out / "notebooks")
-        tables["problems"] = pd.DataFrame(log.problems, columns=["file", "level", "message"])
+        # the tables and findings while the last notebook may still run; problems.csv after it
         t0 = time.perf_counter()
         for name, df in sorted(tables.items()):
             write_csv(df, tables_dir / f"{name}.csv")
-
         found = _findings(context, tables, log)
+        seconds = time.perf_counter() - t0
+        nb_links: list[tuple[str, str, str]] = []
+        failures += finish_notebooks(nb_run, log, nb_links)
+        t0 = time.perf_counter()
+        tables["problems"] = pd.DataFrame(log.problems, columns=["file", "level", "message"])
+        write_csv(tables["problems"], tables_dir / "problems.csv")
         (work / "index.html").write_text(
             index_html(loaded, tables, figures, nb_links, log.problems, corpus_dir, found, work, explore_href),
             encoding="utf-8",
         )
-        log.timings.append(("write", time.perf_counter() - t0))
+        log.timings.append(("write", seconds + time.perf_counter() - t0))
         write_manifest(work)
         replace_folder(work, out)
     except BaseException:
