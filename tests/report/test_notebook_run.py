@@ -187,3 +187,15 @@ def test_a_kernel_that_died_is_replaced_for_the_next_notebook(tmp_path, monkeypa
     assert report.finish_notebooks(run, log, links) == 1
     assert [status for _, _, status in links] == ["failed", "ok"]
     assert "01_dies" in log.problems[0]["file"] and ran.exists()
+
+
+def test_the_export_process_answers_each_notebook_and_goes_on_after_a_bad_one(tmp_path):
+    good = notebook(tmp_path / "good.ipynb", "print('Hallo <Welt>')")
+    exports = report.HtmlExports()
+    exports.submit(tmp_path / "missing.ipynb")
+    exports.submit(good)
+    answers = exports.results()
+    assert answers[tmp_path / "missing.ipynb"].startswith("error: FileNotFoundError")
+    assert answers[good] == "ok"
+    page = (tmp_path / "good.html").read_text(encoding="utf-8")
+    assert "Content-Security-Policy" in page and "<script" not in page
