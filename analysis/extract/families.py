@@ -15,6 +15,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
+from ..annotate.memo import remembered
 from ..annotate.pipeline import factorize_pairs, word_rows
 from ..counts import By, by_columns, sort_rows
 from ..lang import data_file
@@ -55,13 +56,17 @@ def _members(df: pd.DataFrame, keys: list[str], limit: int = 20) -> pd.DataFrame
 
 @lru_cache(maxsize=100_000)
 def _part_lemma(part: str) -> str:
-    """``Kunden`` → ``Kunde``, ``online`` → ``Online``: compound parts as capitalised lemmas."""
-    import simplemma
-
+    """``Kunden`` → ``Kunde``, ``online`` → ``Online``: compound parts as capitalised lemmas
+    (remembered between runs: :mod:`analysis.annotate.memo`)."""
     if not part:
         return part
-    cap = part[:1].upper() + part[1:]
-    return simplemma.lemmatize(cap, lang="de")
+    return remembered("families.part_lemma", part, _capitalised_lemma)
+
+
+def _capitalised_lemma(part: str) -> str:
+    import simplemma
+
+    return simplemma.lemmatize(part[:1].upper() + part[1:], lang="de")
 
 
 def _parts(compound: str) -> tuple[str, list[str]]:

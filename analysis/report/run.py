@@ -26,6 +26,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..annotate.memo import save_memo
 from ..annotate.pipeline import annotate
 from ..context import RunContext
 from ..corpus.load import Corpus, load_corpus
@@ -200,6 +201,7 @@ def run_report(
                 saved = {name: _save_fig(fig, fig_dir / f"{name}.png") for name, fig in figs.items()}
                 figures.update({name: f"figures/{path.name}" for name, path in saved.items()})
                 save_figure_index(results_dir, section=section.name, figures=saved)
+                save_memo()  # the lemmas of compound parts this section looked up, for the notebooks
                 # the notebooks that wait for this section load its tables and show these figures
                 if nb_run is not None:
                     nb_run.section_done(section.name)

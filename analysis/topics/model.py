@@ -254,7 +254,14 @@ def _passages(paragraphs: pd.DataFrame, n_features: np.ndarray, *, size: int | N
 @lru_cache(maxsize=200_000)
 def _part_lemma(part: str) -> str:
     """The lemma of a compound part (``Themen`` → ``Thema``, ``Kunden`` → ``Kunde``), capitalised
-    like the part; the part itself when the lemmatiser knows no other form."""
+    like the part; the part itself when the lemmatiser knows no other form (remembered between
+    runs: :mod:`analysis.annotate.memo`)."""
+    from ..annotate.memo import remembered
+
+    return remembered("topics.part_lemma", part, _lemma_like)
+
+
+def _lemma_like(part: str) -> str:
     from ..annotate.pipeline import _lemmatize
 
     lemma = _lemmatize(part) or part
