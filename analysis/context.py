@@ -15,14 +15,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-__all__ = ["CAPS", "Caps", "PageCaps", "RunContext", "Section", "corner_note"]
+__all__ = ["CAPS", "SHARED_KERNEL_ENV", "Caps", "PageCaps", "RunContext", "Section", "corner_note"]
 
 
 @dataclass(frozen=True)
@@ -70,6 +70,35 @@ class Caps:
 
 CAPS = Caps()
 
+# Set (to "1") in the environment of the kernel in which ``python -m analysis run`` executes its
+# notebooks one after the other (:mod:`analysis.report.notebooks`): there
+# :meth:`RunContext.from_folder` loads and annotates a folder once and gives the next notebook
+# the same corpus again, as long as no file of the folder (or its metadata) changed.
+SHARED_KERNEL_ENV = "ANALYSIS_SHARED_KERNEL"
+_LOADED: dict[tuple, tuple[Any, pd.DataFrame]] = {}
+
+
+def _reuse_key(corpus_dir: str | os.PathLike[str], metadata: str | os.PathLike[str] | None) -> tuple:
+    """What decides a loaded corpus: the folder, the metadata file, and the path, size and
+    modification time of every file under the folder and of the metadata files it may read."""
+    root = Path(corpus_dir).resolve()
+    files = []
+    for folder, dirs, names in os.walk(root):
+        dirs.sort()
+        for name in sorted(names):
+            path = Path(folder) / name
+            try:
+                stat = path.stat()
+            except OSError:
+                continue
+            files.append((str(path.relative_to(root)), stat.st_size, stat.st_mtime_ns))
+    extra = []
+    for path in (Path(metadata).resolve() if metadata else None, root.parent / "metadata.csv"):
+        if path is not None and path.is_file():
+            stat = path.stat()
+            extra.append((str(path), stat.st_size, stat.st_mtime_ns))
+    return (str(root), str(metadata) if metadata else None, tuple(files), tuple(extra))
+
 
 @dataclass
 class RunContext:
@@ -106,10 +135,29 @@ class RunContext:
         from .corpus import load_corpus
         from .corpus.references import find_references
 
-        corpus = load_corpus(corpus_dir, metadata=metadata, quiet=True)
+        key = _reuse_key(corpus_dir, metadata) if os.environ.get(SHARED_KERNEL_ENV) == "1" else None
+        if key is not None and key in _LOADED:
+            corpus, tokens = _LOADED[key]
+        else:
+            corpus = load_corpus(corpus_dir, metadata=metadata, quiet=True)
+            tokens = annotate(corpus)
+            if key is not None:
+                _LOADED.clear()  # one corpus kept: the one the notebooks of this run share
+                _LOADED[key] = (corpus, tokens)
+        if key is not None:
+            # copies that share the data: pandas copies a column only when one side writes to it
+            # (copy-on-write), so a notebook that changes its tables leaves the next one's alone
+            corpus = replace(
+                corpus,
+                documents=corpus.documents.copy(deep=False),
+                paragraphs=corpus.paragraphs.copy(deep=False),
+                quotes=corpus.quotes.copy(deep=False),
+                problems=corpus.problems.copy(deep=False),
+            )
+            tokens = tokens.copy(deep=False)
         return cls(
             corpus,
-            annotate(corpus),
+            tokens,
             themes_path=themes_path,
             references_path=find_references(corpus_dir, references_path),
             **options,

@@ -66,3 +66,34 @@ def test_sections_declare_unique_names_and_required_tables(context):
         assert all(isinstance(t, pd.DataFrame) for t in tables.values())
     with pytest.raises(ValueError, match="unknown section"):
         get_section("nonsense")
+
+
+def test_from_folder_in_the_shared_kernel_loads_once_until_a_file_changes(tmp_path, monkeypatch):
+    import os
+
+    import analysis.context as ctx
+    import analysis.corpus as corpus_package
+
+    for name, text in TEXTS.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    loads = []
+    real_load = corpus_package.load_corpus
+    monkeypatch.setattr(corpus_package, "load_corpus", lambda *a, **k: loads.append(a) or real_load(*a, **k))
+    monkeypatch.setattr(ctx, "_LOADED", {})
+    monkeypatch.delenv(ctx.SHARED_KERNEL_ENV, raising=False)
+    RunContext.from_folder(tmp_path)
+    RunContext.from_folder(tmp_path)
+    assert len(loads) == 2  # outside the report's kernel: loaded every time
+    monkeypatch.setenv(ctx.SHARED_KERNEL_ENV, "1")
+    first = RunContext.from_folder(tmp_path)
+    first.tokens["lemma"] = "geändert"  # a notebook that changes its tables …
+    first.corpus.documents.loc[0, "title"] = "geändert"
+    second = RunContext.from_folder(tmp_path)
+    assert len(loads) == 3  # … and the next one gets the corpus again, unchanged
+    assert "geändert" not in set(second.tokens["lemma"]) and "geändert" not in set(second.corpus.documents["title"])
+    pd.testing.assert_frame_equal(second.tokens, RunContext(second.corpus, annotate(second.corpus)).tokens)
+    path = tmp_path / "kurz.txt"
+    path.write_text(TEXTS["kurz.txt"] + " Neu.", encoding="utf-8")
+    os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 10**9))
+    third = RunContext.from_folder(tmp_path)
+    assert len(loads) == 4 and "Neu" in set(third.tokens["token"])  # a changed file: loaded again

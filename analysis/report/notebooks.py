@@ -341,7 +341,10 @@ def execute_notebook(
     client = kernel.client(nb, **options) if kernel is not None else NotebookClient(nb, **options)
     try:
         if kernel is not None:
-            client.execute(cleanup_kc=False)
+            # a kernel started here knows it is shared: RunContext.from_folder reuses its corpus
+            from ..context import SHARED_KERNEL_ENV
+
+            client.execute(cleanup_kc=False, env={**os.environ, SHARED_KERNEL_ENV: "1"})
         else:
             client.execute()
     except Exception as exc:

@@ -161,7 +161,8 @@ def test_the_notebooks_share_one_kernel_and_each_starts_from_a_fresh_state(tmp_p
         "assert not plt.get_fignums()\n"
         "assert not any(f[0] == 'error' and f[2] is Warning for f in warnings.filters)\n"
         "assert get_ipython().execution_count == 5  # in the 4th cell (params, injected, imports, this) a fresh kernel says 5\n"
-        "assert 'pandas' in sys.modules",
+        "assert 'pandas' in sys.modules\n"
+        "assert os.environ.get('ANALYSIS_SHARED_KERNEL') == '1'  # RunContext.from_folder reuses its corpus",
         f"from pathlib import Path\nPath({str(pid_2)!r}).write_text(str(os.getpid()))",
     )
     monkeypatch.setattr(report, "NOTEBOOKS", books)
