@@ -353,6 +353,13 @@ def execute_notebook(
     finally:
         if kernel is not None and client.kc is not None:
             client.kc.stop_channels()  # this notebook's connection; the kernel goes on
+        if client.km is None:
+            # a kernel that failed to start (or was shut down while starting: an interrupted run) was
+            # cleaned up by nbclient, which leaves its exit handler registered for a kernel it no
+            # longer has (an AssertionError at exit)
+            import atexit
+
+            atexit.unregister(client._cleanup_kernel)
     nb.metadata["papermill"] = {"parameters": dict(params), "exception": True if error else None}
     try:
         nbformat.write(nb, str(target))

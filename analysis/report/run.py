@@ -30,6 +30,7 @@ from ..annotate.memo import save_memo
 from ..annotate.pipeline import annotate
 from ..context import RunContext
 from ..corpus.load import Corpus, load_corpus
+from .figures import WORKER_MAX_TOKENS, FigureSaver
 from .folder import ReportError, check_out, remove_leftovers, replace_folder, start_folder, write_manifest
 from .html import MAX_PRINTED, index_html
 from .notebooks import finish_notebooks, start_notebooks
@@ -135,6 +136,7 @@ def run_report(
         raise ReportError(f"{out.parent}: cannot write the report there ({exc.strerror or exc})") from None
     failures = 0
     nb_run = None
+    saver = None
     try:
         start_folder(work)
         log.say(f"loading {corpus_dir}")
@@ -173,7 +175,19 @@ def run_report(
         )
         if reference_texts is not None:
             context.references = reference_texts  # the file read and checked above, not read again
-        # the notebooks start now, in their own kernels: each waits for its sections' saved tables
+        tables: dict[str, pd.DataFrame] = {}
+        figures: dict[str, str] = {}
+
+        def figures_saved(section: str, saved: dict[str, Path]) -> None:
+            figures.update({name: f"figures/{path.name}" for name, path in saved.items()})
+            save_figure_index(results_dir, section=section, figures=saved)
+            # the notebooks that wait for this section load its tables and show these figures
+            if nb_run is not None:
+                nb_run.section_done(section)
+
+        # figures are rendered by a worker forked now, before any other thread exists (small corpora)
+        saver = FigureSaver(figures_saved, worker=len(tokens) < WORKER_MAX_TOKENS)
+        # the notebooks start now, in one kernel: each waits for its sections' saved tables
         # (results/) before the cell that loads them, so kernel start-up and imports overlap the tables
         if notebooks:
             nb_run = start_notebooks(
@@ -183,8 +197,6 @@ def run_report(
                 sections=[s.name for s in SECTIONS if s.applies(context)],
                 final_dir=out / "notebooks",
             )
-        tables: dict[str, pd.DataFrame] = {}
-        figures: dict[str, str] = {}
         required: list[str] = []
         for section in SECTIONS:
             if not section.applies(context):
@@ -198,13 +210,9 @@ def run_report(
                         "warning", f"results/{name}", "could not be saved as Parquet; the notebook recomputes it"
                     )
                 figs = log.timed(f"figures: {section.name}", lambda s=section, t=new: s.figures(context, t))
-                saved = {name: _save_fig(fig, fig_dir / f"{name}.png") for name, fig in figs.items()}
-                figures.update({name: f"figures/{path.name}" for name, path in saved.items()})
-                save_figure_index(results_dir, section=section.name, figures=saved)
                 save_memo()  # the lemmas of compound parts this section looked up, for the notebooks
-                # the notebooks that wait for this section load its tables and show these figures
-                if nb_run is not None:
-                    nb_run.section_done(section.name)
+                # saved here or by the worker; then figures_saved() lets this section's notebook go on
+                saver.save(section.name, figs, fig_dir)
                 release_memory(tokens=len(tokens))
             except Exception as exc:  # one failing analysis must not cost the user the rest of the report
                 if nb_run is not None:
@@ -232,6 +240,10 @@ def run_report(
             except Exception as exc:
                 failures += 1
                 log.problem("error", "section Explore", f"failed: {exc.__class__.__name__}: {exc}")
+        saver.close()  # every figure on disk
+        for name, message in saver.errors:
+            failures += 1
+            log.problem("error", f"figure {name}", f"could not be saved: {message}")
         for name in required:
             if name not in tables:
                 log.problem("error", f"table {name}.csv", "was not produced")
@@ -256,6 +268,8 @@ def run_report(
     except BaseException:
         if nb_run is not None:
             nb_run.cancel()
+        if saver is not None:
+            saver.close()
         shutil.rmtree(work, ignore_errors=True)
         raise
     log.say("time per stage: " + ", ".join(f"{label} {seconds:.1f} s" for label, seconds in log.timings))
@@ -312,13 +326,3 @@ def _findings(context: RunContext, tables: dict[str, pd.DataFrame], log: _Log):
     except Exception as exc:  # the findings summarise; the tables and figures stand without them
         log.problem("error", "section Findings", f"failed: {exc.__class__.__name__}: {exc}")
         return []
-
-
-def _save_fig(fig, path: Path) -> Path:
-    import matplotlib.pyplot as plt
-
-    from .. import plots
-
-    plots.save(fig, path)
-    plt.close(fig)
-    return path
