@@ -5,8 +5,8 @@ Drawing a figure is cheap; rendering it at 200 dpi and encoding the PNG costs 0.
 milliseconds) and hands it to one worker process forked from the report, which renders and writes
 it — the same bytes as rendered in the report (matplotlib figures pickle with all their artists; the
 tests compare the files) — on the other core. The worker is forked from the report's own process,
-so it starts at once with everything imported; it is used only for corpora of fewer than
-:data:`WORKER_MAX_TOKENS` tokens, where the figures are a large part of the run (a fork's memory
+so it starts at once with everything imported (and only while the report has no other thread); it
+is used only for corpora of fewer than :data:`WORKER_MAX_TOKENS` tokens, where the figures are a large part of the run (a fork's memory
 counts again in the process tree's resident size), and only where ``fork`` exists (Linux); else
 and whenever the worker fails, figures are saved in the report's process as before.
 
@@ -71,7 +71,9 @@ class FigureSaver:
         self._pending: list[Future] = []
         self._lock = threading.Lock()
         self._pool = None
-        if worker and sys.platform.startswith("linux"):
+        # fork only while this is the process's one thread (no Dask client, no progress bar, no
+        # notebook thread yet): a thread holding a lock at the fork would leave it locked in the worker
+        if worker and sys.platform.startswith("linux") and threading.active_count() == 1:
             from concurrent.futures import ProcessPoolExecutor
             from multiprocessing import get_context
 
