@@ -47,17 +47,21 @@ def _skip_iri_grammar() -> None:
 # Run on the notebook's own kernel client before its first cell, silently and outside the history:
 # a notebook in the shared kernel starts from the state a fresh kernel gives it — an empty namespace
 # (names, the output history), no open figures, Matplotlib's and pandas' options as at their import
-# (the notebooks set display options of their own), the warning filters the kernel started with,
-# the execution counter at 1.
+# (the notebooks set display options of their own), the warning filters, ``sys.path`` and working
+# directory the kernel started with, the execution counter at 1.
 # Modules stay imported, which is what sharing the kernel saves.
 _FRESH_STATE = """\
 %reset -f
-import sys as _sys, warnings as _warnings
+import os as _os, sys as _sys, warnings as _warnings
 _shell = get_ipython()
-if hasattr(_shell, "_analysis_warning_filters"):
-    _warnings.filters[:] = _shell._analysis_warning_filters
+if hasattr(_shell, "_analysis_start"):
+    _filters, _path, _cwd = _shell._analysis_start
+    _warnings.filters[:] = _filters
+    _sys.path[:] = _path
+    _os.chdir(_cwd)
+    del _filters, _path, _cwd
 else:
-    _shell._analysis_warning_filters = list(_warnings.filters)
+    _shell._analysis_start = (list(_warnings.filters), list(_sys.path), _os.getcwd())
 if "matplotlib.pyplot" in _sys.modules:
     _sys.modules["matplotlib.pyplot"].close("all")
 if "matplotlib" in _sys.modules:
@@ -67,7 +71,7 @@ if "pandas" in _sys.modules:
         _warnings.simplefilter("ignore")
         _sys.modules["pandas"].reset_option("all")
 _shell.execution_count = 1  # the prompt numbers of tracebacks, as in a fresh kernel
-del _sys, _warnings, _shell
+del _os, _sys, _warnings, _shell
 import gc as _gc
 _gc.collect()
 del _gc

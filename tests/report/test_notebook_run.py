@@ -149,7 +149,8 @@ def test_the_notebooks_share_one_kernel_and_each_starts_from_a_fresh_state(tmp_p
         books / "01_changes.ipynb",
         "import os, warnings\nimport matplotlib\nimport matplotlib.pyplot as plt\nimport pandas as pd",
         "leak = 1\npd.set_option('display.width', 33)\nmatplotlib.rcParams['lines.linewidth'] = 9.5\n"
-        "warnings.filterwarnings('error')\nfig = plt.figure()",
+        "warnings.filterwarnings('error')\nfig = plt.figure()\n"
+        "import sys\nsys.path.insert(0, '/nowhere')\nos.chdir('/')",
         f"from pathlib import Path\nPath({str(pid_1)!r}).write_text(str(os.getpid()))",
     )
     notebook(
@@ -162,6 +163,7 @@ def test_the_notebooks_share_one_kernel_and_each_starts_from_a_fresh_state(tmp_p
         "assert not any(f[0] == 'error' and f[2] is Warning for f in warnings.filters)\n"
         "assert get_ipython().execution_count == 5  # in the 4th cell (params, injected, imports, this) a fresh kernel says 5\n"
         "assert 'pandas' in sys.modules\n"
+        "assert '/nowhere' not in sys.path and os.getcwd() != '/'\n"
         "assert os.environ.get('ANALYSIS_SHARED_KERNEL') == '1'  # RunContext.from_folder reuses its corpus",
         f"from pathlib import Path\nPath({str(pid_2)!r}).write_text(str(os.getpid()))",
     )
