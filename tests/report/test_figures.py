@@ -25,22 +25,16 @@ def _figure(title: str):
 
 
 WORKER_CASE = """
-import sys, threading
-import matplotlib
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt
+import importlib.util, sys
 from pathlib import Path
+spec = importlib.util.spec_from_file_location("figure_tests", sys.argv[2])
+tests = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(tests)  # this file: _figure, and Agg as the backend
+import matplotlib.pyplot as plt
 from analysis import plots
 from analysis.report.figures import FigureSaver
 
-def figure(title):
-    plots.style()
-    fig, ax = plt.subplots(figsize=(4, 3))
-    ax.barh(["Dialog", "Werbung", "Kunde"], [3, 5, 2])
-    ax.set_title(title)
-    fig.tight_layout()
-    return fig
-
+figure = tests._figure
 tmp = Path(sys.argv[1])
 reported = []
 def on_saved(section, saved):
@@ -73,7 +67,7 @@ def test_the_worker_saves_the_same_bytes_reports_each_section_once_and_collects_
     import subprocess
 
     done = subprocess.run(
-        [sys.executable, "-c", WORKER_CASE, str(tmp_path)], capture_output=True, text=True, timeout=120
+        [sys.executable, "-c", WORKER_CASE, str(tmp_path), __file__], capture_output=True, text=True, timeout=120
     )
     assert done.returncode == 0 and done.stdout.strip() == "ok", done.stderr[-2000:]
 

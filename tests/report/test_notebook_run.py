@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 import nbformat
+import pytest
 
 from analysis.report import notebooks as report
 from analysis.report.run import _Log
@@ -22,6 +23,15 @@ def notebook(path: Path, *cells: str) -> Path:
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nbformat.write(nb, str(path))
     return path
+
+
+@pytest.fixture
+def books(tmp_path, monkeypatch):
+    """The folder the run takes its notebooks from: this test's own, empty until it writes some."""
+    folder = tmp_path / "notebooks"
+    folder.mkdir()
+    monkeypatch.setattr(report, "NOTEBOOKS", folder)
+    return folder
 
 
 def wait_for_file(path: Path, what: str, *, seconds: float = 120) -> None:
@@ -62,16 +72,13 @@ def test_which_cells_wait_for_which_section():
     assert report.needs_results(nbformat.v4.new_markdown_cell("results_dir")) is None
 
 
-def test_a_notebook_waits_for_its_section_before_the_cell_that_loads_it(tmp_path, monkeypatch):
-    books = tmp_path / "notebooks"
-    books.mkdir()
+def test_a_notebook_waits_for_its_section_before_the_cell_that_loads_it(tmp_path, books):
     started, saved = tmp_path / "started", tmp_path / "saved"
     notebook(
         books / "01_wait.ipynb",
         f"from pathlib import Path\nPath({str(started)!r}).touch()",
         f'# section_tables("topics", results_dir=results_dir)\nassert Path({str(saved)!r}).exists()',
     )
-    monkeypatch.setattr(report, "NOTEBOOKS", books)
     log = _Log(quiet=True)
     run = report.start_notebooks(tmp_path / "out", log, {"folder": str(tmp_path)}, sections=["topics"])
     wait_for_file(started, "the first cells never ran")  # the kernel ran the cells before the loading one
@@ -87,11 +94,8 @@ def test_a_notebook_waits_for_its_section_before_the_cell_that_loads_it(tmp_path
     assert (tmp_path / "out" / "01_wait.html").is_file()
 
 
-def test_a_failing_cell_is_reported_and_the_notebook_kept(tmp_path, monkeypatch):
-    books = tmp_path / "notebooks"
-    books.mkdir()
+def test_a_failing_cell_is_reported_and_the_notebook_kept(tmp_path, books):
     notebook(books / "01_fails.ipynb", "raise ValueError('kaputt im Notebook')", "never = 1")
-    monkeypatch.setattr(report, "NOTEBOOKS", books)
     log = _Log(quiet=True)
     run = report.start_notebooks(tmp_path / "out", log, {"folder": None})
     links: list = []
@@ -103,12 +107,9 @@ def test_a_failing_cell_is_reported_and_the_notebook_kept(tmp_path, monkeypatch)
     assert executed.cells[3].execution_count is None  # stopped at the failing cell
 
 
-def test_cancel_stops_a_waiting_notebook(tmp_path, monkeypatch):
-    books = tmp_path / "notebooks"
-    books.mkdir()
+def test_cancel_stops_a_waiting_notebook(tmp_path, books):
     notebook(books / "01_waits.ipynb", "x = 1", '# section_tables("vocabulary", results_dir=results_dir)\ny = 2')
     notebook(books / "02_never.ipynb", "z = 3")
-    monkeypatch.setattr(report, "NOTEBOOKS", books)
     log = _Log(quiet=True)
     run = report.start_notebooks(tmp_path / "out", log, {"folder": None}, sections=["vocabulary"])
     time.sleep(0.5)
@@ -120,16 +121,13 @@ def test_cancel_stops_a_waiting_notebook(tmp_path, monkeypatch):
     assert time.monotonic() - t0 < 60
 
 
-def test_a_cell_naming_no_section_waits_for_all_of_them(tmp_path, monkeypatch):
-    books = tmp_path / "notebooks"
-    books.mkdir()
+def test_a_cell_naming_no_section_waits_for_all_of_them(tmp_path, books):
     saved, started, reached = tmp_path / "saved", tmp_path / "started", tmp_path / "reached"
     notebook(
         books / "01_all.ipynb",
         f"from pathlib import Path\nPath({str(started)!r}).touch()",
         f"x = results_dir\nPath({str(reached)!r}).touch()\nassert Path({str(saved)!r}).exists()",
     )
-    monkeypatch.setattr(report, "NOTEBOOKS", books)
     log = _Log(quiet=True)
     run = report.start_notebooks(tmp_path / "out", log, {"results_dir": None}, sections=["themes", "topics"])
     run.section_done("themes")
@@ -141,9 +139,7 @@ def test_a_cell_naming_no_section_waits_for_all_of_them(tmp_path, monkeypatch):
     assert report.finish_notebooks(run, log, []) == 0, log.problems
 
 
-def test_the_notebooks_share_one_kernel_and_each_starts_from_a_fresh_state(tmp_path, monkeypatch):
-    books = tmp_path / "notebooks"
-    books.mkdir()
+def test_the_notebooks_share_one_kernel_and_each_starts_from_a_fresh_state(tmp_path, books):
     pid_1, pid_2 = tmp_path / "pid1", tmp_path / "pid2"
     notebook(
         books / "01_changes.ipynb",
@@ -167,7 +163,6 @@ def test_the_notebooks_share_one_kernel_and_each_starts_from_a_fresh_state(tmp_p
         "assert os.environ.get('ANALYSIS_SHARED_KERNEL') == '1'  # RunContext.from_folder reuses its corpus",
         f"from pathlib import Path\nPath({str(pid_2)!r}).write_text(str(os.getpid()))",
     )
-    monkeypatch.setattr(report, "NOTEBOOKS", books)
     log = _Log(quiet=True)
     run = report.start_notebooks(tmp_path / "out", log, {"folder": None})
     assert report.finish_notebooks(run, log, []) == 0, log.problems
@@ -177,13 +172,10 @@ def test_the_notebooks_share_one_kernel_and_each_starts_from_a_fresh_state(tmp_p
     assert run.kernel.km is None  # shut down after the last notebook
 
 
-def test_a_kernel_that_died_is_replaced_for_the_next_notebook(tmp_path, monkeypatch):
-    books = tmp_path / "notebooks"
-    books.mkdir()
+def test_a_kernel_that_died_is_replaced_for_the_next_notebook(tmp_path, books):
     ran = tmp_path / "ran"
     notebook(books / "01_dies.ipynb", "import os\nos._exit(1)")
     notebook(books / "02_runs.ipynb", f"from pathlib import Path\nPath({str(ran)!r}).touch()")
-    monkeypatch.setattr(report, "NOTEBOOKS", books)
     log = _Log(quiet=True)
     run = report.start_notebooks(tmp_path / "out", log, {"folder": None})
     links: list = []
