@@ -340,6 +340,9 @@ def execute_notebook(
         # this process's working directory (nothing changes it: notebooks run in threads)
         record_timing=False,
         timeout=None,
+        # how often a cell's wait checks that the kernel still lives (nbclient's default 5 s): an
+        # interrupted run shuts the kernel down and should end within a second or two
+        shell_timeout_interval=1,
         on_cell_start=before_cell,
     )
     client = kernel.client(nb, **options) if kernel is not None else NotebookClient(nb, **options)
