@@ -131,7 +131,10 @@ class FigureSaver:
                 self.errors.append((name, f"{error.__class__.__name__}: {error}"))
             elif path.is_file():
                 saved[name] = path
-        self.on_saved(section, saved)
+        try:
+            self.on_saved(section, saved)
+        except Exception as exc:  # in the pool's thread: said at the end, not lost
+            self.errors.append((f"{section} (index)", f"{exc.__class__.__name__}: {exc}"))
 
     def close(self) -> None:
         """Wait for every figure (each section reported), then stop the worker."""
