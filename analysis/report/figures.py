@@ -1,23 +1,14 @@
-"""A second process beside a small corpus's report: it saves the figures and computes one section.
+"""The report's figures as PNG files, saved in a second process while the report goes on.
 
-On a small corpus the report's own process is the longest path of a run, while the second core
-waits (the notebooks' kernel waits for the sections). :class:`ReportWorker` forks one worker process
-from the report right after annotation — it starts at once, with everything imported and the corpus
-and its tokens in memory — and gives it two kinds of work:
-
-* **figures**: drawing a figure is cheap; rendering it at 200 dpi and encoding the PNG costs
-  0.15–0.5 s each, about 2.5 s of the seed corpus's report. Each finished figure is pickled (a few
-  milliseconds) and rendered by the worker: the same bytes as rendered in the report (matplotlib
-  figures pickle with all their artists; the tests compare the files);
-* **a whole section** (:data:`WORKER_SECTIONS`: ``topics``, the most expensive and needing nothing
-  the other sections compute): the worker computes its tables from the corpus it inherited, draws
-  and saves its figures, and sends the tables back, while the report computes the other sections.
-  The tables are those the report computes itself (same code, same data, fixed seeds).
-
-It is used only for corpora of fewer than :data:`WORKER_MAX_TOKENS` tokens, where these costs are a
-large part of the run (a fork's memory counts again in the process tree's resident size), only where
-``fork`` exists (Linux) and only while the report has no other thread; else, and whenever the worker
-fails, everything is done in the report's process as before.
+Drawing a figure is cheap; rendering it at 200 dpi and encoding the PNG costs 0.15–0.5 s each, about
+2.5 s of a small corpus's report. :class:`FigureSaver` pickles each finished figure (a few
+milliseconds) and hands it to one worker process forked from the report, which renders and writes
+it — the same bytes as rendered in the report (matplotlib figures pickle with all their artists; the
+tests compare the files) — on the other core. The worker is forked from the report's own process,
+so it starts at once with everything imported (and only while the report has no other thread); it
+is used only for corpora of fewer than :data:`WORKER_MAX_TOKENS` tokens, where the figures are a large part of the run (a fork's memory
+counts again in the process tree's resident size), and only where ``fork`` exists (Linux); else
+and whenever the worker fails, figures are saved in the report's process as before.
 
 When all figures of a section are on disk, ``on_saved(section, paths)`` is called (in the pool's
 thread when the worker saved them): the report records them and the notebooks waiting for the
@@ -33,27 +24,9 @@ from collections.abc import Callable
 from concurrent.futures import Future
 from pathlib import Path
 
-__all__ = ["WORKER_MAX_TOKENS", "WORKER_SECTIONS", "ReportWorker", "render_png"]
+__all__ = ["WORKER_MAX_TOKENS", "FigureSaver", "render_png"]
 
 WORKER_MAX_TOKENS = 200_000
-WORKER_SECTIONS = ("topics",)
-
-_CONTEXT = None  # the report's RunContext, set before the fork: the worker inherits it
-
-
-def _section(name: str, folder: str) -> tuple[dict, dict[str, str]]:
-    """In the worker: the tables of section ``name`` computed from the inherited context, its figures
-    saved into ``folder``; returns (tables, {figure name: path})."""
-    from ..annotate.memo import save_memo
-    from .sections import get_section
-
-    section = get_section(name)
-    tables = section.compute(_CONTEXT)
-    paths = {}
-    for fig_name, fig in section.figures(_CONTEXT, tables).items():
-        paths[fig_name] = str(_save_here(fig, Path(folder) / f"{fig_name}.png"))
-    save_memo()  # a worker ends without the exit handlers that would save it
-    return tables, paths
 
 
 def render_png(payload: bytes, path: str) -> str:
@@ -87,15 +60,12 @@ def _save_here(fig, path: Path) -> Path:
     return path
 
 
-class ReportWorker:
+class FigureSaver:
     """Saves the figures of each section, in a worker process when ``worker`` (see the module's
-    text), and reports each finished section through ``on_saved(section, {name: path})``; with the
-    run's ``context`` the worker can also compute a section (:meth:`compute_section`). Errors of
-    figures are collected in :attr:`errors` as ``(figure name, message)``; call :meth:`close` at
-    the end."""
+    text), and reports each finished section through ``on_saved(section, {name: path})``. Errors
+    are collected in :attr:`errors` as ``(figure name, message)``; call :meth:`close` at the end."""
 
-    def __init__(self, on_saved: Callable[[str, dict[str, Path]], None], *, worker: bool, context=None) -> None:
-        global _CONTEXT
+    def __init__(self, on_saved: Callable[[str, dict[str, Path]], None], *, worker: bool) -> None:
         self.on_saved = on_saved
         self.errors: list[tuple[str, str]] = []
         self._pending: list[Future] = []
@@ -107,32 +77,12 @@ class ReportWorker:
             from concurrent.futures import ProcessPoolExecutor
             from multiprocessing import get_context
 
-            _CONTEXT = context
             try:
                 pool = ProcessPoolExecutor(max_workers=1, mp_context=get_context("fork"))
                 pool.submit(_ready).result(timeout=60)  # forked now, while this thread is the only one
                 self._pool = pool
             except Exception:  # no worker: figures are saved in this process
                 self._pool = None
-            finally:
-                _CONTEXT = None  # the report's process keeps no second reference
-
-    @property
-    def forked(self) -> bool:
-        """Whether the worker process runs (else everything happens in the report's process)."""
-        return self._pool is not None
-
-    def compute_section(self, name: str, folder: Path) -> Future:
-        """Let the worker compute section ``name`` (its figures saved into ``folder``); the future
-        gives ``(tables, {figure name: path})``. Only when :attr:`forked` and with a ``context``."""
-        job = self._pool.submit(_section, name, str(folder))
-        with self._lock:
-            self._pending.append(job)
-        return job
-
-    def saved(self, section: str, paths: dict[str, str]) -> None:
-        """Report the figures of a section the worker computed (see :meth:`compute_section`)."""
-        self.on_saved(section, {name: Path(path) for name, path in paths.items()})
 
     def save(self, section: str, figures: dict, folder: Path) -> dict[str, Path]:
         """Save ``figures`` (name → matplotlib figure) as ``folder/<name>.png``; return the paths they
