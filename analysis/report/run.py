@@ -176,10 +176,10 @@ def run_report(
         if reference_texts is not None:
             context.references = reference_texts  # the file read and checked above, not read again
         tables: dict[str, pd.DataFrame] = {}
-        figures: dict[str, str] = {}
+        saved_figures: dict[str, dict[str, str]] = {}  # per section, as each section's figures are on disk
 
         def figures_saved(section: str, saved: dict[str, Path]) -> None:
-            figures.update({name: f"figures/{path.name}" for name, path in saved.items()})
+            saved_figures[section] = {name: f"figures/{path.name}" for name, path in saved.items()}
             save_figure_index(results_dir, section=section, figures=saved)
             # the notebooks that wait for this section load its tables and show these figures
             if nb_run is not None:
@@ -241,6 +241,8 @@ def run_report(
                 failures += 1
                 log.problem("error", "section Explore", f"failed: {exc.__class__.__name__}: {exc}")
         saver.close()  # every figure on disk
+        # the report shows them in the order of the sections, whenever each was saved
+        figures = {name: href for s in SECTIONS for name, href in saved_figures.get(s.name, {}).items()}
         for name, message in saver.errors:
             failures += 1
             log.problem("error", f"figure {name}", f"could not be saved: {message}")
