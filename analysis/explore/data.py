@@ -89,18 +89,33 @@ def _matches(tokens: pd.DataFrame) -> pd.DataFrame:
 
 def _text_order(tokens: pd.DataFrame) -> pd.DataFrame:
     """``tokens`` sorted by ``doc_id, token_id`` (stable) with a fresh 0…n−1 index: the table itself
-    when it is already so (the annotation's order), else a sorted copy."""
+    when it is already so (the annotation's order: checked on integer codes, without sorting), else
+    a sorted copy."""
+    index = tokens.index
+    if isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1 and _in_text_order(tokens):
+        return tokens
     keys = tokens[["doc_id", "token_id"]].reset_index(drop=True)
     order = keys.sort_values(["doc_id", "token_id"], kind="mergesort").index.to_numpy()
-    index = tokens.index
-    if (
-        isinstance(index, pd.RangeIndex)
-        and index.start == 0
-        and index.step == 1
-        and (order == np.arange(len(order))).all()
-    ):
-        return tokens
     return tokens.take(order).reset_index(drop=True)
+
+
+def _in_text_order(tokens: pd.DataFrame) -> bool:
+    """Whether the rows are already in ``doc_id, token_id`` order (ties allowed: a stable sort keeps
+    them), so that sorting would leave every row where it is; ``False`` with a missing ``doc_id``."""
+    if len(tokens) < 2:
+        return True
+    doc = tokens["doc_id"]
+    if isinstance(doc.dtype, pd.CategoricalDtype) and doc.cat.categories.is_monotonic_increasing:
+        codes = doc.cat.codes.to_numpy()  # categories in sorted order: codes sort as the values do
+    else:
+        codes = pd.factorize(doc, sort=True)[0]
+    if (codes < 0).any():
+        return False
+    step = np.diff(codes)
+    if (step < 0).any():
+        return False
+    same = step == 0
+    return bool((np.diff(tokens["token_id"].to_numpy())[same] >= 0).all())
 
 
 def _evenly(n: int, k: int) -> np.ndarray:
@@ -118,6 +133,7 @@ def kwic_index(
     per_key: int = 25,
     max_lines: int = 25_000,
     window: int = 6,
+    matches: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """A precomputed, compound-aware concordance of every content lemma (and compound part) seen at
     least ``min_count`` times: ``key, n_key, doc_id, para_id, token_id, speaker, left, keyword,
@@ -130,13 +146,15 @@ def kwic_index(
     are taken from the most frequent down until ``max_lines`` lines are reached. ``left``/``right``
     hold ``window`` tokens of the same paragraph (cut from the document text when ``corpus`` is
     given, so spacing is the original); ``left_sort`` is the left context read backwards word by
-    word (AntConc's "sort on 1L, 2L, …"). Sorted by key, doc_id, token_id.
+    word (AntConc's "sort on 1L, 2L, …"). Sorted by key, doc_id, token_id. ``matches``: the
+    tokens' key matches (``key, row, match``, rows in ``doc_id, token_id`` order) when the caller
+    has them (:func:`dispersion` uses the same), else they are computed here.
     """
     columns = ["key", "n_key", "doc_id", "para_id", "token_id", "speaker", "left", "keyword", "right", "match"]
     t = _text_order(tokens)
     if t.empty:
         return pd.DataFrame({c: [] for c in [*columns, "left_sort"]})
-    m = _matches(t)
+    m = _matches(t) if matches is None else matches
     n_key = m["key"].value_counts()
     n_key = n_key[n_key >= min_count]
     per_key = max(per_key, max_lines // max(len(n_key), 1))  # a small corpus keeps more lines per word
@@ -172,20 +190,28 @@ def kwic_index(
     return frame.sort_values(["key", "doc_id", "token_id"], kind="mergesort").reset_index(drop=True)
 
 
-def dispersion(tokens: pd.DataFrame, keys: list[str], *, bins: int = 100, max_docs: int = 200) -> pd.DataFrame:
+def dispersion(
+    tokens: pd.DataFrame,
+    keys: list[str],
+    *,
+    bins: int = 100,
+    max_docs: int = 200,
+    matches: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """Where each key (lemma, compound head or modifier) occurs through each text (AntConc's
     Concordance Plot): ``key, doc_id, n, per_1000, bins`` — ``bins`` the sorted distinct positions
     of the hits as ``0 … bins − 1`` (token position ÷ document length), space-separated. At most
-    ``max_docs`` documents per key (those with most hits)."""
-    t = tokens.sort_values(["doc_id", "token_id"], kind="mergesort").reset_index(drop=True)
-    m = _matches(t)
+    ``max_docs`` documents per key (those with most hits). ``matches`` as in :func:`kwic_index`."""
+    t = _text_order(tokens)  # no copy when the tokens are in text order already (as annotated)
+    m = _matches(t) if matches is None else matches
     m = m[m["key"].isin(set(keys))]
-    doc = t["doc_id"].astype(str).to_numpy()
+    rows = m["row"].to_numpy()
     length = t.groupby("doc_id", observed=True)["token_id"].max().rename(index=str) + 1
     content = word_rows(t, content_only=True, columns=["doc_id"]).groupby("doc_id", observed=True).size()
     content = content.rename(index=str)
-    frame = pd.DataFrame({"key": m["key"].to_numpy(), "doc_id": doc[m["row"].to_numpy()]})
-    pos = t["token_id"].to_numpy()[m["row"].to_numpy()]
+    # the matched rows' documents only as strings, not a string per token
+    frame = pd.DataFrame({"key": m["key"].to_numpy(), "doc_id": t["doc_id"].take(rows).astype(str).to_numpy()})
+    pos = t["token_id"].to_numpy()[rows]
     frame["bin"] = np.minimum((bins * pos / frame["doc_id"].map(length).to_numpy()).astype(int), bins - 1)
     out = frame.groupby(["key", "doc_id"], sort=True).size().rename("n").reset_index()
     distinct = frame.drop_duplicates().sort_values(["key", "doc_id", "bin"], kind="mergesort")

@@ -19,7 +19,7 @@ from importlib import resources
 import pandas as pd
 
 from ..context import CAPS, PageCaps
-from .data import collocates, dispersion, doc_terms, group_counts, kwic_index, term_list
+from .data import _matches, _text_order, collocates, dispersion, doc_terms, group_counts, kwic_index, term_list
 
 __all__ = ["ASSETS", "CSP", "explore_data", "json_for_html", "page_html"]
 
@@ -66,9 +66,12 @@ def explore_data(corpus, tokens: pd.DataFrame, *, by: str | None = None, caps: P
 
         labels = group_labels(docs, by)
         doc_group = {d: labels.get(d, "") for d in doc_ids}
+    ordered = _text_order(tokens)  # the tokens themselves when in text order (as annotated)
+    matches = _matches(ordered)  # key matches, shared by the concordance and the dispersion plot
     kw = kwic_index(
-        tokens,
+        ordered,
         corpus,
+        matches=matches,
         min_count=caps.kwic_min_count,
         per_key=caps.kwic_per_key,
         max_lines=caps.kwic_lines,
@@ -81,7 +84,14 @@ def explore_data(corpus, tokens: pd.DataFrame, *, by: str | None = None, caps: P
         kw["group"] = kw["doc_id"].map(doc_group).fillna("")
     keys = list(kw.drop_duplicates("key").sort_values(["n_key", "key"], ascending=[False, True])["key"])
     detail = keys[: caps.keys_detail]
-    disp = dispersion(tokens, keys[: caps.dispersion_keys], bins=caps.dispersion_bins, max_docs=caps.dispersion_docs)
+    disp = dispersion(
+        ordered,
+        keys[: caps.dispersion_keys],
+        bins=caps.dispersion_bins,
+        max_docs=caps.dispersion_docs,
+        matches=matches,
+    )
+    del ordered, matches
     disp["doc"] = disp["doc_id"].map(index).astype("int64")
     coll = collocates(tokens, detail, window=caps.collocate_window, top=caps.collocates_per_key)
     terms = term_list(tokens, top=caps.terms)

@@ -70,9 +70,12 @@ def topic_units(
     min_features: int = 3,
     max_zipf: float | None = 5.5,
     exclude: Iterable[str] = (),
+    text: bool = True,
 ) -> pd.DataFrame:
     """One row per unit: ``unit_id, doc_id, para_id, sent_id`` (first of the unit), ``speaker``,
-    ``n_content``, ``features`` (space-joined feature words) and ``text`` (the unit's tokens).
+    ``n_content``, ``features`` (space-joined feature words) and ``text`` (the unit's tokens; left
+    out with ``text=False``, which the report's tables do not need: on a large corpus it is a copy of
+    every token as a string).
 
     ``unit`` is ``"passage"`` (the default: consecutive paragraphs of a document joined until they
     have at least ``passage_size`` features, see :func:`passage_size`), ``"paragraph"`` or
@@ -85,31 +88,32 @@ def topic_units(
     """
     if unit not in ("passage", "paragraph", "sentences"):
         raise ValueError("unit must be 'passage', 'paragraph' or 'sentences'")
+    out_columns = [c for c in UNIT_COLUMNS if text or c != "text"]
     empty = pd.DataFrame(
         {
             c: pd.Series(dtype="int64" if c in ("unit_id", "para_id", "sent_id", "n_content") else object)
-            for c in UNIT_COLUMNS
+            for c in out_columns
         }
     )
     if tokens.empty:
         return empty
-    columns = ["doc_id", "para_id", "sent_id", "token_id", "token", "token_type", "lemma", "is_content"]
-    columns += ["compound"] if compounds else []
+    columns = ["doc_id", "para_id", "sent_id", "token_id", "token_type", "lemma", "is_content"]
+    columns += (["token"] if text else []) + (["compound"] if compounds else [])
     t = tokens  # no copy: annotate() output is already in order; reordered below only if not
     missing = [c for c in columns if c not in t.columns]
     if missing:
         raise ValueError(f"topic_units: the token table lacks {', '.join(missing)}")
     doc, _ = pd.factorize(t["doc_id"], sort=True)
-    order = np.lexsort((t["token_id"].to_numpy(), doc))
-    if not np.array_equal(order, np.arange(len(order))):  # annotate() output is in this order already
+    if not _lex_sorted(doc, t["token_id"].to_numpy()):  # annotate() output is in this order already
+        order = np.lexsort((t["token_id"].to_numpy(), doc))
         t, doc = t.iloc[order].reset_index(drop=True), doc[order]
     if unit == "paragraph":
         key = t["para_id"].to_numpy(dtype=np.int64)
     else:
         first_sent = t.groupby(doc)["sent_id"].transform("min").to_numpy(dtype=np.int64)
         key = (t["sent_id"].to_numpy(dtype=np.int64) - first_sent) // max(1, window)
-    order = np.lexsort((t["token_id"].to_numpy(), key, doc))  # units contiguous, tokens in order
-    if not np.array_equal(order, np.arange(len(order))):
+    if not _lex_sorted(doc, key, t["token_id"].to_numpy()):  # units contiguous, tokens in order
+        order = np.lexsort((t["token_id"].to_numpy(), key, doc))
         t, doc, key = t.iloc[order].reset_index(drop=True), doc[order], key[order]
     # features per distinct (lemma, compound): the lemma plus the lemmas of the compound's parts,
     # each in its most frequent spelling in the corpus (nouns capitalised), names left out
@@ -149,17 +153,27 @@ def topic_units(
     bounds = np.flatnonzero(change) + 1
     starts = np.concatenate([[0], bounds]).astype(np.int64) if len(t) else np.empty(0, dtype=np.int64)
     ends = np.concatenate([bounds, [len(t)]]).astype(np.int64) if len(t) else np.empty(0, dtype=np.int64)
-    tok_codes, tok_values = pd.factorize(t["token"].astype(str))
-    tok = np.asarray(tok_values, dtype=object)[tok_codes] if len(t) else np.empty(0, dtype=object)
+    if text:
+        tok_codes, tok_values = pd.factorize(t["token"].astype(str))
+        tok = np.asarray(tok_values, dtype=object)[tok_codes] if len(t) else np.empty(0, dtype=object)
+        del tok_codes
     feat_pos = np.flatnonzero(has_feat)
+    del has_feat
     pair_words = np.array([len(x.split()) for x in pair_feat], dtype=np.int64)
-    words_per_token = np.where(has_feat, pair_words[pair_codes] if len(t) else 0, 0)
-    n_features = np.add.reduceat(words_per_token, starts) if len(t) else np.empty(0, dtype=np.int64)
+    feat_codes = pair_codes[feat_pos]
+    del pair_codes
     f_starts, f_ends = np.searchsorted(feat_pos, starts), np.searchsorted(feat_pos, ends)
-    feat_only = pair_feat[pair_codes[feat_pos]]
-    del pair_codes, has_feat, words_per_token
+    # feature words per unit: sums over each unit's run of feature tokens (only those are kept)
+    words_cum = np.concatenate([[0], np.cumsum(pair_words[feat_codes])]).astype(np.int64)
+    n_features = words_cum[f_ends] - words_cum[f_starts]
+    feat_only = pair_feat[feat_codes]
+    del feat_codes, words_cum
     if "speaker" in t.columns:
-        spk_codes, spk_values = pd.factorize(t["speaker"])
+        speaker = t["speaker"]
+        if isinstance(speaker.dtype, pd.CategoricalDtype):  # its codes, not a factorized copy
+            spk_codes, spk_values = speaker.cat.codes.to_numpy(), speaker.cat.categories
+        else:
+            spk_codes, spk_values = pd.factorize(speaker)
         spk_pos = np.flatnonzero(spk_codes >= 0)
     else:
         spk_codes, spk_values, spk_pos = np.full(len(t), -1), pd.Index([]), np.empty(0, dtype=np.int64)
@@ -167,9 +181,10 @@ def topic_units(
     features, texts, unit_speakers = [], [], []
     for a, b, fa, fb, sp in zip(starts.tolist(), ends.tolist(), f_starts.tolist(), f_ends.tolist(), first_spk.tolist()):
         features.append(" ".join(feat_only[fa:fb]))
-        texts.append(" ".join(tok[a:b]))
+        if text:
+            texts.append(" ".join(tok[a:b]))
         unit_speakers.append(str(spk_values[spk_codes[spk_pos[sp]]]) if sp < len(spk_pos) and spk_pos[sp] < b else None)
-    n_content = np.add.reduceat(t["is_content"].to_numpy(dtype=np.int64), starts) if len(t) else np.empty(0)
+    n_content = np.add.reduceat(t["is_content"].to_numpy(dtype=bool), starts, dtype=np.int64) if len(t) else np.empty(0)
     # the units' first rows taken before converting: a categorical doc_id turned into an array
     # whole would make one Python string per token
     out = pd.DataFrame(
@@ -181,7 +196,7 @@ def topic_units(
             "speaker": pd.Series(unit_speakers, dtype="str"),
             "n_content": n_content,
             "features": features,
-            "text": texts,
+            **({"text": texts} if text else {}),
         }
     )
     if unit == "passage":
@@ -192,7 +207,22 @@ def topic_units(
     out.insert(0, "unit_id", np.arange(len(out), dtype="int64"))
     for c in ("para_id", "sent_id", "n_content"):
         out[c] = out[c].astype("int64")
-    return out[list(UNIT_COLUMNS)]
+    return out[out_columns]
+
+
+def _lex_sorted(*keys: np.ndarray) -> bool:
+    """Whether the rows are in ascending order of ``keys`` (the first the most significant; ties
+    allowed): then a stable sort (``np.lexsort``) would leave every row where it is. Checked in one
+    pass, without the sort's index arrays."""
+    if len(keys[0]) < 2:
+        return True
+    tied = np.ones(len(keys[0]) - 1, dtype=bool)
+    for k in keys:
+        step = np.diff(k)
+        if (step[tied] < 0).any():
+            return False
+        tied &= step == 0
+    return True
 
 
 PASSAGE_SIZE = 100  # feature words per passage at most needed (a short web page is one passage)
@@ -245,7 +275,7 @@ def _passages(paragraphs: pd.DataFrame, n_features: np.ndarray, *, size: int | N
             "speaker": grouped["speaker"].first().to_numpy(),
             "n_content": grouped["n_content"].sum().to_numpy(),
             "features": grouped["features"].agg(lambda x: " ".join(v for v in x if v)).to_numpy(),
-            "text": grouped["text"].agg(" ".join).to_numpy(),
+            **({"text": grouped["text"].agg(" ".join).to_numpy()} if "text" in paragraphs.columns else {}),
         }
     )
     return out, np.bincount(group, weights=n_features).astype(np.int64)
@@ -909,7 +939,7 @@ def topic_tables(
     ``select_units``, models fitted on ``fit_units`` / ``lda_units`` and applied to every unit,
     ``cluster_units`` clustered); all samples are seeded, so reruns give the same tables."""
     ks = tuple(ks)
-    units = topic_units(tokens, exclude=exclude)
+    units = topic_units(tokens, exclude=exclude, text=False)
     sel_units = sample_units(units, caps.select_units, random_state=random_state)
     selection = select_k(sel_units, ks=ks, random_state=random_state)
     res: dict[str, pd.DataFrame] = {"topic_selection": selection}
@@ -929,6 +959,7 @@ def topic_tables(
                 )
                 seeds = [random_state + s for s in range(1, 5)]
                 agree, stab = _stabilities(sel_units, k, ref, method="lda", seeds=seeds, n=10, sample=0.9)
+                sil = _silhouette(sel_units, ref)
                 lda_row = pd.DataFrame(
                     [
                         {
@@ -937,9 +968,9 @@ def topic_tables(
                             "coherence": coh,
                             "stability": stab,
                             "agreement": agree,
-                            "silhouette": _silhouette(sel_units, ref),
+                            "silhouette": sil,
                             "diversity": topic_diversity(top),
-                            "combined": max(agree, 0.0) * max(_silhouette(sel_units, ref), 0.0),
+                            "combined": max(agree, 0.0) * max(sil, 0.0),
                             "chosen": True,
                         }
                     ]
