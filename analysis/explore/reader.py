@@ -22,13 +22,14 @@ def _marks(
         from ..themes import match_themes
 
         matches = match_themes(tokens)
-    themes = matches[matches["doc_id"].astype(str).isin(set(tokens["doc_id"].astype(str)))]
+    docs = _doc_ids(tokens["doc_id"])
+    themes = matches[_in_documents(matches["doc_id"], docs)]
     contrib = (tables or {}).get("sentiment_contributions")
     if contrib is None:
         from ..sentiment.engine import token_contributions
 
         contrib = token_contributions(tokens)
-    contrib = contrib[contrib["doc_id"].astype(str).isin(set(tokens["doc_id"].astype(str)))]
+    contrib = contrib[_in_documents(contrib["doc_id"], docs)]
     return themes, contrib
 
 
@@ -76,6 +77,15 @@ def _in_documents(doc_ids: pd.Series, wanted: set[str]) -> np.ndarray:
         known = np.append(doc_ids.cat.categories.astype(str).isin(wanted), False)  # code -1: missing
         return known[doc_ids.cat.codes.to_numpy()]
     return doc_ids.astype(str).isin(wanted).to_numpy()
+
+
+def _doc_ids(doc_ids: pd.Series) -> set[str]:
+    """The distinct ``doc_id`` values as strings; of a categorical column its categories in use
+    (no string per row)."""
+    if isinstance(doc_ids.dtype, pd.CategoricalDtype):
+        codes = np.unique(doc_ids.cat.codes.to_numpy())
+        return set(doc_ids.cat.categories[codes[codes >= 0]].astype(str))
+    return set(doc_ids.dropna().astype(str).unique())
 
 
 def reader_pages(
