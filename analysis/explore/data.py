@@ -64,25 +64,39 @@ def doc_terms(tokens: pd.DataFrame, *, per_doc: int = 200, total: int = 30_000) 
 def _matches(tokens: pd.DataFrame) -> pd.DataFrame:
     """Every (key, token) match of a content token: its lemma (``match = "lemma"``), its compound
     head (``"head"``: *Marketing* finds *Online-Marketing*) and its modifiers (``"modifier"``:
-    *Marketinghype*). Columns ``key, row, match`` (``row``: position in ``tokens``)."""
+    *Marketinghype*). Columns ``key, row, match`` (``row``: position in ``tokens``).
+
+    The keys stay Arrow strings throughout (content rows only, modifiers split with Arrow's
+    compute functions): a Python string per match would cost far more than the table itself, and
+    freed small strings are not returned to the system."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     t = tokens
     is_content = t["token_type"].isin(("word", "hashtag")).to_numpy() & t["is_content"].to_numpy(dtype=bool)
     rows = np.flatnonzero(is_content)
-    # content rows only are turned into Python strings (not the whole columns)
-    parts = [pd.DataFrame({"key": t["lemma"].take(rows).to_numpy(), "row": rows, "match": "lemma"})]
+
+    def strings(column: str) -> pa.Array:  # the content rows of a column as one Arrow string array
+        values = pa.array(t[column].take(rows).astype("str").array)
+        return values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
+
+    def part(keys: pa.Array, at: np.ndarray, how: str) -> pd.DataFrame:
+        return pd.DataFrame({"key": pd.array(keys, dtype="str"), "row": at, "match": how})
+
+    parts = [part(strings("lemma"), rows, "lemma")]
     for column, how in (("compound_head", "head"), ("compound_modifier", "modifier")):
         if column not in t.columns:
             continue
-        values = t[column].take(rows).to_numpy()
-        has = pd.notna(values) & (pd.Series(values).astype(str).str.len().to_numpy() > 0)
-        frame = pd.DataFrame({"key": values[has], "row": rows[has], "match": how})
+        values = strings(column)
+        has = pc.fill_null(pc.greater(pc.utf8_length(values), 0), False).to_numpy(zero_copy_only=False)
+        values, at = values.filter(pa.array(has)), rows[has]
         if how == "modifier":  # several modifiers joined by "|"
-            frame["key"] = frame["key"].astype(str).str.split("|")
-            frame = frame.explode("key")
-        parts.append(frame)
+            lists = pc.split_pattern(values, "|")
+            values, at = pc.list_flatten(lists), at[pc.list_parent_indices(lists).to_numpy()]
+        parts.append(part(values, at, how))
     out = pd.concat(parts, ignore_index=True)
     out["key"] = out["key"].astype(str)
-    out = out[out["key"].str.len() > 1]
+    out = out[(out["key"].str.len() > 1).to_numpy(dtype=bool, na_value=False)]
     # a modifier or head equal to the lemma itself is the same match
     return out.drop_duplicates(["key", "row"], keep="first").reset_index(drop=True)
 
