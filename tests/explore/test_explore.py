@@ -298,3 +298,55 @@ def test_kwic_index_and_collocates_do_not_depend_on_the_token_order(marketing):
     row = plain[plain["left"] != ""].iloc[0]
     assert row["left"].split()[-1] in set(tokens["token"])
     assert len(plain) == len(kwic_index(tokens, corpus))
+
+
+def test_shuffled_tokens_give_the_same_index_and_dispersion(marketing):
+    # the page's data reads the tokens in text order; a table in another order (or with another
+    # index) is sorted first, one in order is used as it is, without a copy
+    from analysis.explore.data import _matches, _text_order
+
+    corpus, tokens = marketing
+    assert _text_order(tokens) is tokens
+    shuffled = tokens.sample(frac=1.0, random_state=3)
+    ordered = _text_order(shuffled)
+    assert ordered is not shuffled
+    pd.testing.assert_frame_equal(ordered, tokens)
+    # a categorical doc_id whose categories are not sorted: the order of the categories decides,
+    # as in sort_values
+    reversed_cats = tokens.assign(doc_id=pd.Categorical(tokens["doc_id"].astype(str), categories=["zwei", "eins"]))
+    assert _text_order(reversed_cats)["doc_id"].astype(str).iloc[0] == "zwei"
+    pd.testing.assert_frame_equal(
+        kwic_index(shuffled, corpus).reset_index(drop=True), kwic_index(tokens, corpus).reset_index(drop=True)
+    )
+    keys = ["Marketing", "Dialog", "Kunde"]
+    pd.testing.assert_frame_equal(dispersion(shuffled, keys, bins=10), dispersion(tokens, keys, bins=10))
+    # the key matches computed once and passed in give the same tables as computed inside
+    matches = _matches(tokens)
+    pd.testing.assert_frame_equal(kwic_index(tokens, corpus, matches=matches), kwic_index(tokens, corpus))
+    pd.testing.assert_frame_equal(dispersion(tokens, keys, matches=matches), dispersion(tokens, keys))
+
+
+def test_key_matches_of_lemmas_heads_and_modifiers():
+    from analysis.explore.data import _matches
+
+    tokens = pd.DataFrame(
+        {
+            "token_type": ["word", "word", "punct", "word", "word"],
+            "is_content": [True, True, False, True, False],
+            "lemma": ["Dialogmarketing", "Haus", ",", "Kundendaten", "und"],
+            "compound_head": ["Marketing", "", "", "Daten", ""],
+            "compound_modifier": ["Dialog|Online", None, "", "Kunde||x", ""],
+        }
+    ).astype({"lemma": "str", "compound_head": "str", "compound_modifier": "str"})
+    m = _matches(tokens)
+    # lemma rows first, then heads, then modifiers (split at "|"); one-letter parts and empty ones dropped
+    assert list(zip(m["key"], m["row"], m["match"])) == [
+        ("Dialogmarketing", 0, "lemma"),
+        ("Haus", 1, "lemma"),
+        ("Kundendaten", 3, "lemma"),
+        ("Marketing", 0, "head"),
+        ("Daten", 3, "head"),
+        ("Dialog", 0, "modifier"),
+        ("Online", 0, "modifier"),
+        ("Kunde", 3, "modifier"),
+    ]

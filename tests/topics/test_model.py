@@ -376,3 +376,29 @@ def test_select_k_follows_the_number_of_subjects(tmp_path):
     dom = dt.sort_values("weight", ascending=False).drop_duplicates("doc_id").set_index("doc_id")["topic_id"]
     subject_topics = dom.groupby(dom.index.str.split("-").str[0]).agg(set)
     assert all(len(s) == 1 for s in subject_topics) and len(set().union(*subject_topics)) == 4
+
+
+def test_units_without_text_are_the_same_units(two_topics):
+    # the report builds its units without the joined token text (a copy of every token): the
+    # other columns must not change
+    _, tokens, _ = two_topics
+    with_text = topic_units(tokens)
+    without = topic_units(tokens, text=False)
+    assert "text" in with_text.columns and "text" not in without.columns
+    pd.testing.assert_frame_equal(without, with_text.drop(columns="text"))
+    shuffled = tokens.sample(frac=1.0, random_state=1)  # out of order: sorted inside, same units
+    pd.testing.assert_frame_equal(topic_units(shuffled, text=False), without)
+
+
+def test_lex_sorted_agrees_with_a_stable_sort():
+    from analysis.topics.model import _lex_sorted
+
+    rng = np.random.default_rng(0)
+    for _ in range(300):
+        n = int(rng.integers(0, 12))
+        keys = [np.sort(rng.integers(0, 3, n)) if rng.random() < 0.5 else rng.integers(0, 3, n) for _ in range(3)]
+        if rng.random() < 0.5:  # rows already in order, as annotate() gives them
+            order = np.lexsort(keys[::-1])
+            keys = [k[order] for k in keys]
+        identity = np.array_equal(np.lexsort(keys[::-1]), np.arange(n))
+        assert _lex_sorted(*keys) == identity
