@@ -116,20 +116,19 @@ def topic_units(
         order = np.lexsort((t["token_id"].to_numpy(), key, doc))
         t, doc, key = t.iloc[order].reset_index(drop=True), doc[order], key[order]
     # features per distinct (lemma, compound): the lemma plus the lemmas of the compound's parts,
-    # each in its most frequent spelling in the corpus (nouns capitalised), names left out
-    compound = t["compound"] if compounds else pd.Series("", index=t.index)
-    pair_codes, pairs = factorize_pairs(t["lemma"], compound)
+    # each in its most frequent spelling in the corpus (nouns capitalised), names left out; the
+    # pairs of the content words only (the features and the spelling counts come from them)
+    base = np.flatnonzero(t["is_content"].to_numpy(dtype=bool) & t["token_type"].isin(_WORDLIKE).to_numpy())
+    compound = t["compound"].take(base) if compounds else pd.Series("", index=np.arange(len(base)))
+    pair_codes, pairs = factorize_pairs(t["lemma"].take(base), compound)
+    del compound
     excluded = {w.lower() for w in exclude}
     ok_pair = np.array([bool(_LETTERS2.search(lemma)) and lemma.lower() not in excluded for lemma, _ in pairs])
     ok_pair = ok_pair.astype(bool)
     if max_zipf is not None:
         ok_pair &= np.array([not _zipf(lemma.lower()) > max_zipf for lemma, _ in pairs], dtype=bool)
-    content = (
-        t["is_content"].to_numpy(dtype=bool)
-        & t["token_type"].isin(_WORDLIKE).to_numpy()
-        & (ok_pair[pair_codes] if len(t) else np.zeros(0, dtype=bool))
-    )
-    pair_n = np.bincount(pair_codes[content], minlength=len(pairs)) if len(t) else np.zeros(len(pairs), dtype=int)
+    content = ok_pair[pair_codes]  # per content word: a feature word may come from it
+    pair_n = np.bincount(pair_codes[content], minlength=len(pairs))
     pair_words = [
         [lemma]
         + [
@@ -146,8 +145,9 @@ def topic_units(
             counts[w] = counts.get(w, 0) + n
     display = {key: min(counts, key=lambda w: (-counts[w], w)) for key, counts in spelling.items()}
     pair_feat = np.array([" ".join(display[w.lower()] for w in words) for words in pair_words], dtype=object)
-    has_feat = content & (np.array([bool(x) for x in pair_feat], dtype=bool)[pair_codes] if len(t) else content)
-    del content
+    has_feat = content & np.array([bool(x) for x in pair_feat], dtype=bool)[pair_codes]
+    feat_pos, feat_codes = base[has_feat], pair_codes[has_feat]  # token positions and pairs of the features
+    del content, has_feat, base, pair_codes
     # one pass over the sorted tokens: runs of equal (doc_id, unit) are the units
     change = (np.diff(doc) != 0) | (np.diff(key) != 0) if len(t) else np.zeros(0, dtype=bool)
     bounds = np.flatnonzero(change) + 1
@@ -157,11 +157,7 @@ def topic_units(
         tok_codes, tok_values = pd.factorize(t["token"].astype(str))
         tok = np.asarray(tok_values, dtype=object)[tok_codes] if len(t) else np.empty(0, dtype=object)
         del tok_codes
-    feat_pos = np.flatnonzero(has_feat)
-    del has_feat
     pair_words = np.array([len(x.split()) for x in pair_feat], dtype=np.int64)
-    feat_codes = pair_codes[feat_pos]
-    del pair_codes
     f_starts, f_ends = np.searchsorted(feat_pos, starts), np.searchsorted(feat_pos, ends)
     # feature words per unit: sums over each unit's run of feature tokens (only those are kept)
     words_cum = np.concatenate([[0], np.cumsum(pair_words[feat_codes])]).astype(np.int64)
