@@ -19,7 +19,11 @@ __all__ = ["collocates", "dispersion", "doc_terms", "group_counts", "kwic_index"
 
 
 def _content(tokens: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """The content words' ``columns`` (with ``doc_id`` and ``token_id``) in text order; not sorted
+    again (a second copy) when they are in that order already, as annotated."""
     words = word_rows(tokens, content_only=True, columns=columns)
+    if _in_text_order(words):
+        return words.reset_index(drop=True)
     return words.sort_values(["doc_id", "token_id"], kind="mergesort").reset_index(drop=True)
 
 
@@ -267,6 +271,7 @@ def collocates(tokens: pd.DataFrame, keys: list[str], *, window: int = 5, top: i
     is_key_code = np.fromiter((w in keyset for w in names), bool, len(names))
     # (key, collocate) codes of the pairs in the same sentence at distance d, in both directions,
     # keeping only the pairs whose first word is a key (not the key itself): never all pairs at once
+    code = code.astype(np.int32)  # fewer than 2**31 lemmas: the pair arrays at half the size
     key_parts, coll_parts = [], []
     for d in range(1, window + 1):
         k = max(n - d, 0)
@@ -277,13 +282,20 @@ def collocates(tokens: pd.DataFrame, keys: list[str], *, window: int = 5, top: i
             keep = (a >= 0) & (b >= 0) & is_key_code[a] & (a != b)  # -1: a word without a lemma
             key_parts.append(a[keep])
             coll_parts.append(b[keep])
-    key_codes = np.concatenate(key_parts).astype(np.int64) if key_parts else np.empty(0, np.int64)
-    coll_codes = np.concatenate(coll_parts).astype(np.int64) if coll_parts else np.empty(0, np.int64)
-    del key_parts, coll_parts
+    key_codes = np.concatenate(key_parts) if key_parts else np.empty(0, np.int32)
+    del key_parts
     window_size = np.bincount(key_codes, minlength=len(names))  # words in each key's windows
-    # count the distinct pairs as one integer each (the final sort by names fixes the row order)
-    pair, pair_n = np.unique(key_codes * max(len(names), 1) + coll_codes, return_counts=True)
-    del key_codes, coll_codes
+    # count the distinct pairs as one integer each (the final sort by names fixes the row order),
+    # built and sorted in place
+    pair = key_codes.astype(np.int64)
+    del key_codes
+    pair *= max(len(names), 1)
+    pair += np.concatenate(coll_parts) if coll_parts else np.empty(0, np.int32)
+    del coll_parts
+    pair.sort()
+    first = np.flatnonzero(np.concatenate([[True], pair[1:] != pair[:-1]])) if len(pair) else np.empty(0, np.int64)
+    pair_n = np.diff(np.append(first, len(pair)))
+    pair = pair[first]
     counts = pd.DataFrame(
         {"key": pair // max(len(names), 1), "collocate": pair % max(len(names), 1), "n": pair_n.astype(np.int64)}
     )
