@@ -65,14 +65,19 @@ def doc_terms(tokens: pd.DataFrame, *, per_doc: int = 200, total: int = 30_000) 
     ).astype({"doc_id": "str", "lemma": "str"})
 
 
+_MATCH_KINDS = ("lemma", "head", "modifier")
+
+
 def _matches(tokens: pd.DataFrame) -> pd.DataFrame:
     """Every (key, token) match of a content token: its lemma (``match = "lemma"``), its compound
     head (``"head"``: *Marketing* finds *Online-Marketing*) and its modifiers (``"modifier"``:
-    *Marketinghype*). Columns ``key, row, match`` (``row``: position in ``tokens``).
+    *Marketinghype*). Columns ``key, row, match`` (``row``: position in ``tokens``): lemma rows
+    first, then heads, then modifiers, each in row order; a key of one letter is left out, and a
+    head or modifier equal to the token's lemma is the same match (kept once, as ``lemma``).
 
-    The keys stay Arrow strings throughout (content rows only, modifiers split with Arrow's
-    compute functions): a Python string per match would cost far more than the table itself, and
-    freed small strings are not returned to the system."""
+    ``key`` and ``match`` are categoricals (``key``'s categories sorted, so sorting and grouping
+    by it order as the strings do): the keys stay Arrow strings until they are encoded, and a
+    match costs 13 bytes, not a Python string (at 10M tokens about 6 million matches)."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -82,27 +87,48 @@ def _matches(tokens: pd.DataFrame) -> pd.DataFrame:
 
     def strings(column: str) -> pa.Array:  # the content rows of a column as one Arrow string array
         values = pa.array(t[column].take(rows).astype("str").array)
-        return values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
+        values = values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
+        return values.cast(pa.large_string())
 
-    def part(keys: pa.Array, at: np.ndarray, how: str) -> pd.DataFrame:
-        return pd.DataFrame({"key": pd.array(keys, dtype="str"), "row": at, "match": how})
-
-    parts = [part(strings("lemma"), rows, "lemma")]
-    for column, how in (("compound_head", "head"), ("compound_modifier", "modifier")):
+    keys, at, kinds = [], [], []
+    for kind, column in enumerate(("lemma", "compound_head", "compound_modifier")):
         if column not in t.columns:
             continue
-        values = strings(column)
-        has = pc.fill_null(pc.greater(pc.utf8_length(values), 0), False).to_numpy(zero_copy_only=False)
-        values, at = values.filter(pa.array(has)), rows[has]
-        if how == "modifier":  # several modifiers joined by "|"
+        values, where = strings(column), rows
+        if kind == 2:  # several modifiers joined by "|"
             lists = pc.split_pattern(values, "|")
-            values, at = pc.list_flatten(lists), at[pc.list_parent_indices(lists).to_numpy()]
-        parts.append(part(values, at, how))
-    out = pd.concat(parts, ignore_index=True)
-    out["key"] = out["key"].astype(str)
-    out = out[(out["key"].str.len() > 1).to_numpy(dtype=bool, na_value=False)]
-    # a modifier or head equal to the lemma itself is the same match
-    return out.drop_duplicates(["key", "row"], keep="first").reset_index(drop=True)
+            values, where = pc.list_flatten(lists), where[pc.list_parent_indices(lists).to_numpy()]
+        ok = pc.fill_null(pc.greater(pc.utf8_length(values), 1), False)
+        keys.append(values.filter(ok))
+        at.append(where[ok.to_numpy(zero_copy_only=False)])
+        kinds.append(np.full(len(at[-1]), kind, dtype=np.int8))
+    if not keys:
+        return pd.DataFrame({"key": pd.Categorical([]), "row": np.empty(0, np.int64), "match": pd.Categorical([])})
+    encoded = pc.dictionary_encode(pa.concat_arrays(keys))
+    del keys
+    names = encoded.dictionary
+    rank = np.empty(len(names), dtype=np.int64)  # categories in sorted order (as strings sort)
+    rank[pc.sort_indices(names).to_numpy()] = np.arange(len(names))
+    code = rank[encoded.indices.to_numpy(zero_copy_only=False)]
+    del encoded
+    row = np.concatenate(at)
+    kind = np.concatenate(kinds)
+    # a (key, row) seen before in this order is the same match: keep the first
+    pair = code * (int(row.max()) + 1 if len(row) else 1) + row
+    order = np.argsort(pair, kind="stable")
+    first = np.ones(len(pair), dtype=bool)
+    first[1:] = pair[order[1:]] != pair[order[:-1]]
+    keep = np.zeros(len(pair), dtype=bool)
+    keep[order[first]] = True
+    del pair, order, first
+    categories = pd.Index(np.asarray(names.take(pc.sort_indices(names)).to_pylist(), dtype=object), dtype="str")
+    return pd.DataFrame(
+        {
+            "key": pd.Categorical.from_codes(code[keep], categories=categories),
+            "row": row[keep],
+            "match": pd.Categorical.from_codes(kind[keep], categories=list(_MATCH_KINDS)),
+        }
+    )
 
 
 def _text_order(tokens: pd.DataFrame) -> pd.DataFrame:
@@ -186,7 +212,7 @@ def kwic_index(
         budget -= take
     m = m[m["key"].isin(set(chosen))].sort_values(["key", "row"], kind="mergesort")
     keep = []
-    for _key, rows in m.groupby("key", sort=True):
+    for _key, rows in m.groupby("key", sort=True, observed=True):
         keep.append(rows.iloc[_evenly(len(rows), per_key)])
     m = pd.concat(keep) if keep else m
     rows = m["row"].to_numpy()
@@ -228,7 +254,7 @@ def dispersion(
     content = word_rows(t, content_only=True, columns=["doc_id"]).groupby("doc_id", observed=True).size()
     content = content.rename(index=str)
     # the matched rows' documents only as strings, not a string per token
-    frame = pd.DataFrame({"key": m["key"].to_numpy(), "doc_id": t["doc_id"].take(rows).astype(str).to_numpy()})
+    frame = pd.DataFrame({"key": m["key"].to_numpy(), "doc_id": _strings_at(t["doc_id"], rows)})
     pos = t["token_id"].to_numpy()[rows]
     frame["bin"] = np.minimum((bins * pos / frame["doc_id"].map(length).to_numpy()).astype(int), bins - 1)
     out = frame.groupby(["key", "doc_id"], sort=True).size().rename("n").reset_index()
@@ -241,6 +267,16 @@ def dispersion(
     return out.sort_values(["key", "doc_id"], kind="mergesort").reset_index(drop=True)[
         ["key", "doc_id", "n", "per_1000", "bins"]
     ]
+
+
+def _strings_at(column: pd.Series, rows: np.ndarray) -> np.ndarray:
+    """The values of ``column`` at positions ``rows`` as strings (an object array); of a
+    categorical column one string per category, shared by its rows."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        codes = column.cat.codes.to_numpy()[rows]
+        if (codes >= 0).all():
+            return np.asarray(column.cat.categories.astype(str), dtype=object)[codes]
+    return column.take(rows).astype(str).to_numpy()
 
 
 def _join_runs(values: np.ndarray, codes: np.ndarray) -> list[str]:
