@@ -35,11 +35,29 @@ def term_list(tokens: pd.DataFrame, *, top: int = 20_000) -> pd.DataFrame:
         return pd.DataFrame({c: [] for c in ("lemma", "n", "per_1000", "n_docs", "forms")})
     lemma = words["lemma"].astype(str)
     n = lemma.value_counts()
-    n_docs = pd.DataFrame({"l": lemma, "d": words["doc_id"].astype(str)}).drop_duplicates().groupby("l").size()
+    # documents per lemma and forms per lemma counted on integer codes: a string per row would
+    # cost more than the word table itself
+    l_codes, l_names = pd.factorize(lemma)
+    d_codes = pd.factorize(words["doc_id"])[0] + 1  # a missing doc_id (code -1) counts as one more
+    has = l_codes >= 0
+    width = int(d_codes.max()) + 1
+    pairs = np.unique(l_codes[has].astype(np.int64) * width + d_codes[has])
+    n_docs = pd.Series(np.bincount(pairs // width, minlength=len(l_names)), index=l_names)
+    del d_codes, pairs
     out = pd.DataFrame({"lemma": n.index.astype(str), "n": n.to_numpy(dtype="int64")})
     out = out.sort_values(["n", "lemma"], ascending=[False, True], kind="mergesort").head(top)
-    forms = pd.DataFrame({"l": lemma, "f": words["token"].astype(str)})
-    forms = forms[forms["l"].isin(set(out["lemma"]))].value_counts().rename("c").reset_index()
+    f_codes, f_names = pd.factorize(words["token"].astype(str))
+    in_top = np.append(l_names.isin(set(out["lemma"])), False)  # code -1 (no lemma): not counted
+    has &= in_top[l_codes] & (f_codes >= 0)
+    pair, c = np.unique(l_codes[has].astype(np.int64) * max(len(f_names), 1) + f_codes[has], return_counts=True)
+    del l_codes, f_codes, has
+    forms = pd.DataFrame(
+        {
+            "l": np.asarray(l_names, dtype=object)[pair // max(len(f_names), 1)],
+            "f": np.asarray(f_names, dtype=object)[pair % max(len(f_names), 1)],
+            "c": c,
+        }
+    )
     forms = forms.sort_values(["l", "c", "f"], ascending=[True, False, True], kind="mergesort")
     top_forms = forms.groupby("l", sort=False).head(3).groupby("l", sort=False)["f"].agg(", ".join)
     out["per_1000"] = (1000.0 * out["n"] / len(words)).round(3)
@@ -250,23 +268,57 @@ def dispersion(
     m = _matches(t) if matches is None else matches
     m = m[m["key"].isin(set(keys))]
     rows = m["row"].to_numpy()
-    length = t.groupby("doc_id", observed=True)["token_id"].max().rename(index=str) + 1
-    content = word_rows(t, content_only=True, columns=["doc_id"]).groupby("doc_id", observed=True).size()
-    content = content.rename(index=str)
-    # the matched rows' documents only as strings, not a string per token
-    frame = pd.DataFrame({"key": m["key"].to_numpy(), "doc_id": _strings_at(t["doc_id"], rows)})
-    pos = t["token_id"].to_numpy()[rows]
-    frame["bin"] = np.minimum((bins * pos / frame["doc_id"].map(length).to_numpy()).astype(int), bins - 1)
-    out = frame.groupby(["key", "doc_id"], sort=True).size().rename("n").reset_index()
-    distinct = frame.drop_duplicates().sort_values(["key", "doc_id", "bin"], kind="mergesort")
-    pair = distinct.groupby(["key", "doc_id"], sort=True).ngroup().to_numpy()
-    out["bins"] = _join_runs(distinct["bin"].astype(str).to_numpy(), pair)
-    out["per_1000"] = (1000.0 * out["n"] / out["doc_id"].map(content).to_numpy()).round(3)
-    out = out.sort_values(["key", "n", "doc_id"], ascending=[True, False, True], kind="mergesort")
-    out = out.groupby("key", sort=False).head(max_docs)
-    return out.sort_values(["key", "doc_id"], kind="mergesort").reset_index(drop=True)[
-        ["key", "doc_id", "n", "per_1000", "bins"]
-    ]
+    # keys, documents and positions as integer codes, numbered in the strings' sort order, so that
+    # sorting the codes sorts the rows as the strings would (no string per match)
+    key_code, key_names = pd.factorize(m["key"], sort=True)
+    key_names = np.asarray(pd.Index(key_names).astype(str), dtype=object)
+    doc_code, doc_names = _sorted_codes(t["doc_id"])
+    n_doc = max(len(doc_names), 1)
+    token_id = t["token_id"].to_numpy()
+    longest = pd.Series(token_id).groupby(doc_code, sort=True).max()
+    length = np.zeros(n_doc, dtype=token_id.dtype)
+    length[longest.index.to_numpy()] = longest.to_numpy() + 1
+    is_word = t["token_type"].isin(("word", "hashtag")).to_numpy() & t["is_content"].to_numpy(dtype=bool)
+    content = np.bincount(doc_code[is_word], minlength=n_doc)
+    del longest, is_word
+    doc = doc_code[rows]
+    pos = token_id[rows]
+    hit_bin = np.minimum((bins * pos / length[doc]).astype(int), bins - 1)
+    combo = key_code.astype(np.int64) * n_doc + doc  # (key, document), in key then document order
+    combos, n = np.unique(combo, return_counts=True)
+    cells = np.unique(combo * bins + hit_bin)  # distinct (key, document, bin), sorted
+    del combo, doc, pos, hit_bin
+    labels = np.array([str(b) for b in range(bins)], dtype=object)
+    joined = np.asarray(_join_runs(labels[cells % bins], cells // bins), dtype=object)
+    ckey, cdoc = combos // n_doc, combos % n_doc
+    # at most max_docs documents per key: those with most hits (ties: the first document)
+    order = np.lexsort((cdoc, -n, ckey))
+    starts = np.searchsorted(ckey[order], ckey[order], side="left")
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order)) - starts
+    keep = rank < max_docs
+    per_1000 = (1000.0 * pd.Series(n[keep].astype(np.int64)) / content[cdoc[keep]]).round(3)
+    return pd.DataFrame(
+        {
+            "key": key_names[ckey[keep]],
+            "doc_id": doc_names[cdoc[keep]],
+            "n": n[keep].astype(np.int64),
+            "per_1000": per_1000.to_numpy(),
+            "bins": joined[keep],
+        }
+    )
+
+
+def _sorted_codes(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Integer codes of a column's values as strings, numbered in the strings' sorted order, and
+    those strings (an object array): a categorical with sorted categories gives its own codes."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        names = column.cat.categories.astype(str)
+        codes = column.cat.codes.to_numpy()
+        if names.is_unique and names.is_monotonic_increasing and (codes >= 0).all():
+            return codes, np.asarray(names, dtype=object)
+    codes, names = pd.factorize(column.astype(str), sort=True)
+    return codes, np.asarray(names, dtype=object)
 
 
 def _strings_at(column: pd.Series, rows: np.ndarray) -> np.ndarray:

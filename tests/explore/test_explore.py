@@ -350,3 +350,21 @@ def test_key_matches_of_lemmas_heads_and_modifiers():
         ("Online", 0, "modifier"),
         ("Kunde", 3, "modifier"),
     ]
+
+
+def test_dispersion_by_hand_with_the_document_cap():
+    # d1: xx yy xx zz (4 tokens), d2: xx xx xx yy ww ww (6), d3: xx (1); bins of 4:
+    # d1 hits at 0 and 2 -> bins 0, 2; d2 at 0, 1, 2 -> 4·0/6, 4·1/6, 4·2/6 -> 0, 0, 1; d3 at 0 -> 0
+    rows = [("d1", w) for w in ("xx", "yy", "xx", "zz")] + [("d2", w) for w in ("xx", "xx", "xx", "yy", "ww", "ww")]
+    rows += [("d3", "xx")]
+    tokens = _tokens(rows)
+    tokens["token_id"] = [0, 1, 2, 3, 0, 1, 2, 3, 4, 5, 0]
+    full = dispersion(tokens, ["xx"], bins=4)
+    assert list(zip(full["doc_id"], full["n"], full["per_1000"], full["bins"])) == [
+        ("d1", 2, 500.0, "0 2"),
+        ("d2", 3, 500.0, "0 1"),
+        ("d3", 1, 1000.0, "0"),
+    ]
+    # two documents at most: the two with most hits (d2, then d1), listed in document order
+    capped = dispersion(tokens, ["xx"], bins=4, max_docs=2)
+    assert list(capped["doc_id"]) == ["d1", "d2"]
