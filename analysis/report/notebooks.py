@@ -78,6 +78,18 @@ del _gc
 """
 
 
+def _settle_pyplot() -> None:
+    """Let pyplot choose its backend now, in this (the report's) thread, before the notebook thread
+    starts: pyplot chooses it at the first figure and then looks at ``sys.modules["IPython"]``, which
+    the notebook thread imports while it starts the kernel (jupyter_client reads ipykernel's kernel
+    spec); a half-imported IPython there failed the first figure ("partially initialized module
+    'IPython' has no attribute 'get_ipython'")."""
+    import matplotlib
+    import matplotlib.pyplot  # noqa: F401  (the backend is pyplot's to choose)
+
+    matplotlib.get_backend()  # resolves the automatic choice, as the first figure would
+
+
 class SharedKernel:
     """One IPython kernel for all the notebooks of a run, used from one thread.
 
@@ -205,6 +217,7 @@ class NotebookRun:
             log.problem("warning", "notebooks", f"{NOTEBOOKS} not found (installed without the notebooks); skipped")
             return
         dest.mkdir()
+        _settle_pyplot()
         self.exports = HtmlExports()
         # one thread and one kernel: the notebooks run one after the other, in their order (01, 02, …,
         # the order of their sections); the last one shuts the kernel down

@@ -194,3 +194,25 @@ def test_the_export_process_answers_each_notebook_and_goes_on_after_a_bad_one(tm
     assert answers[good] == "ok"
     page = (tmp_path / "good.html").read_text(encoding="utf-8")
     assert "Content-Security-Policy" in page and "<script" not in page
+
+
+def test_pyplot_has_its_backend_before_the_notebook_thread_starts():
+    # in a fresh interpreter: pyplot must not choose its backend later, at the report's first figure,
+    # while the notebook thread is half-way through importing IPython (the figure failed then)
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import matplotlib, matplotlib.pyplot as plt\n"
+        "from matplotlib import rcsetup\n"
+        "assert matplotlib.rcParams._get('backend') is rcsetup._auto_backend_sentinel\n"
+        "from analysis.report.notebooks import _settle_pyplot\n"
+        "_settle_pyplot()\n"
+        "assert matplotlib.rcParams._get('backend') is not rcsetup._auto_backend_sentinel\n"
+        "assert plt._REPL_DISPLAYHOOK is not plt._ReplDisplayHook.NONE\n"
+        "print('ok')\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"}  # pyplot chooses, as for a user
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, env=env)
+    assert done.stdout.strip() == "ok", done.stderr[-2000:]
