@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from ..counts import round_floats
-from .engine import label_scores, normalize, score_sentences, token_contributions
+from .engine import SENTENCE_COLUMNS, label_scores, normalize, score_sentences, token_contributions
 from .rules import DEFAULT_RULES, SentimentRules, _require
 
 __all__ = [
@@ -268,20 +268,9 @@ def sentiment_tables(
         "sentiment_documents": docs[["doc_id", "title", "language", *a["documents"].columns[1:]]],
         "sentiment_paragraphs": a["paragraphs"],
         "sentiment_speakers": a["speakers"],
+        # the scorer's columns without the unnormalised sum, the embedding stage's before the text
         "sentiment_sentences": a["sentences"][
-            [
-                "doc_id",
-                "sent_id",
-                "para_id",
-                "speaker",
-                "n_words",
-                "positive",
-                "negative",
-                "score",
-                "label",
-                *extra,
-                "text",
-            ]
+            [*(c for c in SENTENCE_COLUMNS if c not in ("raw", "text")), *extra, "text"]
         ],
         "sentiment_themes": a["themes"],
         "sentiment_contributions": a["contributions"],

@@ -69,6 +69,20 @@ __all__ = ["label_scores", "normalize", "score_sentences", "token_contributions"
 
 # ---------------------------------------------------------------- the scorer
 
+# the columns of score_sentences(), in order (the report's sentence table takes them without "raw")
+SENTENCE_COLUMNS = [
+    "doc_id",
+    "sent_id",
+    "para_id",
+    "speaker",
+    "n_words",
+    "positive",
+    "negative",
+    "raw",
+    "score",
+    "label",
+    "text",
+]
 _CONTRIB_COLUMNS = [
     "doc_id",
     "para_id",
@@ -575,17 +589,4 @@ def score_sentences(
         joined = t.sort_values(["doc_id", "token_id"]).groupby(["doc_id", "sent_id"])["token"].agg(" ".join)
         sents = sents.merge(joined.rename("text"), on=["doc_id", "sent_id"], how="left")
     sents["n_words"] = sents["n_words"].astype("int64")
-    cols = [
-        "doc_id",
-        "sent_id",
-        "para_id",
-        "speaker",
-        "n_words",
-        "positive",
-        "negative",
-        "raw",
-        "score",
-        "label",
-        "text",
-    ]
-    return sents[cols].sort_values(["doc_id", "sent_id"], ignore_index=True)
+    return sents[SENTENCE_COLUMNS].sort_values(["doc_id", "sent_id"], ignore_index=True)
