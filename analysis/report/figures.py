@@ -31,17 +31,10 @@ WORKER_MAX_TOKENS = 200_000
 
 def render_png(payload: bytes, path: str) -> str:
     """Unpickle a figure and save it as the report saves figures (:func:`analysis.plots.save`)."""
-    import matplotlib.pyplot as plt
-
     from .. import plots
 
     plots.style()
-    fig = pickle.loads(payload)
-    try:
-        plots.save(fig, path)
-    finally:
-        plt.close(fig)
-    return path
+    return str(_save_here(pickle.loads(payload), Path(path)))
 
 
 def _ready() -> bool:
@@ -91,12 +84,7 @@ class FigureSaver:
 
         paths = {name: folder / f"{name}.png" for name in figures}
         if self._pool is None:
-            saved = {}
-            for name, fig in figures.items():
-                try:
-                    saved[name] = _save_here(fig, paths[name])
-                except Exception as exc:
-                    self.errors.append((name, f"{exc.__class__.__name__}: {exc}"))
+            saved = {name: paths[name] for name, fig in figures.items() if self._saved_here(name, fig, paths[name])}
             self.on_saved(section, saved)
             return paths
         jobs = {}
@@ -104,12 +92,7 @@ class FigureSaver:
             try:
                 payload = pickle.dumps(fig)
             except Exception:  # a figure that does not pickle is saved here
-                payload = None
-            if payload is None:
-                try:
-                    _save_here(fig, paths[name])
-                except Exception as exc:
-                    self.errors.append((name, f"{exc.__class__.__name__}: {exc}"))
+                self._saved_here(name, fig, paths[name])
                 continue
             plt.close(fig)
             jobs[name] = self._pool.submit(render_png, payload, str(paths[name]))
@@ -121,6 +104,15 @@ class FigureSaver:
         if not jobs:
             self._section_done(section, paths, jobs)
         return paths
+
+    def _saved_here(self, name: str, fig, path: Path) -> bool:
+        """Save ``fig`` in this process; a failure is collected in :attr:`errors` (False)."""
+        try:
+            _save_here(fig, path)
+        except Exception as exc:
+            self.errors.append((name, f"{exc.__class__.__name__}: {exc}"))
+            return False
+        return True
 
     def _section_done(self, section: str, paths: dict[str, Path], jobs: dict[str, Future]) -> None:
         saved = {}
