@@ -1,11 +1,12 @@
-"""Lemmas of compound parts, remembered between runs beside the annotation cache.
+"""Lemmas of compound parts and word frequencies, remembered between runs beside the annotation cache.
 
 The annotation cache keeps each document's token table, so a second run on the same corpus
 lemmatises nothing — except the parts of compounds, which the word families
 (:mod:`analysis.extract.families`) and the topic features (:mod:`analysis.topics.model`) lemmatise
-after annotation. For those few thousand words every process loaded simplemma's dictionary of 1.1
-million forms and the splitter's frequency lists again (about 0.6 s of CPU in the report and in the
-notebooks' kernel). :func:`remembered` keeps each answer in a small JSON file in the cache folder,
+after annotation, and the general-German frequencies that keyness, the topic features and the theme
+echoes look up in wordfreq. For those few thousand words every process loaded simplemma's dictionary
+of 1.1 million forms, the splitter's frequency lists and wordfreq's German list again (about 0.6 s
+and 0.5 s of CPU in the report and in the notebooks' kernel). :func:`remembered` keeps each answer in a small JSON file in the cache folder,
 named after the fingerprint of the annotation code, its word lists and the versions of simplemma
 and wordfreq (:func:`analysis.annotate.pipeline._code_fingerprint`): the answers of another version
 are never read. Every answer is the function's own, so results do not change; only where it comes
@@ -19,9 +20,10 @@ import json
 import os
 import threading
 from collections.abc import Callable
+from functools import lru_cache
 from pathlib import Path
 
-__all__ = ["memo_path", "remembered", "save_memo"]
+__all__ = ["general_zipf", "memo_path", "remembered", "remembered_number", "save_memo"]
 
 _lock = threading.Lock()
 _memos: dict[Path, dict[str, dict[str, str]]] = {}  # per cache folder
@@ -71,6 +73,26 @@ def remembered(kind: str, word: str, compute: Callable[[str], str]) -> str:
             atexit.register(save_memo)
         _new.add(folder)
     return value
+
+
+def remembered_number(kind: str, word: str, compute: Callable[[str], float]) -> float:
+    """:func:`remembered` for a function that returns a float (kept as its exact ``repr``): the
+    frequencies of general German that keyness, topics and theme echoes look up in wordfreq, whose
+    German list (about 0.5 s to load) a warm run then never opens."""
+    return float(remembered(kind, word, lambda w: repr(float(compute(w)))))
+
+
+@lru_cache(maxsize=200_000)
+def general_zipf(word: str) -> float:
+    """``wordfreq.zipf_frequency(word, "de")`` — how common ``word`` is in general German, on the
+    Zipf scale — remembered between runs (:func:`remembered_number`)."""
+    return remembered_number("zipf_frequency", word, _wordfreq_zipf)
+
+
+def _wordfreq_zipf(word: str) -> float:
+    import wordfreq
+
+    return wordfreq.zipf_frequency(word, "de")
 
 
 def save_memo() -> list[Path]:

@@ -21,6 +21,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,12 +31,12 @@ from ..annotate.memo import save_memo
 from ..annotate.pipeline import annotate
 from ..context import RunContext
 from ..corpus.load import Corpus, load_corpus
-from .figures import WORKER_MAX_TOKENS, FigureSaver
 from .folder import ReportError, check_out, remove_leftovers, replace_folder, start_folder, write_manifest
 from .html import MAX_PRINTED, index_html
 from .notebooks import finish_notebooks, start_notebooks
 from .results import RESULTS_DIR, save_figure_index, save_tables, write_csv
 from .sections import SECTIONS
+from .worker import WORKER_MAX_TOKENS, WORKER_SECTIONS, ReportWorker
 
 __all__ = ["release_memory", "run_report"]
 
@@ -136,7 +137,7 @@ def run_report(
         raise ReportError(f"{out.parent}: cannot write the report there ({exc.strerror or exc})") from None
     failures = 0
     nb_run = None
-    saver = None
+    worker = None
     try:
         start_folder(work)
         log.say(f"loading {corpus_dir}")
@@ -185,8 +186,15 @@ def run_report(
             if nb_run is not None:
                 nb_run.section_done(section)
 
-        # figures are rendered by a worker forked now, before any other thread exists (small corpora)
-        saver = FigureSaver(figures_saved, worker=len(tokens) < WORKER_MAX_TOKENS)
+        # a worker forked now, before any other thread exists (small corpora), renders the figures;
+        # without notebooks it also computes the topics section while this process computes the
+        # others (with notebooks the kernel needs the second core: the run took 1.09x as long)
+        worker = ReportWorker(figures_saved, worker=len(tokens) < WORKER_MAX_TOKENS, context=context)
+        in_worker = {
+            s.name: worker.compute_section(s.name, fig_dir)
+            for s in SECTIONS
+            if worker.forked and not notebooks and s.name in WORKER_SECTIONS and s.applies(context)
+        }
         # the notebooks start now, in one kernel: each waits for its sections' saved tables
         # (results/) before the cell that loads them, so kernel start-up and imports overlap the tables
         if notebooks:
@@ -203,16 +211,26 @@ def run_report(
                 continue
             required += section.required
             try:
-                new = log.timed(f"tables: {section.name}", lambda s=section: s.compute(context))
+                job, fig_paths = in_worker.pop(section.name, None), None
+                if job is not None:  # computed beside the other sections: its result, when ready
+                    try:
+                        new, fig_paths = log.timed(f"tables: {section.name}", job.result)
+                    except BrokenProcessPool:  # the worker died (out of memory?): computed here instead
+                        job = None
+                if job is None:
+                    new = log.timed(f"tables: {section.name}", lambda s=section: s.compute(context))
                 tables.update(new)
                 for name in save_tables(new, results_dir, section=section.name):
                     log.problem(
                         "warning", f"results/{name}", "could not be saved as Parquet; the notebook recomputes it"
                     )
-                figs = log.timed(f"figures: {section.name}", lambda s=section, t=new: s.figures(context, t))
-                save_memo()  # the lemmas of compound parts this section looked up, for the notebooks
-                # saved here or by the worker; then figures_saved() lets this section's notebook go on
-                saver.save(section.name, figs, fig_dir)
+                if fig_paths is not None:
+                    worker.saved(section.name, fig_paths)  # drawn and saved by the worker
+                else:
+                    figs = log.timed(f"figures: {section.name}", lambda s=section, t=new: s.figures(context, t))
+                    save_memo()  # the lemmas of compound parts this section looked up, for the notebooks
+                    # saved here or by the worker; then figures_saved() lets this section's notebook go on
+                    worker.save(section.name, figs, fig_dir)
                 release_memory(tokens=len(tokens))
             except Exception as exc:  # one failing analysis must not cost the user the rest of the report
                 if nb_run is not None:
@@ -240,10 +258,10 @@ def run_report(
             except Exception as exc:
                 failures += 1
                 log.problem("error", "section Explore", f"failed: {exc.__class__.__name__}: {exc}")
-        saver.close()  # every figure on disk
-        # the report shows them in the order of the sections, whenever each was saved
+        worker.close()  # every figure on disk
+        # the report shows them in the order of the sections, whichever process saved them first
         figures = {name: href for s in SECTIONS for name, href in saved_figures.get(s.name, {}).items()}
-        for name, message in saver.errors:
+        for name, message in worker.errors:
             failures += 1
             log.problem("error", f"figure {name}", f"could not be saved: {message}")
         for name in required:
@@ -270,8 +288,8 @@ def run_report(
     except BaseException:
         if nb_run is not None:
             nb_run.cancel()
-        if saver is not None:
-            saver.close()
+        if worker is not None:
+            worker.close()
         shutil.rmtree(work, ignore_errors=True)
         raise
     log.say("time per stage: " + ", ".join(f"{label} {seconds:.1f} s" for label, seconds in log.timings))

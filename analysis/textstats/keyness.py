@@ -345,6 +345,12 @@ def general_german(*, feature: str = "lemma", min_frequency: float = 1e-7) -> pd
 
 @lru_cache(maxsize=100_000)
 def _form_frequency(norm: str) -> float:
+    from ..annotate.memo import remembered_number
+
+    return remembered_number("keyness.word_frequency", norm, _wordfreq_frequency)
+
+
+def _wordfreq_frequency(norm: str) -> float:
     import wordfreq
 
     return float(wordfreq.word_frequency(norm, "de"))

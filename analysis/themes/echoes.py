@@ -47,9 +47,9 @@ def _information(lemma: str) -> float:
 
     Common words ("mögen", "reden", "wissen") weigh little, rare ones ("Markentreue") much, so two
     passages sharing only everyday words are not echoes."""
-    import wordfreq
+    from ..annotate.memo import general_zipf
 
-    return max(1.0, 8.0 - wordfreq.zipf_frequency(lemma, "de"))
+    return max(1.0, 8.0 - general_zipf(lemma))
 
 
 def statement_lemmas(statements: pd.DataFrame) -> pd.Series:

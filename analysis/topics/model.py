@@ -34,6 +34,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
+from ..annotate.memo import general_zipf
 from ..annotate.pipeline import factorize_pairs
 from ..context import CAPS, Caps
 from ..counts import By, by_columns, round_floats
@@ -126,7 +127,7 @@ def topic_units(
     ok_pair = np.array([bool(_LETTERS2.search(lemma)) and lemma.lower() not in excluded for lemma, _ in pairs])
     ok_pair = ok_pair.astype(bool)
     if max_zipf is not None:
-        ok_pair &= np.array([not _zipf(lemma.lower()) > max_zipf for lemma, _ in pairs], dtype=bool)
+        ok_pair &= np.array([not general_zipf(lemma.lower()) > max_zipf for lemma, _ in pairs], dtype=bool)
     content = ok_pair[pair_codes]  # per content word: a feature word may come from it
     pair_n = np.bincount(pair_codes[content], minlength=len(pairs))
     pair_words = [
@@ -315,13 +316,6 @@ def corpus_names(corpus) -> frozenset[str]:
                 words.add(w.strip("-'’"))
                 words.add(w.strip("-'’").lower().capitalize())
     return frozenset(words)
-
-
-@lru_cache(maxsize=200_000)
-def _zipf(word: str) -> float:
-    import wordfreq
-
-    return wordfreq.zipf_frequency(word, "de")
 
 
 def _vectorizer(*, tfidf: bool, min_df: int | float, max_df: float):

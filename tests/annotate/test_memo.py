@@ -69,3 +69,30 @@ def test_a_damaged_memo_is_ignored_and_a_read_only_folder_is_no_error(fresh, mon
     monkeypatch.setattr(memo.os, "replace", lambda *a: (_ for _ in ()).throw(PermissionError("read-only")))
     assert memo.save_memo() == []
     assert not list(fresh.glob("*.tmp"))
+
+
+def test_numbers_come_back_exactly_as_computed(fresh, monkeypatch):
+    values = {"a": 0.1 + 0.2, "b": 1e-300 / 3, "c": 4.0, "d": 2.0 / 3.0}
+    for word, value in values.items():
+        assert memo.remembered_number("test.number", word, values.__getitem__) == value
+    memo.save_memo()
+    monkeypatch.setattr(memo, "_memos", {})  # the next process reads them from the file
+
+    def not_again(word: str) -> float:
+        raise AssertionError(f"{word} computed again")
+
+    for word, value in values.items():
+        got = memo.remembered_number("test.number", word, not_again)
+        assert got == value and type(got) is float  # bit for bit: repr of a float round-trips
+
+
+def test_general_zipf_is_wordfreqs_and_is_remembered(fresh, monkeypatch):
+    import wordfreq
+
+    monkeypatch.setattr(memo, "general_zipf", memo.general_zipf.__wrapped__)  # no lru_cache of earlier tests
+    words = ["Kunde", "Kommunikation", "und", "Qxzvvbq"]
+    assert [memo.general_zipf(w) for w in words] == [wordfreq.zipf_frequency(w, "de") for w in words]
+    memo.save_memo()
+    monkeypatch.setattr(memo, "_memos", {})
+    monkeypatch.setattr(memo, "_wordfreq_zipf", lambda w: pytest.fail(f"{w} looked up in wordfreq again"))
+    assert [memo.general_zipf(w) for w in words] == [wordfreq.zipf_frequency(w, "de") for w in words]

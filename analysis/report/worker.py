@@ -1,14 +1,23 @@
-"""The report's figures as PNG files, saved in a second process while the report goes on.
+"""A second process beside a small corpus's report: it saves the figures and computes one section.
 
-Drawing a figure is cheap; rendering it at 200 dpi and encoding the PNG costs 0.15–0.5 s each, about
-2.5 s of a small corpus's report. :class:`FigureSaver` pickles each finished figure (a few
-milliseconds) and hands it to one worker process forked from the report, which renders and writes
-it — the same bytes as rendered in the report (matplotlib figures pickle with all their artists; the
-tests compare the files) — on the other core. The worker is forked from the report's own process,
-so it starts at once with everything imported (and only while the report has no other thread); it
-is used only for corpora of fewer than :data:`WORKER_MAX_TOKENS` tokens, where the figures are a large part of the run (a fork's memory
-counts again in the process tree's resident size), and only where ``fork`` exists (Linux); else
-and whenever the worker fails, figures are saved in the report's process as before.
+On a small corpus the report's own process is the longest path of a run, while the second core
+waits (the notebooks' kernel waits for the sections). :class:`ReportWorker` forks one worker process
+from the report right after annotation — it starts at once, with everything imported and the corpus
+and its tokens in memory — and gives it two kinds of work:
+
+* **figures**: drawing a figure is cheap; rendering it at 200 dpi and encoding the PNG costs
+  0.15–0.5 s each, about 2.5 s of the seed corpus's report. Each finished figure is pickled (a few
+  milliseconds) and rendered by the worker: the same bytes as rendered in the report (matplotlib
+  figures pickle with all their artists; the tests compare the files);
+* **a whole section** (:data:`WORKER_SECTIONS`: ``topics``, the most expensive and needing nothing
+  the other sections compute): the worker computes its tables from the corpus it inherited, draws
+  and saves its figures, and sends the tables back, while the report computes the other sections.
+  The tables are those the report computes itself (same code, same data, fixed seeds).
+
+It is used only for corpora of fewer than :data:`WORKER_MAX_TOKENS` tokens, where these costs are a
+large part of the run (a fork's memory counts again in the process tree's resident size), only where
+``fork`` exists (Linux) and only while the report has no other thread; else, and whenever the worker
+fails, everything is done in the report's process as before.
 
 When all figures of a section are on disk, ``on_saved(section, paths)`` is called (in the pool's
 thread when the worker saved them): the report records them and the notebooks waiting for the
@@ -22,11 +31,30 @@ import sys
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
-__all__ = ["WORKER_MAX_TOKENS", "FigureSaver", "render_png"]
+__all__ = ["WORKER_MAX_TOKENS", "WORKER_SECTIONS", "ReportWorker", "render_png"]
 
 WORKER_MAX_TOKENS = 200_000
+WORKER_SECTIONS = ("topics",)
+
+_CONTEXT = None  # the report's RunContext, set before the fork: the worker inherits it
+
+
+def _section(name: str, folder: str) -> tuple[dict, dict[str, str]]:
+    """In the worker: the tables of section ``name`` computed from the inherited context, its figures
+    saved into ``folder``; returns (tables, {figure name: path})."""
+    from ..annotate.memo import save_memo
+    from .sections import get_section
+
+    section = get_section(name)
+    tables = section.compute(_CONTEXT)
+    paths = {}
+    for fig_name, fig in section.figures(_CONTEXT, tables).items():
+        paths[fig_name] = str(_save_here(fig, Path(folder) / f"{fig_name}.png"))
+    save_memo()  # a worker ends without the exit handlers that would save it
+    return tables, paths
 
 
 def render_png(payload: bytes, path: str) -> str:
@@ -53,15 +81,19 @@ def _save_here(fig, path: Path) -> Path:
     return path
 
 
-class FigureSaver:
+class ReportWorker:
     """Saves the figures of each section, in a worker process when ``worker`` (see the module's
-    text), and reports each finished section through ``on_saved(section, {name: path})``. Errors
-    are collected in :attr:`errors` as ``(figure name, message)``; call :meth:`close` at the end."""
+    text), and reports each finished section through ``on_saved(section, {name: path})``; with the
+    run's ``context`` the worker can also compute a section (:meth:`compute_section`). Errors of
+    figures are collected in :attr:`errors` as ``(figure name, message)``; call :meth:`close` at
+    the end."""
 
-    def __init__(self, on_saved: Callable[[str, dict[str, Path]], None], *, worker: bool) -> None:
+    def __init__(self, on_saved: Callable[[str, dict[str, Path]], None], *, worker: bool, context=None) -> None:
+        global _CONTEXT
         self.on_saved = on_saved
         self.errors: list[tuple[str, str]] = []
         self._pending: list[Future] = []
+        self._sections: list[Future] = []  # sections the worker computes (see compute_section)
         self._lock = threading.Lock()
         self._pool = None
         # fork only while this is the process's one thread (no Dask client, no progress bar, no
@@ -70,12 +102,33 @@ class FigureSaver:
             from concurrent.futures import ProcessPoolExecutor
             from multiprocessing import get_context
 
+            _CONTEXT = context
             try:
                 pool = ProcessPoolExecutor(max_workers=1, mp_context=get_context("fork"))
                 pool.submit(_ready).result(timeout=60)  # forked now, while this thread is the only one
                 self._pool = pool
             except Exception:  # no worker: figures are saved in this process
                 self._pool = None
+            finally:
+                _CONTEXT = None  # the report's process keeps no second reference
+
+    @property
+    def forked(self) -> bool:
+        """Whether the worker process runs (else everything happens in the report's process)."""
+        return self._pool is not None
+
+    def compute_section(self, name: str, folder: Path) -> Future:
+        """Let the worker compute section ``name`` (its figures saved into ``folder``); the future
+        gives ``(tables, {figure name: path})``. Only when :attr:`forked` and with a ``context``."""
+        job = self._pool.submit(_section, name, str(folder))
+        with self._lock:
+            self._pending.append(job)
+            self._sections.append(job)
+        return job
+
+    def saved(self, section: str, paths: dict[str, str]) -> None:
+        """Report the figures of a section the worker computed (see :meth:`compute_section`)."""
+        self.on_saved(section, {name: Path(path) for name, path in paths.items()})
 
     def save(self, section: str, figures: dict, folder: Path) -> dict[str, Path]:
         """Save ``figures`` (name → matplotlib figure) as ``folder/<name>.png``; return the paths they
@@ -83,7 +136,9 @@ class FigureSaver:
         import matplotlib.pyplot as plt
 
         paths = {name: folder / f"{name}.png" for name in figures}
-        if self._pool is None:
+        with self._lock:
+            busy = any(not job.done() for job in self._sections)
+        if self._pool is None or busy:  # while the worker computes a section, this process renders
             saved = {name: paths[name] for name, fig in figures.items() if self._saved_here(name, fig, paths[name])}
             self.on_saved(section, saved)
             return paths
@@ -94,8 +149,14 @@ class FigureSaver:
             except Exception:  # a figure that does not pickle is saved here
                 self._saved_here(name, fig, paths[name])
                 continue
+            try:
+                job = self._pool.submit(render_png, payload, str(paths[name]))
+            except BrokenProcessPool:  # the worker died: this and later figures are saved here
+                self._pool = None
+                self._saved_here(name, fig, paths[name])
+                continue
             plt.close(fig)
-            jobs[name] = self._pool.submit(render_png, payload, str(paths[name]))
+            jobs[name] = job
         done = _Countdown(len(jobs), lambda: self._section_done(section, paths, jobs))
         for job in jobs.values():
             job.add_done_callback(done)
