@@ -21,7 +21,7 @@ from .aggregate import aggregate_scores
 from .engine import label_scores, score_sentences
 from .rules import DEFAULT_RULES, SentimentRules, _resource_lines
 
-EXAMPLE_FILES = ("sentiment_examples_de.txt", "sentiment_examples_more_de.txt")
+EXAMPLE_FILES = ("sentiment_examples_de.txt", "sentiment_examples_more_de.txt", "sentiment_examples_field_de.txt")
 
 __all__ = ["blend_embedding", "embedding_polarity", "example_sentences", "score_csv", "score_texts", "text_tokens"]
 
