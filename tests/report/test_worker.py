@@ -60,16 +60,21 @@ print("ok")
 """
 
 
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the worker is forked (Linux only)")
-def test_the_worker_saves_the_same_bytes_reports_each_section_once_and_collects_failures(tmp_path):
-    # in a fresh interpreter: the worker is forked only while the process has one thread, which a
-    # test process that ran other tests (progress bars, notebook threads) may not be
+def _in_fresh_interpreter(case: str, *args: str, timeout: float = 120) -> list[str]:
+    """Run ``case`` (a script that ends by printing "ok" and any figures) in a fresh interpreter and
+    return the figures: the worker is forked only while the process has one thread, which a test
+    process that ran other tests (progress bars, notebook threads) may not be."""
     import subprocess
 
-    done = subprocess.run(
-        [sys.executable, "-c", WORKER_CASE, str(tmp_path), __file__], capture_output=True, text=True, timeout=120
-    )
-    assert done.returncode == 0 and done.stdout.strip() == "ok", done.stderr[-2000:]
+    done = subprocess.run([sys.executable, "-c", case, *args], capture_output=True, text=True, timeout=timeout)
+    words = done.stdout.split()
+    assert done.returncode == 0 and words[:1] == ["ok"], done.stderr[-2000:]
+    return words[1:]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the worker is forked (Linux only)")
+def test_the_worker_saves_the_same_bytes_reports_each_section_once_and_collects_failures(tmp_path):
+    _in_fresh_interpreter(WORKER_CASE, str(tmp_path), __file__)
 
 
 def test_without_the_worker_figures_are_saved_here_and_failures_collected(tmp_path):
@@ -121,15 +126,10 @@ print("ok", len(tables["topics"]), len(paths))
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the worker is forked (Linux only)")
 def test_a_section_computed_by_the_worker_equals_the_one_computed_here(tmp_path):
-    import subprocess
     from pathlib import Path
 
     folder = Path(__file__).resolve().parents[2] / "data" / "texts"  # the shipped sample corpus
-    done = subprocess.run(
-        [sys.executable, "-c", SECTION_CASE, str(folder), str(tmp_path)], capture_output=True, text=True, timeout=600
-    )
-    assert done.returncode == 0 and done.stdout.startswith("ok"), done.stderr[-2000:]
-    _, n_topic_rows, n_figures = done.stdout.split()
+    n_topic_rows, n_figures = _in_fresh_interpreter(SECTION_CASE, str(folder), str(tmp_path), timeout=600)
     assert int(n_topic_rows) > 0 and int(n_figures) == 2  # a real topic model, both figures
 
 
@@ -171,9 +171,4 @@ print("ok")
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the worker is forked (Linux only)")
 def test_figures_are_saved_here_while_the_worker_computes_a_section_or_after_it_died(tmp_path):
-    import subprocess
-
-    done = subprocess.run(
-        [sys.executable, "-c", BUSY_AND_DEAD_CASE, str(tmp_path), __file__], capture_output=True, text=True, timeout=120
-    )
-    assert done.returncode == 0 and done.stdout.strip() == "ok", done.stderr[-2000:]
+    _in_fresh_interpreter(BUSY_AND_DEAD_CASE, str(tmp_path), __file__)
