@@ -168,6 +168,8 @@ def main() -> int:
                         f"{label:<18} {temp:<5} wall {res['wall']:7.1f} s  peak {res['peak_mb']:7.0f} MB  "
                         f"{res['status']}"
                     )
+                    if res["stages"]:
+                        print("  stages: " + ", ".join(f"{k} {v:.1f} s" for k, v in res["stages"].items()))
                 rows.append((label, notebooks, temp, _median_run(runs)))
     print(
         f"\ncorpus: {corpus}  (load average {load_before:.2f} before, {os.getloadavg()[0]:.2f} after, {os.cpu_count()} cores)"

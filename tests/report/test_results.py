@@ -114,3 +114,55 @@ def test_png_size_reads_the_header_and_refuses_other_files():
     assert png_size(buffer.getvalue()) == (37, 11)
     with pytest.raises(ValueError, match="not a PNG"):
         png_size(b"GIF89a" + bytes(30))
+
+
+# the CSV files: floats formatted before pandas writes them, text cells checked per column -----------
+
+
+def _pandas_csv(df: pd.DataFrame) -> str:
+    """What ``write_csv`` wrote before its floats were formatted ahead of pandas: the reference."""
+    from analysis.report.results import spreadsheet_safe
+
+    return spreadsheet_safe(df).to_csv(index=False, lineterminator="\n", float_format="%.6g")
+
+
+def test_write_csv_formats_floats_byte_for_byte_as_pandas_does(tmp_path):
+    import numpy as np
+
+    from analysis.report.results import write_csv
+
+    rng = np.random.default_rng(3)
+    odd = [0.0, -0.0, np.nan, np.inf, -np.inf, 1e-7, 123456789.0, 0.1 + 0.2, -1.5e300, 5e-324, 1234567.5, 0.5]
+    df = pd.DataFrame(
+        {
+            "odd": np.array(odd * 3),  # repeated values, -0.0 beside 0.0 (equal, but written "-0" and "0")
+            "rounded": np.round(rng.normal(size=36), 6),
+            "single": (np.arange(36, dtype=np.float32) / np.float32(3)),  # float32 keeps its own digits
+            "nullable": pd.array([0.25, None] * 18, dtype="Float64"),  # left to pandas
+            "n": np.arange(36),
+            "t": ["a,b", "-x", "=1", None] * 9,
+        }
+    )
+    write_csv(df, tmp_path / "t.csv")
+    written = (tmp_path / "t.csv").read_text(encoding="utf-8")
+    assert written == _pandas_csv(df)
+    assert "\n-0," in written and "\n0," in written and ",'-x\n" in written
+
+
+def test_spreadsheet_safe_checks_string_and_categorical_columns_as_before():
+    from analysis.report.results import spreadsheet_safe
+
+    df = pd.DataFrame(
+        {
+            "s": pd.array(["ok", "=SUM(A1)", None, "-2"], dtype="str"),
+            "plain": pd.array(["a", "b", None, "c"], dtype="str"),
+            "c": pd.Categorical(["+x", "y", "y", None]),
+            "c_plain": pd.Categorical(["x", "y", "y", None]),
+            "c_num": pd.Categorical([1, 2, 2, 1]),
+        }
+    )
+    safe = spreadsheet_safe(df)
+    assert safe["s"].tolist()[:2] == ["ok", "'=SUM(A1)"] and safe["s"].tolist()[3] == "-2"
+    assert safe["c"].tolist()[:3] == ["'+x", "y", "y"]
+    for col in ("plain", "c_plain", "c_num"):  # nothing to defuse: the column is the caller's
+        assert safe[col] is df[col] or safe[col].equals(df[col])
