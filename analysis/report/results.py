@@ -167,15 +167,13 @@ def csv_ready(df: pd.DataFrame, *, float_format: str = CSV_FLOAT_FORMAT) -> pd.D
     ``%`` operator on the same values, so the file is byte for byte the same. Other columns are
     left as they are (nullable ``Float64`` ones included: pandas writes those)."""
     out = None
-    for i, col in enumerate(df.columns):
+    for i in range(df.shape[1]):
         values = df.iloc[:, i]
         if not (isinstance(values.dtype, np.dtype) and values.dtype.kind == "f"):
             continue
         arr = np.ascontiguousarray(values.to_numpy())
         # distinct bit patterns, not values: -0.0 and 0.0 are written "-0" and "0"
-        bits, first, codes = np.unique(
-            arr.view(f"i{arr.dtype.itemsize}"), return_index=True, return_inverse=True
-        )
+        bits, first, codes = np.unique(arr.view(f"i{arr.dtype.itemsize}"), return_index=True, return_inverse=True)
         text = np.array([float_format % v for v in arr[first].tolist()], dtype=object)
         formatted = text[codes.reshape(-1)]
         formatted[np.isnan(arr)] = ""
