@@ -143,24 +143,41 @@ def load_corpus(
     meta_by_id = {m["doc_id"]: m for m in meta if m.get("doc_id") and not m.get("file")}
     matched_meta: set[int] = set()
 
+    # the metadata row of every file (a pure lookup; recorded as matched below, in file order)
+    jobs, metas = [], []
     for path in files:
+        rel = _display_name(path.relative_to(root).as_posix())
+        m = meta_by_file.get(rel) or meta_by_file.get(path.name)
+        if m is None:
+            stem = Path(rel).stem
+            m = meta_by_id.get(slugify(stem)) or meta_by_id.get(stem)
+        metas.append(m)
+        mm = m or {}
+        jobs.append(
+            (
+                path,
+                max_bytes,
+                tuple(_split_list(mm.get("speakers", ""))),
+                tuple(_split_list(mm.get("authors", ""))),
+                mm.get("interviewer") or None,
+                mm.get("genre", ""),
+            )
+        )
+    # reading, segmenting and language detection per file, in parallel for large corpora; the
+    # results are taken in file order, so everything below is the same whichever way they ran
+    for path, m, result in zip(files, metas, _read_all(jobs)):
         rel = _display_name(path.relative_to(root).as_posix())
         if rel != path.relative_to(root).as_posix():
             report("warning", rel, "file name is not valid UTF-8 (shown with \\x escapes); loaded under this name")
-        try:
-            tf = read_text_file(path, max_bytes=max_bytes)
-        except ReadError as exc:
-            report("warning", rel, f"{exc}; skipped")
+        if isinstance(result, ReadError):
+            report("warning", rel, f"{result}; skipped")
             continue
-        digest = hashlib.sha256(tf.text.encode("utf-8")).hexdigest()
-        if digest in seen_hash:
-            report("warning", rel, f"has the same text as {seen_hash[digest]}; skipped as a duplicate")
+        if result.digest in seen_hash:
+            report("warning", rel, f"has the same text as {seen_hash[result.digest]}; skipped as a duplicate")
             continue
+        digest = result.digest
         seen_hash[digest] = rel
-        m = meta_by_file.get(rel) or meta_by_file.get(path.name)
         stem = Path(rel).stem
-        if m is None:
-            m = meta_by_id.get(slugify(stem)) or meta_by_id.get(stem)
         if m is not None:
             matched_meta.add(id(m))
         elif meta:
@@ -173,18 +190,10 @@ def load_corpus(
             doc_id = new_id
         used_ids.add(doc_id)
 
-        text = tf.text
+        text, paras, qs = result.text, result.paragraphs, result.quotes
         speakers = _split_list(m.get("speakers", ""))
         authors = _split_list(m.get("authors", ""))
-        paras, qs = segment(
-            text,
-            speakers=speakers,
-            authors=authors,
-            interviewer=m.get("interviewer") or None,
-            genre=m.get("genre", ""),
-            hints=tf.hints,
-        )
-        lang, share = detect_language(text)
+        lang, share = result.language, result.language_share
         if lang != "de":
             what = "not German" if lang == "unknown" else f"{_LANG_NAMES.get(lang, lang)}, not German"
             report("warning", rel, f"looks {what}; the analyses are tuned for German")
@@ -204,18 +213,18 @@ def load_corpus(
         row.update(
             {
                 "file": rel,
-                "encoding": tf.encoding,
+                "encoding": result.encoding,
                 "language": lang,
                 "language_share": share,
                 "n_chars": len(text),
                 "n_paragraphs": len(paras),
-                "n_words": sum(len(_WORD_RE.findall(p.text)) for p in paras),
+                "n_words": sum(result.paragraph_words),
                 "sha256": digest,
                 "text": text,
             }
         )
         rows.append(row)
-        for p in paras:
+        for p, n_words in zip(paras, result.paragraph_words):
             paragraphs.append(
                 {
                     "doc_id": doc_id,
@@ -226,7 +235,7 @@ def load_corpus(
                     "is_boilerplate": p.kind in BOILERPLATE_KINDS,
                     "speaker": p.speaker,
                     "label": p.label,
-                    "n_words": len(_WORD_RE.findall(p.text)),
+                    "n_words": n_words,
                     "text": p.text,
                 }
             )
@@ -269,6 +278,85 @@ def load_corpus(
 
 _LANG_NAMES = {"en": "English", "fr": "French", "es": "Spanish", "it": "Italian", "nl": "Dutch"}
 _WORD_RE = regex.compile(r"[\p{L}\p{N}]+(?:[\-'’][\p{L}\p{N}]+)*")
+
+
+@dataclass(frozen=True)
+class _Loaded:
+    """What :func:`_read_one` found in one file: its text, structure and language."""
+
+    text: str
+    encoding: str
+    digest: str
+    paragraphs: list
+    quotes: list
+    language: str
+    language_share: float
+    paragraph_words: list[int]
+
+
+def _read_one(job: tuple) -> _Loaded | ReadError:
+    """Read, hash, segment and detect the language of one file (the work of loading that depends on
+    nothing but the file and its metadata row); a file that cannot be read is its :class:`ReadError`."""
+    path, max_bytes, speakers, authors, interviewer, genre = job
+    try:
+        tf = read_text_file(path, max_bytes=max_bytes)
+    except ReadError as exc:
+        return exc
+    text = tf.text
+    paras, qs = segment(
+        text, speakers=list(speakers), authors=list(authors), interviewer=interviewer, genre=genre, hints=tf.hints
+    )
+    lang, share = detect_language(text)
+    return _Loaded(
+        text=text,
+        encoding=tf.encoding,
+        digest=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        paragraphs=paras,
+        quotes=qs,
+        language=lang,
+        language_share=share,
+        paragraph_words=[len(_WORD_RE.findall(p.text)) for p in paras],
+    )
+
+
+# below this many files, or bytes of text (~150,000 words), loading takes a second or two: one process
+PARALLEL_MIN_FILES = 64
+PARALLEL_MIN_BYTES = 1_000_000
+
+
+def _load_workers(jobs: list[tuple]) -> int:
+    """Processes to load ``jobs`` with: every core this process may use (at most 4), or 1 for a
+    small corpus, where ``fork`` is missing, or when this process already runs other threads (a
+    notebook kernel: forking it would not be safe)."""
+    import threading
+
+    if len(jobs) < PARALLEL_MIN_FILES or threading.active_count() > 1 or not sys.platform.startswith("linux"):
+        return 1
+    size = 0
+    for job in jobs:
+        try:
+            size += job[0].stat().st_size
+        except OSError:
+            pass
+        if size >= PARALLEL_MIN_BYTES:
+            break
+    if size < PARALLEL_MIN_BYTES:
+        return 1
+    return max(1, min(len(os.sched_getaffinity(0)), 4))
+
+
+def _read_all(jobs: list[tuple]):
+    """:func:`_read_one` of every job, in order: in this process, or in forked worker processes
+    for a large corpus (the same function on the same files: the same results)."""
+    workers = _load_workers(jobs)
+    if workers <= 1:
+        yield from map(_read_one, jobs)
+        return
+    from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing import get_context
+
+    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("fork")) as pool:
+        yield from pool.map(_read_one, jobs, chunksize=8)
 
 
 def _display_name(name: str) -> str:

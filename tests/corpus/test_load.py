@@ -246,3 +246,65 @@ def test_markdown_heading_marks_are_not_part_of_the_title(tmp_path):
     titles = load_corpus(tmp_path, quiet=True).documents.set_index("file")["title"]
     assert titles["a.md"] == "Märkte sind Gespräche"
     assert titles["b.txt"] == "#Cluetrain lebt"  # a hashtag is not a heading mark
+
+
+def _varied_corpus(folder: Path) -> None:
+    """Files that exercise every kind of bookkeeping of loading: metadata rows (speakers, a year
+    that is not one, a row without file), colliding doc_ids, a duplicate, bad and foreign files."""
+    for i in range(12):
+        body = f"Titel {i}\n\n" + GERMAN + f" Absatz {i} mit „einem Zitat, das jemand sagte“, sagte Anna Beispiel."
+        write(folder, f"text-{i:02d}.txt", body)
+    write(folder, "Text 01.txt", "Noch ein Titel\n\n" + GERMAN + " Anders.")  # slug collides with text-01
+    write(folder, "copy.txt", f"Titel 3\n\n{GERMAN} Absatz 3 mit „einem Zitat, das jemand sagte“, sagte Anna Beispiel.")
+    write(folder, "empty.txt", b"")
+    write(folder, "bin.txt", b"abc\x00\x01\x02def")
+    write(folder, "en.txt", "The markets are conversations. Companies must talk with the people they serve.")
+    write(folder, "sub/interview.txt", "Interview\n\nFrage: Wie geht es?\n\nAnna Beispiel: " + GERMAN)
+    write(
+        folder,
+        "metadata.csv",
+        "file,title,speakers,year,genre\n"
+        "sub/interview.txt,Ein Gespräch,Anna Beispiel; Bert Muster,20x4,interview\n"
+        "text-05.txt,,,2021,blog\n"
+        "missing.txt,Fehlt,,,\n",
+    )
+
+
+def test_loading_in_worker_processes_gives_the_same_corpus_and_warnings(tmp_path, monkeypatch):
+    import pandas as pd
+
+    from analysis.corpus import load as load_module
+
+    _varied_corpus(tmp_path)
+    monkeypatch.setattr(load_module, "_load_workers", lambda jobs: 1)
+    serial = load_corpus(tmp_path, quiet=True)
+    used = []
+    monkeypatch.setattr(load_module, "_load_workers", lambda jobs: used.append(2) or 2)
+    parallel = load_corpus(tmp_path, quiet=True)
+    assert used == [2]
+    for name in ("documents", "paragraphs", "quotes", "problems"):
+        pd.testing.assert_frame_equal(getattr(parallel, name), getattr(serial, name), check_exact=True)
+    assert len(serial.problems) >= 6 and serial.quotes.shape[0] > 0  # the bookkeeping was exercised
+
+
+def test_only_a_large_corpus_in_a_process_without_threads_is_loaded_in_parallel(tmp_path, monkeypatch):
+    import threading
+
+    from analysis.corpus import load as load_module
+
+    small = [(write(tmp_path, f"s{i}.txt", GERMAN),) for i in range(3)]
+    assert load_module._load_workers(small) == 1  # too few files
+    many = [(write(tmp_path, f"m{i}.txt", GERMAN),) for i in range(load_module.PARALLEL_MIN_FILES)]
+    assert load_module._load_workers(many) == 1  # too few bytes
+    monkeypatch.setattr(load_module, "PARALLEL_MIN_BYTES", 1)
+    monkeypatch.setattr(load_module.os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
+    monkeypatch.setattr(load_module.sys, "platform", "linux")
+    assert load_module._load_workers(many) == 2
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:  # e.g. a notebook kernel: not forked
+        assert load_module._load_workers(many) == 1
+    finally:
+        stop.set()
+        other.join()
