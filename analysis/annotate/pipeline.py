@@ -429,18 +429,19 @@ def annotate(
             if progress:
                 print(f"annotating {len(items)} documents ({engine} engine)", file=sys.stderr, flush=True)
             results = map_documents(annotate_texts, batches, engine=engine, workers=workers, scheduler=scheduler)
-        # back to one frame per document (slices, no copies), cached one file per document
-        where = {}
-        for i, batch in enumerate(batches):
-            where.update({id(item): (i, j) for j, item in enumerate(batch)})
-        by_batch: dict[int, list] = {}
-        for i, df in enumerate(results):
-            by_batch[i] = _split_by_doc(df, len(batches[i]))
-        for item, (doc_id, _, _, path) in zip(items, todo):
-            i, j = where[id(item)]
-            frames[doc_id] = by_batch[i][j]
-            _write_cache(path, frames[doc_id])
-        del by_batch
+        # back to one frame per document (slices, no copies), cached one file per document as each
+        # batch is done: the batch converted to Arrow once (not once per document: its fixed cost
+        # was most of the writing), the files written by a thread while the next batch is annotated
+        entry = {id(item): (doc_id, path) for item, (doc_id, _, _, path) in zip(items, todo)}
+        with _CacheWriter(cache_dir is not None) as writer:
+            for i, df in enumerate(results):
+                table = writer.arrow(df)
+                offset = 0
+                for item, frame in zip(batches[i], _split_by_doc(df, len(batches[i]))):
+                    doc_id, path = entry[id(item)]
+                    frames[doc_id] = frame
+                    writer.write(path, frame, None if table is None else table.slice(offset, len(frame)))
+                    offset += len(frame)
     doc_ids = docs["doc_id"].tolist()
     finish = _ParagraphColumns(doc_ids, paragraphs, boilerplate=boilerplate)
     pieces: list[pd.DataFrame] = []
@@ -613,13 +614,53 @@ def write_parquet_atomic(df: pd.DataFrame, path: Path, *, index: bool = False) -
     os.replace(tmp, path)
 
 
-def _write_cache(path: Path | None, df: pd.DataFrame) -> None:
-    """Write one annotation cache entry atomically, with its key (the file name) stored inside it."""
+class _CacheWriter:
+    """Writes annotation cache entries on one background thread (Parquet encoding and the file
+    system release the GIL), so they overlap the annotation of the next batch; leaving the
+    ``with`` block waits for every file and re-raises a failure other than an unwritable folder."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.pool = None
+        self.pending: list = []
+
+    def __enter__(self) -> _CacheWriter:
+        if self.enabled:
+            from concurrent.futures import ThreadPoolExecutor
+
+            self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="annotation-cache")
+        return self
+
+    def arrow(self, batch: pd.DataFrame) -> pa.Table | None:
+        """A batch table (``doc_index`` dropped) as Arrow, to be sliced per document."""
+        if not self.enabled:
+            return None
+        return pa.Table.from_pandas(batch.drop(columns="doc_index"), preserve_index=False)
+
+    def write(self, path: Path | None, df: pd.DataFrame, table: pa.Table | None) -> None:
+        if self.pool is None or path is None:
+            return
+        self.pending = [f for f in self.pending if not f.done() or f.result() is None]
+        self.pending.append(self.pool.submit(_write_cache, path, df, table=table))
+
+    def __exit__(self, *exc) -> None:
+        if self.pool is None:
+            return
+        self.pool.shutdown(wait=True)
+        if exc[0] is None:
+            for f in self.pending:
+                f.result()
+
+
+def _write_cache(path: Path | None, df: pd.DataFrame, *, table: pa.Table | None = None) -> None:
+    """Write one annotation cache entry atomically, with its key (the file name) stored inside it.
+    ``table`` is ``df`` already converted to Arrow (a slice of its batch), if at hand."""
     if path is None:
         return
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        table = pa.Table.from_pandas(df, preserve_index=False)
+        if table is None:
+            table = pa.Table.from_pandas(df, preserve_index=False)
         table = table.replace_schema_metadata({**(table.schema.metadata or {}), _KEY_FIELD: path.stem.encode()})
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
         try:

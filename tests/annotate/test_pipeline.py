@@ -195,3 +195,25 @@ def test_a_huge_word_is_annotated_at_once():
     assert time.perf_counter() - t0 < 5.0
     row = df.set_index("token").loc[word]
     assert row["compound"] == "" and row["lemma"] == word
+
+
+def test_cache_entries_cut_from_a_batch_hold_their_own_document_only(tmp_path, corpus, monkeypatch):
+    import importlib
+    import threading
+
+    import pyarrow.parquet as pq
+
+    pipeline = importlib.import_module("analysis.annotate.pipeline")
+
+    sizes = sorted(len(t) for t in corpus.documents["text"])
+    # batches of two or more documents, and more than one batch: entries are slices of a batch table
+    monkeypatch.setattr(pipeline, "BATCH_CHARS", sizes[0] + sizes[1])
+    threads = threading.active_count()
+    first = annotate(corpus, cache=tmp_path)
+    assert threading.active_count() == threads  # the writer thread is gone when annotate returns
+    fresh = annotate(corpus, cache=False)
+    pd.testing.assert_frame_equal(first, fresh)
+    pd.testing.assert_frame_equal(annotate(corpus, cache=tmp_path), fresh)  # read back from the entries
+    rows = sorted(pq.ParquetFile(p).metadata.num_rows for p in tmp_path.glob("*.parquet"))
+    per_doc = annotate(corpus, cache=False, boilerplate=True).groupby("doc_id", observed=True).size()
+    assert rows == sorted(per_doc.tolist())
