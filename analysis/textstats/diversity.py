@@ -9,6 +9,7 @@ import math
 from collections import Counter
 from collections.abc import Hashable, Iterable, Iterator, Sequence
 
+import numpy as np
 import pandas as pd
 
 from ..annotate.pipeline import word_rows
@@ -49,6 +50,39 @@ def mattr(words: Sequence[Hashable], *, window: int = 50) -> float:
         counts[in_w] += 1
         total += len(counts)
     return total / ((n - window + 1) * window)
+
+
+def _mattr_codes(codes: np.ndarray, *, window: int = 50) -> float:
+    """:func:`mattr` of a sequence of integer word codes, without a Python step per word: a word
+    counts once in every window in which it is the first occurrence of its type, so the sum of the
+    windows' type counts is, over the positions ``j``, the number of window starts ``s`` with
+    ``max(previous occurrence + 1, j − window + 1, 0) <= s <= min(j, n − window)``. The sum is an
+    exact integer, divided as in :func:`mattr`: the same float."""
+    if window < 1:
+        raise ValueError("window must be a positive integer")
+    n = len(codes)
+    if n < window:
+        return float("nan")
+    pos = np.arange(n, dtype=np.int64)
+    order = np.argsort(codes, kind="stable")
+    prev = np.full(n, -1, dtype=np.int64)
+    same = codes[order][1:] == codes[order][:-1]
+    prev[order[1:][same]] = order[:-1][same]
+    lo = np.maximum(np.maximum(prev + 1, pos - window + 1), 0)
+    hi = np.minimum(pos, n - window)
+    total = int(np.clip(hi - lo + 1, 0, None).sum())
+    return total / ((n - window + 1) * window)
+
+
+def _casefold_codes(values: pd.Series) -> np.ndarray | None:
+    """Integer codes of ``values`` case-folded (``str(value).casefold()``, computed once per
+    distinct value; equal codes for equal folded forms), or ``None`` when a value is missing."""
+    if values.isna().any():
+        return None
+    codes, uniques = pd.factorize(values)
+    folded = np.array([str(u).casefold() for u in uniques], dtype=object)
+    fcodes, _ = pd.factorize(folded)
+    return fcodes[codes] if len(codes) else np.empty(0, dtype=np.int64)
 
 
 def _mtld_pass(words: Iterable[Hashable], threshold: float) -> float:
@@ -95,10 +129,16 @@ def hdd(words: Sequence[Hashable], *, draws: int = 42) -> float:
         return float("nan")
     log_total = math.lgamma(n + 1) - math.lgamma(n - draws + 1)
     out = 0.0
+    share: dict[int, float] = {}  # per count: most types share a few small counts
     for k in Counter(words).values():
-        rest = n - k
-        p_absent = 0.0 if rest < draws else math.exp(math.lgamma(rest + 1) - math.lgamma(rest - draws + 1) - log_total)
-        out += (1.0 - p_absent) / draws
+        term = share.get(k)
+        if term is None:
+            rest = n - k
+            p_absent = (
+                0.0 if rest < draws else math.exp(math.lgamma(rest + 1) - math.lgamma(rest - draws + 1) - log_total)
+            )
+            term = share[k] = (1.0 - p_absent) / draws
+        out += term  # summed in the same order, the same terms: the same float
     return out
 
 
@@ -125,16 +165,24 @@ def diversity(
     words = word_rows(tokens, content_only=content_only, columns=columns).sort_values(
         ["doc_id", "token_id"], kind="mergesort"
     )
+    codes = _casefold_codes(words[feature])
+    if codes is not None:  # every word as the integer code of its case-folded form
+        words = words.assign(_word=codes)
     rows = []
     for key, group in _groups(words, by):
-        seq = group[feature].astype(str).str.casefold().tolist()
+        if codes is not None:
+            arr = group["_word"].to_numpy()
+            seq, window_mean = arr.tolist(), _mattr_codes(arr, window=window)
+        else:
+            seq = group[feature].astype(str).str.casefold().tolist()
+            window_mean = mattr(seq, window=window)
         rows.append(
             (
                 *key,
                 len(seq),
                 len(set(seq)),
                 ttr(seq),
-                mattr(seq, window=window),
+                window_mean,
                 mtld(seq, threshold=threshold),
                 hdd(seq, draws=draws),
             )

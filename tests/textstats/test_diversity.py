@@ -53,3 +53,29 @@ def test_diversity_short_group_and_columns(tokens):
     assert list(out.columns) == ["doc_id", "speaker", "n_tokens", "n_types", "ttr", "mattr", "mtld", "hdd"]
     assert out["speaker"].tolist() == ["Anna", "Ben"]  # the document without speakers is left out
     assert out["mattr"].isna().all()  # shorter than the window
+
+
+@pytest.mark.parametrize("window", [1, 3, 50])
+def test_mattr_on_word_codes_equals_the_moving_window(window):
+    from analysis.textstats.diversity import _mattr_codes
+
+    rng = np.random.default_rng(window)
+    for n in (0, window - 1, window, window + 1, 200, 1_000):
+        for types in (1, 5, 300):  # one word repeated, a few, mostly distinct
+            codes = rng.integers(0, types, size=max(n, 0))
+            expected = mattr(codes.tolist(), window=window)
+            got = _mattr_codes(codes, window=window)
+            assert (np.isnan(got) and np.isnan(expected)) or got == expected  # the same float, not close
+
+
+def test_diversity_folds_case_once_per_form_and_keeps_missing_forms(tokens):
+    from analysis.textstats.diversity import _casefold_codes
+
+    codes = _casefold_codes(pd.Series(["Der", "der", "DER", "Straße", "STRASSE", "x"], dtype="str"))
+    assert codes.tolist() == [0, 0, 0, 1, 1, 2]  # casefold: ß and SS fold alike
+    assert _casefold_codes(pd.Series(["a", None], dtype=object)) is None  # missing: folded word by word
+    words = tokens.copy()
+    words["norm"] = words["norm"].astype(object)
+    words.loc[words.index[3], "norm"] = None
+    with_missing = diversity(words)  # the slower path still gives a table
+    assert len(with_missing) == tokens["doc_id"].nunique()
