@@ -24,6 +24,7 @@
 from __future__ import annotations
 
 import itertools
+import os
 import re
 import warnings
 from collections.abc import Iterable, Iterator
@@ -632,11 +633,63 @@ def _unit_silhouette(X, labels: np.ndarray) -> float:
 
 
 def _select_nmf(
-    units: pd.DataFrame, ks: list[int], *, seeds: list[int], n: int, init: str, sample: float, random_state: int
+    units: pd.DataFrame,
+    ks: list[int],
+    *,
+    seeds: list[int],
+    n: int,
+    init: str,
+    sample: float,
+    random_state: int,
+    helper=None,
 ) -> list[tuple]:
     """The NMF rows of :func:`select_k`, computed on one TF-IDF matrix: the units' matrix and one
     truncated SVD of it and of each subsample (rows of the same matrix) serve every k, which gives
-    the same topics as fitting :class:`TopicModel` per k and subsample at a fraction of the cost."""
+    the same topics as fitting :class:`TopicModel` per k and subsample at a fraction of the cost.
+
+    With ``helper`` (a :class:`_Helper`), the largest ks are computed there, from the same units
+    by the same function, while this process computes the others: the same rows."""
+    options = {"seeds": seeds, "n": n, "init": init, "sample": sample, "random_state": random_state}
+    if helper is None or len(ks) < 4:
+        return _nmf_rows(units, ks, **options)
+    there = _helper_share(ks)
+    job = helper.submit(_nmf_rows, _features_only(units), there, all_ks=ks, **options)
+    here = _nmf_rows(units, [k for k in ks if k not in there], all_ks=ks, **options)
+    rows = here + job.result()
+    return sorted(rows, key=lambda row: ks.index(row[1]))
+
+
+def _helper_share(ks: list[int]) -> list[int]:
+    """The ks the helper process fits: the largest, about 55 % of the work (a fit costs about k;
+    this process also starts the sections' other work sooner)."""
+    share, work, total = [], 0, sum(ks)
+    for k in sorted(ks, reverse=True):
+        if work >= 0.55 * total or len(share) == len(ks) - 1:
+            break
+        share.append(k)
+        work += k
+    return sorted(share)
+
+
+def _features_only(units: pd.DataFrame) -> pd.DataFrame:
+    """What the selection and the LDA comparison read of the units (their features), to send to
+    the helper process."""
+    return units[["features"]].reset_index(drop=True)
+
+
+def _nmf_rows(
+    units: pd.DataFrame,
+    ks: list[int],
+    *,
+    seeds: list[int],
+    n: int,
+    init: str,
+    sample: float,
+    random_state: int,
+    all_ks: list[int] | None = None,
+) -> list[tuple]:
+    """The NMF rows of :func:`select_k` for ``ks``, part of the candidates ``all_ks`` (default: ``ks``
+    are all of them; see :func:`_select_nmf`)."""
     from scipy.optimize import linear_sum_assignment
     from sklearn.metrics import adjusted_rand_score
     from sklearn.utils.extmath import randomized_svd
@@ -647,10 +700,11 @@ def _select_nmf(
     except ValueError:
         return []
     terms = vec.get_feature_names_out()
-    ks = [k for k in ks if k <= min(X.shape)]
+    feasible = [k for k in (all_ks or ks) if k <= min(X.shape)]
+    ks = [k for k in ks if k in feasible]
     if not ks:
         return []
-    kmax = max(ks)
+    kmax = max(feasible)  # the SVDs (the NMF starts) have this many components, whichever ks are fitted here
     svd = randomized_svd(X, kmax, random_state=random_state)
     subs = []
     size = int(round(sample * X.shape[0]))
@@ -730,6 +784,7 @@ def select_k(
     max_units: int | None = None,
     init: str = "nndsvd",
     criterion: str = "agreement_silhouette",
+    _helper=None,
 ) -> pd.DataFrame:
     """``model, k, coherence, stability, agreement, silhouette, diversity, combined, chosen`` for
     each method and feasible k (2 ≤ k ≤ number of units / 3; a topic needs several units).
@@ -766,7 +821,9 @@ def select_k(
     ks = [k for k in ks if 2 <= k <= len(units) // 3]
     for method in methods:
         if method == "nmf":
-            rows += _select_nmf(units, ks, seeds=seeds, n=n, init=init, sample=0.9, random_state=random_state)
+            rows += _select_nmf(
+                units, ks, seeds=seeds, n=n, init=init, sample=0.9, random_state=random_state, helper=_helper
+            )
             continue
         for k in ks:
             try:
@@ -929,27 +986,39 @@ def topic_tables(
     ``select_units``, models fitted on ``fit_units`` / ``lda_units`` and applied to every unit,
     ``cluster_units`` clustered); all samples are seeded, so reruns give the same tables."""
     ks = tuple(ks)
-    units = topic_units(tokens, exclude=exclude, text=False)
+    with _helper_for(tokens) as helper:
+        units = topic_units(tokens, exclude=exclude, text=False)
+        if len(units) <= caps.select_units:  # nothing sampled: nothing to share (a small corpus)
+            helper = None
+        return _topic_tables(units, themes=themes, caps=caps, ks=ks, random_state=random_state, helper=helper)
+
+
+def _topic_tables(
+    units: pd.DataFrame, *, themes: dict | None, caps: Caps, ks: tuple[int, ...], random_state: int, helper
+) -> dict[str, pd.DataFrame]:
+    """:func:`topic_tables` from the units; with ``helper`` part of the selection and the LDA
+    reference's scores are computed in that process (by the same functions: the same tables)."""
     sel_units = sample_units(units, caps.select_units, random_state=random_state)
-    selection = select_k(sel_units, ks=ks, random_state=random_state)
+    selection = select_k(sel_units, ks=ks, random_state=random_state, _helper=helper)
     res: dict[str, pd.DataFrame] = {"topic_selection": selection}
     topics, doc_topics, mapping, unit_rows = [], [], [], units[["unit_id", "doc_id", "para_id", "speaker"]].copy()
     if not selection.empty:
         k = int(selection.loc[selection["chosen"] & (selection["model"] == "nmf"), "k"].iloc[0])
+        reference = None
+        if helper is not None and sel_units is not units:  # the LDA reference on the sample, meanwhile
+            reference = helper.submit(_lda_reference_scores, _features_only(sel_units), k, random_state=random_state)
         for method in ("nmf", "lda"):
             cap = caps.fit_units if method == "nmf" else caps.lda_units
             model = TopicModel(k, method=method, random_state=random_state, max_units=cap).fit(units)
             if method == "lda":  # LDA at the k chosen for NMF, for comparison
                 top = model.top_terms(10)
                 coh = float(npmi_coherence(top, units)["coherence"].mean())
-                ref = (
-                    model
-                    if sel_units is units
-                    else TopicModel(k, method="lda", random_state=random_state).fit(sel_units)
-                )
-                seeds = [random_state + s for s in range(1, 5)]
-                agree, stab = _stabilities(sel_units, k, ref, method="lda", seeds=seeds, n=10, sample=0.9)
-                sil = _silhouette(sel_units, ref)
+                if reference is not None:
+                    agree, stab, sil = reference.result()
+                else:
+                    agree, stab, sil = _lda_reference_scores(
+                        sel_units, k, random_state=random_state, model=model if sel_units is units else None
+                    )
                 lda_row = pd.DataFrame(
                     [
                         {
@@ -1003,3 +1072,42 @@ def _concat_or_empty(frames: list[pd.DataFrame], columns: dict[str, object]) -> 
     if frames:
         return pd.concat(frames, ignore_index=True)[list(columns)]
     return pd.DataFrame({c: pd.Series(dtype=t) for c, t in columns.items()})
+
+
+def _lda_reference_scores(
+    sel_units: pd.DataFrame, k: int, *, random_state: int, model: TopicModel | None = None
+) -> tuple[float, float, float]:
+    """(agreement, stability, silhouette) of the LDA row of ``topic_selection``: of ``model``, or of
+    an LDA at ``k`` fitted on the selection sample, against its refits on 90 % subsamples."""
+    ref = model if model is not None else TopicModel(k, method="lda", random_state=random_state).fit(sel_units)
+    seeds = [random_state + s for s in range(1, 5)]
+    agree, stab = _stabilities(sel_units, k, ref, method="lda", seeds=seeds, n=10, sample=0.9)
+    return agree, stab, _silhouette(sel_units, ref)
+
+
+# below this many tokens the helper process is not used: with notebooks the second core runs their
+# kernel, and small corpora compute the whole topics section beside the others (analysis.report.worker)
+HELPER_MIN_TOKENS = 1_000_000
+
+
+@contextmanager
+def _helper_for(tokens: pd.DataFrame) -> Iterator:
+    """A :class:`analysis.topics.helper.Helper` for a corpus of at least :data:`HELPER_MIN_TOKENS`
+    tokens when this process may use two cores and is not itself a worker process; else ``None``
+    (everything in this process). Closed on leaving."""
+    import multiprocessing
+
+    helper = None
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    if len(tokens) >= HELPER_MIN_TOKENS and cores >= 2 and multiprocessing.parent_process() is None:
+        from .helper import Helper
+
+        try:
+            helper = Helper()  # started now: its start-up overlaps topic_units
+        except OSError:  # no processes here: everything in this one
+            helper = None
+    try:
+        yield helper
+    finally:
+        if helper is not None:
+            helper.close()

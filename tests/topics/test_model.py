@@ -402,3 +402,88 @@ def test_lex_sorted_agrees_with_a_stable_sort():
             keys = [k[order] for k in keys]
         identity = np.array_equal(np.lexsort(keys[::-1]), np.arange(n))
         assert _lex_sorted(*keys) == identity
+
+
+def test_a_helper_process_gives_the_same_selection_and_lda_scores(sample):
+    import analysis.topics.model as model
+    from analysis.topics.helper import Helper
+
+    _, tokens = sample
+    units = model.topic_units(tokens, unit="paragraph", text=False)
+    assert len(units) >= 24  # ks up to 8 are feasible: the helper gets the largest of them
+    ks = list(range(2, 9))
+    assert 2 <= len(model._helper_share(ks)) < len(ks)
+    helper = Helper()
+    try:
+        shared = model.select_k(units, ks=ks, _helper=helper)
+        job = helper.submit(model._lda_reference_scores, model._features_only(units), 3, random_state=0)
+        there = job.result()
+    finally:
+        helper.close()
+    pd.testing.assert_frame_equal(shared, model.select_k(units, ks=ks), check_exact=True)
+    assert there == model._lda_reference_scores(units, 3, random_state=0)
+
+
+def test_topic_tables_with_a_helper_are_the_tables_without(sample, monkeypatch):
+    import analysis.topics.model as model
+    from analysis.context import Caps
+
+    _, tokens = sample
+    units = model.topic_units(tokens, text=False)
+    caps = Caps(select_units=len(units) // 2, lda_units=len(units) // 2)  # samples: the helper is used
+    monkeypatch.setattr(model, "HELPER_MIN_TOKENS", 10**12)
+    alone = model.topic_tables(tokens, caps=caps, ks=range(2, 5))
+    monkeypatch.setattr(model, "HELPER_MIN_TOKENS", 0)
+    started = []
+    real = model._helper_for
+
+    def spy(tokens):
+        cm = real(tokens)
+        helper = cm.__enter__()
+        started.append(helper)
+        return _Reentered(cm, helper)
+
+    monkeypatch.setattr(model, "_helper_for", spy)
+    shared = model.topic_tables(tokens, caps=caps, ks=range(2, 5))
+    assert started and started[0] is not None and started[0].proc.poll() is not None  # used, then ended
+    assert alone.keys() == shared.keys()
+    for name in alone:
+        pd.testing.assert_frame_equal(shared[name], alone[name], check_exact=True)
+
+
+class _Reentered:
+    """A context manager already entered (the spy above keeps the helper it yields)."""
+
+    def __init__(self, cm, value) -> None:
+        self.cm, self.value = cm, value
+
+    def __enter__(self):
+        return self.value
+
+    def __exit__(self, *exc):
+        return self.cm.__exit__(*exc)
+
+
+def test_the_helper_runs_jobs_without_running_the_callers_script_again(tmp_path):
+    import subprocess
+    import sys
+
+    script = tmp_path / "unguarded.py"  # no `if __name__ == "__main__"`: multiprocessing's spawn would rerun it
+    script.write_text(
+        "print('script ran')\n"
+        "from analysis.topics.helper import Helper\n"
+        "import math\n"
+        "h = Helper()\n"
+        "first, second = h.submit(math.factorial, 5), h.submit(int, 'x')\n"
+        "print('result', first.result())\n"
+        "try:\n"
+        "    second.result()\n"
+        "except ValueError as exc:\n"
+        "    print('raised', type(exc).__name__)\n"
+        "h.close()\n"
+        "print('exit', h.proc.returncode)\n",
+        encoding="utf-8",
+    )
+    out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, cwd=REPO, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.splitlines() == ["script ran", "result 120", "raised ValueError", "exit 0"]
