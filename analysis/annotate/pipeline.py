@@ -27,6 +27,7 @@ import hashlib
 import os
 import sys
 import warnings
+from collections import deque
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -614,6 +615,9 @@ def write_parquet_atomic(df: pd.DataFrame, path: Path, *, index: bool = False) -
     os.replace(tmp, path)
 
 
+_CACHE_BACKLOG = 256  # documents whose cache entries may wait to be written (their tables stay in memory)
+
+
 class _CacheWriter:
     """Writes annotation cache entries on one background thread (Parquet encoding and the file
     system release the GIL), so they overlap the annotation of the next batch; leaving the
@@ -622,7 +626,7 @@ class _CacheWriter:
     def __init__(self, enabled: bool) -> None:
         self.enabled = enabled
         self.pool = None
-        self.pending: list = []
+        self.pending: deque = deque()
 
     def __enter__(self) -> _CacheWriter:
         if self.enabled:
@@ -640,8 +644,10 @@ class _CacheWriter:
     def write(self, path: Path | None, df: pd.DataFrame, table: pa.Table | None) -> None:
         if self.pool is None or path is None:
             return
-        self.pending = [f for f in self.pending if not f.done() or f.result() is None]
-        self.pending.append(self.pool.submit(_write_cache, path, df, table=table))
+        pending = self.pending
+        while pending and (pending[0].done() or len(pending) >= _CACHE_BACKLOG):  # oldest first: O(1) a file
+            pending.popleft().result()  # a failure shows here; a writer far behind is waited for
+        pending.append(self.pool.submit(_write_cache, path, df, table=table))
 
     def __exit__(self, *exc) -> None:
         if self.pool is None:
