@@ -27,6 +27,7 @@ __all__ = [
     "FIGURES",
     "MANIFEST",
     "RESULTS_DIR",
+    "csv_ready",
     "load_figures",
     "load_tables",
     "save_figure_index",
@@ -34,7 +35,6 @@ __all__ = [
     "section_figures",
     "section_tables",
     "spreadsheet_safe",
-    "csv_ready",
     "write_csv",
 ]
 
