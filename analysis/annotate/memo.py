@@ -52,13 +52,20 @@ def _load(path: Path) -> dict[str, dict[str, str]]:
     }
 
 
+@lru_cache(maxsize=8)
+def _folder(env: str | None) -> Path:
+    """The cache folder for a value of ``$ANALYSIS_CACHE_DIR`` (:func:`~analysis.annotate.pipeline.default_cache_dir`),
+    built once: :func:`remembered` runs for hundreds of thousands of words on a large corpus."""
+    from .pipeline import default_cache_dir
+
+    return default_cache_dir()
+
+
 def remembered(kind: str, word: str, compute: Callable[[str], str]) -> str:
     """``compute(word)``, taken from the memo when an earlier run (of the same code) answered it;
     ``kind`` names the function. New answers are kept for :func:`save_memo` (called by the report,
     and when the process exits)."""
-    from .pipeline import default_cache_dir
-
-    folder = default_cache_dir()
+    folder = _folder(os.environ.get("ANALYSIS_CACHE_DIR"))
     with _lock:
         memo = _memos.get(folder)
         if memo is None:
