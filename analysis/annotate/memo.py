@@ -4,9 +4,10 @@ The annotation cache keeps each document's token table, so a second run on the s
 lemmatises nothing — except the parts of compounds, which the word families
 (:mod:`analysis.extract.families`) and the topic features (:mod:`analysis.topics.model`) lemmatise
 after annotation, and the general-German frequencies that keyness, the topic features and the theme
-echoes look up in wordfreq. For those few thousand words every process loaded simplemma's dictionary
-of 1.1 million forms, the splitter's frequency lists and wordfreq's German list again (about 0.6 s
-and 0.5 s of CPU in the report and in the notebooks' kernel). :func:`remembered` keeps each answer in a small JSON file in the cache folder,
+echoes look up in wordfreq (:func:`general_frequency`, :func:`general_zipf`). For those few thousand
+words every process loaded simplemma's dictionary of 1.1 million forms, the splitter's frequency
+lists and wordfreq's German list again (about 0.6 s and 0.5 s of CPU in the report and in the
+notebooks' kernel). :func:`remembered` keeps each answer in a small JSON file in the cache folder,
 named after the fingerprint of the annotation code, its word lists and the versions of simplemma
 and wordfreq (:func:`analysis.annotate.pipeline._code_fingerprint`): the answers of another version
 are never read. Every answer is the function's own, so results do not change; only where it comes
@@ -23,7 +24,7 @@ from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
-__all__ = ["general_zipf", "memo_path", "remembered", "remembered_number", "save_memo"]
+__all__ = ["general_frequency", "general_zipf", "memo_path", "remembered", "remembered_number", "save_memo"]
 
 _lock = threading.Lock()
 _memos: dict[Path, dict[str, dict[str, str]]] = {}  # per cache folder
@@ -100,6 +101,19 @@ def _wordfreq_zipf(word: str) -> float:
     import wordfreq
 
     return wordfreq.zipf_frequency(word, "de")
+
+
+@lru_cache(maxsize=100_000)
+def general_frequency(word: str) -> float:
+    """``wordfreq.word_frequency(word, "de")`` — the share of ``word`` among the words of general
+    German — remembered between runs (:func:`remembered_number`)."""
+    return remembered_number("word_frequency", word, _wordfreq_frequency)
+
+
+def _wordfreq_frequency(word: str) -> float:
+    import wordfreq
+
+    return float(wordfreq.word_frequency(word, "de"))
 
 
 def save_memo() -> list[Path]:

@@ -36,6 +36,7 @@ import pandas as pd
 from scipy.sparse import csr_matrix
 from scipy.special import chdtrc, xlogy
 
+from ..annotate.memo import general_frequency
 from ..annotate.pipeline import word_rows
 from ..counts import WORD_TYPES, count_matrix
 
@@ -343,19 +344,6 @@ def general_german(*, feature: str = "lemma", min_frequency: float = 1e-7) -> pd
     raise ValueError(f"feature must be 'lemma', 'norm' or 'token', not {feature!r}")
 
 
-@lru_cache(maxsize=100_000)
-def _form_frequency(norm: str) -> float:
-    from ..annotate.memo import remembered_number
-
-    return remembered_number("keyness.word_frequency", norm, _wordfreq_frequency)
-
-
-def _wordfreq_frequency(norm: str) -> float:
-    import wordfreq
-
-    return float(wordfreq.word_frequency(norm, "de"))
-
-
 def keyness_general(
     tokens: pd.DataFrame,
     *,
@@ -449,7 +437,7 @@ def _general_rows(
         # only these rows' word forms (taking them from the column first: no Python string per word)
         nm, nm_values = pd.factorize(words["norm"].iloc[np.flatnonzero(ok)[rows]])
         forms = pd.DataFrame({"g": g[rows], "k": k[rows], "m": nm}).drop_duplicates()
-        freq = np.asarray([_form_frequency(str(x).lstrip("#")) for x in nm_values], dtype=float)
+        freq = np.asarray([general_frequency(str(x).lstrip("#")) for x in nm_values], dtype=float)
         forms["f"] = freq[forms["m"].to_numpy()]
         sums = forms.groupby(["g", "k"], sort=False)["f"].sum()
         index = pd.MultiIndex.from_arrays([counts["g"].to_numpy()[missing], counts["k"].to_numpy()[missing]])

@@ -647,7 +647,7 @@ def _select_nmf(
     truncated SVD of it and of each subsample (rows of the same matrix) serve every k, which gives
     the same topics as fitting :class:`TopicModel` per k and subsample at a fraction of the cost.
 
-    With ``helper`` (a :class:`_Helper`), the largest ks are computed there, from the same units
+    With ``helper`` (an :class:`analysis.topics.helper.Helper`), the largest ks are computed there, from the same units
     by the same function, while this process computes the others: the same rows."""
     options = {"seeds": seeds, "n": n, "init": init, "sample": sample, "random_state": random_state}
     if helper is None or len(ks) < 4:

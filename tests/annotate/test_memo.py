@@ -96,3 +96,15 @@ def test_general_zipf_is_wordfreqs_and_is_remembered(fresh, monkeypatch):
     monkeypatch.setattr(memo, "_memos", {})
     monkeypatch.setattr(memo, "_wordfreq_zipf", lambda w: pytest.fail(f"{w} looked up in wordfreq again"))
     assert [memo.general_zipf(w) for w in words] == [wordfreq.zipf_frequency(w, "de") for w in words]
+
+
+def test_general_frequency_is_wordfreqs_and_is_remembered(fresh, monkeypatch):
+    import wordfreq
+
+    monkeypatch.setattr(memo, "general_frequency", memo.general_frequency.__wrapped__)
+    words = ["kunde", "kommunikation", "und", "qxzvvbq"]
+    assert [memo.general_frequency(w) for w in words] == [wordfreq.word_frequency(w, "de") for w in words]
+    memo.save_memo()
+    monkeypatch.setattr(memo, "_memos", {})
+    monkeypatch.setattr(memo, "_wordfreq_frequency", lambda w: pytest.fail(f"{w} looked up in wordfreq again"))
+    assert [memo.general_frequency(w) for w in words] == [wordfreq.word_frequency(w, "de") for w in words]
