@@ -86,25 +86,22 @@ def test_numbers_come_back_exactly_as_computed(fresh, monkeypatch):
         assert got == value and type(got) is float  # bit for bit: repr of a float round-trips
 
 
-def test_general_zipf_is_wordfreqs_and_is_remembered(fresh, monkeypatch):
+@pytest.mark.parametrize(
+    ("name", "lookup", "wordfreq_name", "words"),
+    [
+        ("general_zipf", "_wordfreq_zipf", "zipf_frequency", ["Kunde", "Kommunikation", "und", "Qxzvvbq"]),
+        ("general_frequency", "_wordfreq_frequency", "word_frequency", ["kunde", "kommunikation", "und", "qxzvvbq"]),
+    ],
+)
+def test_general_german_lookups_are_wordfreqs_and_are_remembered(
+    fresh, monkeypatch, name, lookup, wordfreq_name, words
+):
     import wordfreq
 
-    monkeypatch.setattr(memo, "general_zipf", memo.general_zipf.__wrapped__)  # no lru_cache of earlier tests
-    words = ["Kunde", "Kommunikation", "und", "Qxzvvbq"]
-    assert [memo.general_zipf(w) for w in words] == [wordfreq.zipf_frequency(w, "de") for w in words]
+    expected = [getattr(wordfreq, wordfreq_name)(w, "de") for w in words]
+    function = getattr(memo, name).__wrapped__  # without the lru_cache of earlier tests
+    assert [function(w) for w in words] == expected
     memo.save_memo()
-    monkeypatch.setattr(memo, "_memos", {})
-    monkeypatch.setattr(memo, "_wordfreq_zipf", lambda w: pytest.fail(f"{w} looked up in wordfreq again"))
-    assert [memo.general_zipf(w) for w in words] == [wordfreq.zipf_frequency(w, "de") for w in words]
-
-
-def test_general_frequency_is_wordfreqs_and_is_remembered(fresh, monkeypatch):
-    import wordfreq
-
-    monkeypatch.setattr(memo, "general_frequency", memo.general_frequency.__wrapped__)
-    words = ["kunde", "kommunikation", "und", "qxzvvbq"]
-    assert [memo.general_frequency(w) for w in words] == [wordfreq.word_frequency(w, "de") for w in words]
-    memo.save_memo()
-    monkeypatch.setattr(memo, "_memos", {})
-    monkeypatch.setattr(memo, "_wordfreq_frequency", lambda w: pytest.fail(f"{w} looked up in wordfreq again"))
-    assert [memo.general_frequency(w) for w in words] == [wordfreq.word_frequency(w, "de") for w in words]
+    monkeypatch.setattr(memo, "_memos", {})  # the next process
+    monkeypatch.setattr(memo, lookup, lambda w: pytest.fail(f"{w} looked up in wordfreq again"))
+    assert [function(w) for w in words] == expected
