@@ -214,7 +214,7 @@ def run_report(
                 job, fig_paths = in_worker.pop(section.name, None), None
                 if job is not None:  # computed beside the other sections: its result, when ready
                     try:
-                        new, fig_paths = log.timed(f"tables: {section.name}", lambda j=job: worker.wait(j))
+                        new, fig_paths = log.timed(f"tables: {section.name}", job.result)
                     except BrokenProcessPool:  # the worker died (out of memory?): computed here instead
                         job = None
                 if job is None:

@@ -14,10 +14,6 @@ and its tokens in memory — and gives it two kinds of work:
   and saves its figures, and sends the tables back, while the report computes the other sections.
   The tables are those the report computes itself (same code, same data, fixed seeds).
 
-Figures wait in the worker's queue; whenever the report's process would otherwise wait (for the
-section the worker computes, or at the end) it takes back the figures the worker has not started,
-newest first, and renders them itself, so both processes finish at about the same time.
-
 It is used only for corpora of fewer than :data:`WORKER_MAX_TOKENS` tokens, where these costs are a
 large part of the run (a fork's memory counts again in the process tree's resident size), only where
 ``fork`` exists (Linux) and only while the report has no other thread; else, and whenever the worker
@@ -98,9 +94,6 @@ class ReportWorker:
         self.errors: list[tuple[str, str]] = []
         self._pending: list[Future] = []
         self._sections: list[Future] = []  # sections the worker computes (see compute_section)
-        self._queued: list[_Queued] = []  # figures waiting for the worker, oldest first
-        self._busy = False  # the worker renders a figure
-        self._broken = False  # the worker died
         self._lock = threading.Lock()
         self._pool = None
         # fork only while this is the process's one thread (no Dask client, no progress bar, no
@@ -131,7 +124,6 @@ class ReportWorker:
         with self._lock:
             self._pending.append(job)
             self._sections.append(job)
-        job.add_done_callback(lambda _job: self._feed())
         return job
 
     def saved(self, section: str, paths: dict[str, str]) -> None:
@@ -140,94 +132,39 @@ class ReportWorker:
 
     def save(self, section: str, figures: dict, folder: Path) -> dict[str, Path]:
         """Save ``figures`` (name → matplotlib figure) as ``folder/<name>.png``; return the paths they
-        will have. With the worker, each figure joins its queue (closed in pyplot at once); one the
-        worker has not taken yet may be rendered here instead (:meth:`wait`, :meth:`close`)."""
+        will have. Each figure is closed here."""
         import matplotlib.pyplot as plt
 
         paths = {name: folder / f"{name}.png" for name in figures}
-        if self._pool is None:
+        with self._lock:
+            busy = any(not job.done() for job in self._sections)
+        if self._pool is None or busy:  # while the worker computes a section, this process renders
             saved = {name: paths[name] for name, fig in figures.items() if self._saved_here(name, fig, paths[name])}
             self.on_saved(section, saved)
             return paths
-        entries: dict[str, _Queued] = {}
+        jobs = {}
         for name, fig in figures.items():
             try:
                 payload = pickle.dumps(fig)
             except Exception:  # a figure that does not pickle is saved here
                 self._saved_here(name, fig, paths[name])
                 continue
-            plt.close(fig)  # out of pyplot's list; the figure itself is kept until it is on disk
-            entries[name] = _Queued(fig, payload, paths[name])
-        jobs = {name: entry.saved for name, entry in entries.items()}
+            try:
+                job = self._pool.submit(render_png, payload, str(paths[name]))
+            except BrokenProcessPool:  # the worker died: this and later figures are saved here
+                self._pool = None
+                self._saved_here(name, fig, paths[name])
+                continue
+            plt.close(fig)
+            jobs[name] = job
         done = _Countdown(len(jobs), lambda: self._section_done(section, paths, jobs))
-        for saved in jobs.values():
-            saved.add_done_callback(done)
+        for job in jobs.values():
+            job.add_done_callback(done)
+        with self._lock:
+            self._pending.extend(jobs.values())
         if not jobs:
             self._section_done(section, paths, jobs)
-        with self._lock:
-            self._queued.extend(entries.values())
-            self._pending.extend(jobs.values())
-        self._feed()
-        if self._broken:  # the worker died: this process renders what it was given
-            self._render_queued()
         return paths
-
-    def wait(self, job: Future):
-        """``job.result()`` (a section the worker computes); while it runs, this process renders the
-        figures waiting in the queue, newest first (the worker takes the oldest when it is free)."""
-        self._render_queued(until=job)
-        return job.result()
-
-    def _render_queued(self, *, until: Future | None = None) -> None:
-        while until is None or not until.done():
-            with self._lock:
-                entry = self._queued.pop() if self._queued else None
-            if entry is None:
-                return
-            self._finish(entry, lambda e=entry: _save_here(e.figure, e.path))
-
-    def _feed(self) -> None:
-        """Hand the oldest queued figure to the worker when it is idle: one figure at a time, and
-        none while it computes a section, so that every queued figure can still be taken back."""
-        with self._lock:
-            if self._busy or self._broken or not self._queued or any(not j.done() for j in self._sections):
-                return
-            entry = self._queued.pop(0)
-            self._busy = True
-        try:
-            job = self._pool.submit(render_png, entry.payload, str(entry.path))
-        except BrokenProcessPool:  # the worker died: what is left is rendered here
-            self._lost_worker(entry)
-            return
-        job.add_done_callback(lambda j, e=entry: self._rendered_there(e, j))
-
-    def _rendered_there(self, entry: _Queued, job: Future) -> None:
-        """In the pool's thread: the worker finished ``entry``; the next figure goes to it."""
-        error = job.exception()
-        if isinstance(error, BrokenProcessPool):
-            self._lost_worker(entry)
-            return
-        self._finish(entry, job.result)
-        with self._lock:
-            self._busy = False
-        self._feed()
-
-    def _lost_worker(self, entry: _Queued) -> None:
-        with self._lock:
-            self._broken = True
-            self._busy = False
-            self._queued.insert(0, entry)
-
-    @staticmethod
-    def _finish(entry: _Queued, render: Callable[[], object]) -> None:
-        """Render ``entry`` (or take the worker's result) and say so through ``entry.saved``."""
-        try:
-            render()
-        except Exception as exc:
-            entry.saved.set_exception(exc)
-        else:
-            entry.saved.set_result(str(entry.path))
-        entry.figure = entry.payload = None
 
     def _saved_here(self, name: str, fig, path: Path) -> bool:
         """Save ``fig`` in this process; a failure is collected in :attr:`errors` (False)."""
@@ -253,32 +190,17 @@ class ReportWorker:
             self.errors.append((f"{section} (index)", f"{exc.__class__.__name__}: {exc}"))
 
     def close(self) -> None:
-        """Wait for every figure (each section reported; this process renders those the worker has
-        not started), then stop the worker."""
-        from concurrent.futures import FIRST_COMPLETED
-        from concurrent.futures import wait as wait_for
-
-        while True:
-            self._render_queued()
-            with self._lock:
-                pending = [job for job in self._pending if not job.done()]
-            if not pending:
-                break
-            # a worker that dies now hands its figure back to the queue: look again soon
-            wait_for(pending, timeout=0.2, return_when=FIRST_COMPLETED)
+        """Wait for every figure (each section reported), then stop the worker."""
+        with self._lock:
+            pending = list(self._pending)
+        for job in pending:
+            try:
+                job.result()
+            except Exception:  # recorded by the section's report
+                pass
         if self._pool is not None:
             self._pool.shutdown(wait=True)
             self._pool = None
-
-
-class _Queued:
-    """A figure waiting to be rendered (the figure and its pickle); ``saved`` is set when it is on
-    disk, by whichever process rendered it."""
-
-    __slots__ = ("figure", "path", "payload", "saved")
-
-    def __init__(self, figure, payload: bytes, path: Path) -> None:
-        self.figure, self.payload, self.path, self.saved = figure, payload, path, Future()
 
 
 class _Countdown:
