@@ -41,7 +41,7 @@ from ..corpus.load import Corpus
 from ..corpus.structure import PARAGRAPH_KINDS
 from ..lang import read_bytes, read_entries
 from .compounds import _lexicon, _plural_nouns, _zipf, compound_parts, split_compound
-from .tokenize import TOKEN_TYPES, sentence_starts, tokenize
+from .tokenize import TOKEN_TYPES, _tokenize_texts
 
 __all__ = [
     "ANNOTATOR_VERSION",
@@ -239,55 +239,41 @@ def annotate_texts(items: list[tuple[str, list[tuple[int, int]]]]) -> pd.DataFra
     ``take``s; the DataFrame is built once for the whole batch (its fixed cost would otherwise
     dominate short documents such as tweets).
     """
-    all_tokens: list[tuple[int, int, str, str]] = []
-    para_ids: list[np.ndarray] = []
-    sent_ids: list[np.ndarray] = []
-    doc_lengths: list[int] = []
+    texts: list[str] = []
+    text_offset: list[int] = []
+    paras_per_doc: list[int] = []
     for text, paragraph_spans in items:
-        para_lengths: list[int] = []
-        sent_lengths: list[int] = []
-        before = len(all_tokens)
         for a, b in paragraph_spans:
-            para_text = text[a:b]
-            toks = tokenize(para_text, offset=a)
-            para_lengths.append(len(toks))
-            if not toks:
-                continue
-            bounds = sentence_starts(toks, para_text, offset=a)
-            bounds.append(len(toks))
-            sent_lengths.extend(bounds[k + 1] - bounds[k] for k in range(len(bounds) - 1))
-            all_tokens.extend(toks)
-        doc_lengths.append(len(all_tokens) - before)
-        para_ids.append(np.repeat(np.arange(len(para_lengths), dtype=np.int32), para_lengths))
-        sent_ids.append(np.repeat(np.arange(len(sent_lengths), dtype=np.int32), sent_lengths))
-    n = len(all_tokens)
-    if n:
-        starts, ends, surfaces, types = zip(*all_tokens)
-    else:
-        starts, ends, surfaces, types = (), (), (), ()
-    del all_tokens
-    type_arr = np.array(types, dtype=object)
-    codes, uniques = (
-        pd.factorize(np.array(surfaces, dtype=object))
-        if n
-        else (np.empty(0, dtype=np.int64), np.empty(0, dtype=object))
-    )
-    first = np.empty(len(uniques), dtype=np.int64)
+            texts.append(text[a:b])
+            text_offset.append(a)
+        paras_per_doc.append(len(paragraph_spans))
+    tok = _tokenize_texts(texts)  # every paragraph at once, as arrays (no Python work per token)
+    n = len(tok.start)
+    paras_arr = np.asarray(paras_per_doc, dtype=np.int64)
+    para_doc = np.repeat(np.arange(len(items), dtype=np.int64), paras_arr)
+    para_in_doc = np.arange(len(texts), dtype=np.int64) - np.repeat(np.cumsum(paras_arr) - paras_arr, paras_arr)
+    doc_of = para_doc[tok.text]
+    doc_lengths_arr = np.bincount(doc_of, minlength=len(items)).astype(np.int64)
+    doc_first = np.cumsum(doc_lengths_arr) - doc_lengths_arr
+    sentence_no = np.cumsum(tok.sentence_start)  # a document's first token always starts a sentence
+    offsets = np.asarray(text_offset, dtype=np.int64)[tok.text]
+    codes, unique_ids = pd.factorize(tok.surface) if n else (np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int32))
+    first = np.empty(len(unique_ids), dtype=np.int64)
     first[codes[::-1]] = np.arange(n - 1, -1, -1)
-    feats = [_features(surface, ttype) for surface, ttype in zip(uniques, type_arr[first])]
+    all_surfaces = tok.surfaces
+    uniques = [all_surfaces[i] for i in unique_ids.tolist()]
+    feats = [_features(surface, TOKEN_TYPES[k]) for surface, k in zip(uniques, tok.kind[first].tolist())]
     longest = max((len(text) for text, _ in items), default=0)
     offset_dtype = np.int32 if longest < 2**31 else np.int64
-    doc_lengths_arr = np.asarray(doc_lengths, dtype=np.int64)
-    doc_starts = np.repeat(np.cumsum(doc_lengths_arr) - doc_lengths_arr, doc_lengths_arr)
     frame: dict[str, object] = {
-        "doc_index": np.repeat(np.arange(len(items), dtype=np.int32), doc_lengths_arr),
-        "para_id": np.concatenate(para_ids) if para_ids else np.empty(0, dtype=np.int32),
-        "sent_id": np.concatenate(sent_ids) if sent_ids else np.empty(0, dtype=np.int32),
-        "token_id": (np.arange(n, dtype=np.int64) - doc_starts).astype(np.int32),
-        "start": np.asarray(starts, dtype=offset_dtype),
-        "end": np.asarray(ends, dtype=offset_dtype),
-        "token": _strings(list(uniques), codes),
-        "token_type": pd.Categorical(type_arr, categories=TOKEN_TYPES),
+        "doc_index": doc_of.astype(np.int32),
+        "para_id": para_in_doc[tok.text].astype(np.int32),
+        "sent_id": (sentence_no - sentence_no[doc_first[doc_of]]).astype(np.int32),
+        "token_id": (np.arange(n, dtype=np.int64) - doc_first[doc_of]).astype(np.int32),
+        "start": (tok.start + offsets).astype(offset_dtype),
+        "end": (tok.end + offsets).astype(offset_dtype),
+        "token": _strings(uniques, codes),
+        "token_type": pd.Categorical.from_codes(tok.kind, categories=TOKEN_TYPES),
     }
     for k, name in enumerate(_FEATURES):
         values = [f[k] for f in feats]
