@@ -15,7 +15,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from analysis import annotate, load_corpus
-from analysis.annotate.tokenize import split_sentences, tokenize
+from analysis.annotate.tokenize import sentence_starts, split_sentences, tokenize
 from analysis.corpus.load import CorpusError
 from analysis.corpus.structure import segment
 
@@ -101,3 +101,87 @@ def test_load_annotate_vocabulary_sentiment_never_raise(tmp_path_factory, docs):
     frequencies(content)
     diversity(content)
     sentiment.score_sentences(content)
+
+
+# -- the vectorised tokenizer against the plain per-token reference (tests/tokenize_reference.py) --
+
+TOKENIZER_BITS = [
+    *GERMAN_BITS[:13],
+    "am 24. Januar",
+    "am 24.",
+    "24.\x00Januar",
+    "IV. Teil",
+    "Platz 3.",
+    "3. platz",
+    "1.000er",
+    "bspw...",
+    "Max-Planck-Str. 39",
+    "usw. Und",
+    "etc.",
+    "Co.)",
+    "„Ja.“ Nein",
+    "(so!) Gut",
+    "Toll :) Super",
+    "Na 😀 Klar",
+    "…",
+    "?!",
+    "• Punkt",
+    "- Liste",
+    "Mitarbeiter- und",
+    "#1",
+    "www.example.de.",
+    "a@b.de",
+    "ÄRGER",
+    "\u00a0",
+    "\u2009",
+    "\u3000",
+    "\u2028",
+    "\u0085",
+    "\x1c",
+    "\x0b",
+    "\x7f",
+    "\r\n",
+    "\n",
+    "\n\n",
+    "\t",
+]
+SEPARATORS = st.sampled_from(["", " ", "  ", "\n", "\n\n", " \n ", "\t", "\u00a0", "\x00", "\x85", "\u2029"])
+tokenizer_texts = st.lists(
+    st.tuples(st.one_of(st.sampled_from(TOKENIZER_BITS), st.text(max_size=20)), SEPARATORS), max_size=30
+).map(lambda parts: "".join(bit + sep for bit, sep in parts))
+
+
+@given(tokenizer_texts, st.integers(0, 1000))
+def test_tokenize_and_sentence_starts_match_the_plain_reference(text, offset):
+    import tokenize_reference as ref
+
+    toks = tokenize(text, offset=offset)
+    assert toks == ref.tokenize(text, offset=offset)
+    assert sentence_starts(toks, text, offset=offset) == ref.sentence_starts(toks, text, offset=offset)
+    assert sentence_starts(toks) == ref.sentence_starts(toks)
+
+
+@st.composite
+def batches(draw):
+    """Documents with paragraph spans: from the segmenter, or arbitrary (empty, overlapping, cut
+    inside a word)."""
+    from analysis.corpus.structure import split_paragraphs
+
+    items = []
+    for text in draw(st.lists(tokenizer_texts, min_size=1, max_size=4)):
+        if draw(st.booleans()):
+            spans = split_paragraphs(text)
+        else:
+            cuts = st.integers(0, len(text))
+            spans = [tuple(sorted(pair)) for pair in draw(st.lists(st.tuples(cuts, cuts), max_size=5))]
+        items.append((text, spans))
+    return items
+
+
+@given(batches())
+def test_annotate_texts_matches_the_plain_reference(items):
+    import tokenize_reference as ref
+
+    from analysis.annotate.pipeline import annotate_texts
+
+    pd.testing.assert_frame_equal(annotate_texts(items), ref.annotate_texts(items), check_exact=True)

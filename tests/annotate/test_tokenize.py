@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import importlib
+
+import pandas as pd
 import pytest
 from factories import best_seconds
 
@@ -122,3 +125,80 @@ def test_a_long_chunk_without_spaces_tokenises_in_linear_time(unit):
 )
 def test_bounded_patterns_still_find_real_addresses(text, token, kind):
     assert (token, kind) in [(t[2], t[3]) for t in tokenize(text)]
+
+
+# -- the vectorised path (chunk types expanded with NumPy) against the plain reference loop -------
+
+
+def test_chunks_are_cut_at_exactly_the_chunk_pattern_separators():
+    """Every code point up to U+30FF and a few beyond (emoji, tags, private use, the last one),
+    each between two letters: the fast chunker (str.split + NumPy offsets) cuts where the
+    reference's ``_CHUNK_RE.finditer`` does."""
+    import tokenize_reference as ref
+
+    points = [*range(0x3100), 0xFEFF, 0xFFFF, 0x1F600, 0xE0001, 0xF0000, 0x10FFFF]
+    text = "".join("x" + chr(c) for c in points) + "x"
+    assert tokenize(text) == ref.tokenize(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "am 24. Januar und 24.\x00Januar und am 3.\n\nplatz, 24.",  # ordinals: a word must follow
+        "Er kam.\x0bDann ging er. ein Fehler. (Ja!) „So.“ Gut:-) Na 😀 Klar",
+        "Kurze Zeile\nnoch eine,\nund dann ein sehr langer Satz, der über fünfzig Zeichen hinausgeht\nOk",
+        "bspw... und z.B. etc. Und usw.) Aber",
+    ],
+)
+def test_tokens_and_sentence_starts_equal_the_reference_loop(text):
+    import tokenize_reference as ref
+
+    toks = tokenize(text, offset=7)
+    assert toks == ref.tokenize(text, offset=7)
+    assert sentence_starts(toks, text, offset=7) == ref.sentence_starts(toks, text, offset=7)
+
+
+def test_ordinal_rule_does_not_look_into_the_next_paragraph():
+    import tokenize_reference as ref
+
+    from analysis.annotate.pipeline import annotate_texts
+
+    text = "Platz 24.\n\nJanuar ist kalt."
+    items = [(text, [(0, 9), (11, len(text))]), (text, [(0, len(text))])]
+    got = annotate_texts(items)
+    assert got[got["doc_index"] == 0]["token"].tolist()[:3] == ["Platz", "24", "."]
+    assert got[got["doc_index"] == 1]["token"].tolist()[:2] == ["Platz", "24."]
+    pd.testing.assert_frame_equal(got, ref.annotate_texts(items), check_exact=True)
+
+
+def test_chunk_table_starts_afresh_past_its_limit(monkeypatch):
+    import tokenize_reference as ref
+
+    tok_mod = importlib.import_module("analysis.annotate.tokenize")
+    from analysis.annotate.pipeline import annotate_texts
+
+    monkeypatch.setattr(tok_mod, "_CACHE_LIMIT", 3)
+    items = [("Eins zwei drei. Vier fünf sechs! Sieben 24. Januar", [(0, 16), (16, 49)])]
+    first = annotate_texts(items)
+    assert len(tok_mod._chunk_cache) > 3  # grew past the limit within the batch …
+    second = annotate_texts(items)  # … and is rebuilt at the start of the next one
+    assert len(tok_mod._chunk_cache) <= 9
+    pd.testing.assert_frame_equal(first, second)
+    pd.testing.assert_frame_equal(second, ref.annotate_texts(items), check_exact=True)
+
+
+def test_threads_sharing_the_chunk_table_get_the_reference_tables():
+    from concurrent.futures import ThreadPoolExecutor
+
+    import tokenize_reference as ref
+
+    tok_mod = importlib.import_module("analysis.annotate.tokenize")
+    from analysis.annotate.pipeline import annotate_texts
+
+    tok_mod._chunk_cache.clear()
+    words = [f"Wort{i}." if i % 7 == 0 else f"wort{i}" for i in range(3000)]
+    items = [[(" ".join(words[k::4]), [(0, len(" ".join(words[k::4])))])] for k in range(4)]
+    with ThreadPoolExecutor(4) as pool:
+        got = list(pool.map(annotate_texts, items * 3))
+    for batch, table in zip(items * 3, got):
+        pd.testing.assert_frame_equal(table, ref.annotate_texts(batch), check_exact=True)
