@@ -26,6 +26,7 @@ import gc
 import hashlib
 import os
 import sys
+import threading
 import warnings
 from collections import deque
 from collections.abc import Sequence
@@ -207,7 +208,7 @@ def _features(surface: str, token_type: str) -> tuple:
 
 def annotate_text(text: str, paragraph_spans: list[tuple[int, int]]) -> pd.DataFrame:
     """Annotate one document given its paragraph spans (no cache, no paragraph metadata)."""
-    return annotate_texts([(text, paragraph_spans)]).drop(columns="doc_index")
+    return _annotate_batch([(text, paragraph_spans)], doc_index=False)  # the table without a copy
 
 
 def _gc_paused(func):
@@ -230,7 +231,6 @@ def _gc_paused(func):
     return wrapper
 
 
-@_gc_paused
 def annotate_texts(items: list[tuple[str, list[tuple[int, int]]]]) -> pd.DataFrame:
     """Annotate many documents at once: one table, ``doc_index`` = position in ``items``.
 
@@ -239,6 +239,11 @@ def annotate_texts(items: list[tuple[str, list[tuple[int, int]]]]) -> pd.DataFra
     ``take``s; the DataFrame is built once for the whole batch (its fixed cost would otherwise
     dominate short documents such as tweets).
     """
+    return _annotate_batch(items, doc_index=True)
+
+
+@_gc_paused
+def _annotate_batch(items: list[tuple[str, list[tuple[int, int]]]], *, doc_index: bool) -> pd.DataFrame:
     texts: list[str] = []
     text_offset: list[int] = []
     paras_per_doc: list[int] = []
@@ -260,9 +265,7 @@ def annotate_texts(items: list[tuple[str, list[tuple[int, int]]]]) -> pd.DataFra
     codes, unique_ids = pd.factorize(tok.surface) if n else (np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int32))
     first = np.empty(len(unique_ids), dtype=np.int64)
     first[codes[::-1]] = np.arange(n - 1, -1, -1)
-    all_surfaces = tok.surfaces
-    uniques = [all_surfaces[i] for i in unique_ids.tolist()]
-    feats = [_features(surface, TOKEN_TYPES[k]) for surface, k in zip(uniques, tok.kind[first].tolist())]
+    columns = _FEATURE_STORE.columns(tok.surfaces, unique_ids, tok.kind[first])  # per distinct surface
     longest = max((len(text) for text, _ in items), default=0)
     offset_dtype = np.int32 if longest < 2**31 else np.int64
     frame: dict[str, object] = {
@@ -272,21 +275,87 @@ def annotate_texts(items: list[tuple[str, list[tuple[int, int]]]]) -> pd.DataFra
         "token_id": (np.arange(n, dtype=np.int64) - doc_first[doc_of]).astype(np.int32),
         "start": (tok.start + offsets).astype(offset_dtype),
         "end": (tok.end + offsets).astype(offset_dtype),
-        "token": _strings(uniques, codes),
+        "token": _strings(columns["token"], codes),
         "token_type": pd.Categorical.from_codes(tok.kind, categories=TOKEN_TYPES),
     }
-    for k, name in enumerate(_FEATURES):
-        values = [f[k] for f in feats]
-        if name.startswith("is_"):
-            frame[name] = np.asarray(values, dtype=bool).take(codes) if n else np.empty(0, dtype=bool)
-        else:
-            frame[name] = _strings(values, codes)
+    for name in _FEATURES:
+        values = columns[name]
+        frame[name] = values.take(codes) if values.dtype == bool else _strings(values, codes)
+    if not doc_index:
+        del frame["doc_index"]
     return pd.DataFrame(frame)
 
 
-def _strings(values: list[str], codes: np.ndarray):
+def _strings(values: list[str] | np.ndarray, codes: np.ndarray):
     """A string column from its distinct values and the codes that pick them."""
     return pd.array(values, dtype="str").take(codes) if len(codes) else pd.array([], dtype="str")
+
+
+class _FeatureStore:
+    """The word features (``_FEATURES``) of every surface the tokenizer has seen, as arrays indexed by
+    its surface ids, so a batch gathers them with NumPy instead of a Python call per distinct word.
+
+    A surface's features depend on its token type; like the per-batch computation they follow the
+    type of the surface's first token in the batch. A surface is computed with the type it first
+    comes with; a batch in which one comes first with another type (rare: the same string as a
+    number and as a word) is computed per distinct surface as before. The store starts afresh when
+    the tokenizer's surface table does (its ids are then reused)."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.owner: list[str] | None = None
+        self.kind = np.zeros(0, dtype=np.int16)
+        self.values: dict[str, np.ndarray] = {}
+
+    def columns(self, surfaces: list[str], ids: np.ndarray, kinds: np.ndarray) -> dict[str, np.ndarray]:
+        """``token`` and the ``_FEATURES`` of the surfaces ``ids`` whose first tokens have ``kinds``."""
+        if not len(ids):
+            return {
+                name: np.zeros(0, dtype=bool if name.startswith("is_") else object) for name in ("token", *_FEATURES)
+            }
+        with self.lock:
+            if self.owner is not surfaces:  # a new surface table: its ids mean other strings
+                self.owner, self.kind, self.values = surfaces, np.zeros(0, dtype=np.int16), {}
+            size = len(surfaces)
+            if size > len(self.kind):
+                grow = max(size, 2 * len(self.kind)) - len(self.kind)
+                self.kind = np.concatenate([self.kind, np.full(grow, -1, dtype=np.int16)])
+                for name in ("token", *_FEATURES):
+                    old = self.values.get(name)
+                    dtype = bool if name.startswith("is_") else object
+                    extra = np.zeros(grow, dtype=dtype) if dtype is bool else np.full(grow, "", dtype=object)
+                    self.values[name] = extra if old is None else np.concatenate([old, extra])
+            new = self.kind[ids] < 0
+            if new.any():
+                self._compute(surfaces, ids[new], kinds[new])
+            if np.array_equal(self.kind[ids], kinds):
+                return {name: values[ids] for name, values in self.values.items()}
+        # a surface first seen here with another token type: per distinct surface, this batch only
+        uniques = [surfaces[i] for i in ids.tolist()]
+        feats = [_features(surface, TOKEN_TYPES[k]) for surface, k in zip(uniques, kinds.tolist())]
+        out = {"token": np.asarray(uniques, dtype=object)}
+        for k, name in enumerate(_FEATURES):
+            out[name] = np.asarray([f[k] for f in feats], dtype=bool if name.startswith("is_") else object)
+        return out
+
+    def _compute(self, surfaces: list[str], ids: np.ndarray, kinds: np.ndarray) -> None:
+        words = [surfaces[i] for i in ids.tolist()]
+        feats = [_features(surface, TOKEN_TYPES[k]) for surface, k in zip(words, kinds.tolist())]
+        self.kind[ids] = kinds
+        token = np.empty(len(words), dtype=object)
+        token[:] = words
+        self.values["token"][ids] = token
+        for k, name in enumerate(_FEATURES):
+            column = self.values[name]
+            if column.dtype == bool:
+                column[ids] = [f[k] for f in feats]
+            else:
+                values = np.empty(len(feats), dtype=object)
+                values[:] = [f[k] for f in feats]
+                column[ids] = values
+
+
+_FEATURE_STORE = _FeatureStore()
 
 
 def word_rows(tokens: pd.DataFrame, *, content_only: bool, columns: Sequence[str] | None = None) -> pd.DataFrame:

@@ -357,7 +357,7 @@ def _empty_tokens() -> _TokenArrays:
         surface=np.zeros(0, dtype=np.int32),
         kind=np.zeros(0, dtype=np.int8),
         sentence_start=np.zeros(0, dtype=bool),
-        surfaces=[],
+        surfaces=_chunk_cache.surfaces,
     )
 
 

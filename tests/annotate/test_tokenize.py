@@ -202,3 +202,21 @@ def test_threads_sharing_the_chunk_table_get_the_reference_tables():
         got = list(pool.map(annotate_texts, items * 3))
     for batch, table in zip(items * 3, got):
         pd.testing.assert_frame_equal(table, ref.annotate_texts(batch), check_exact=True)
+
+
+def test_a_surface_with_two_token_types_takes_the_features_of_its_first_in_the_batch():
+    """``IV`` is a word alone and a number when an ordinal ``IV.`` is split off a full stop: the
+    per-surface feature store must not hand one batch the features computed for the other type."""
+    import tokenize_reference as ref
+
+    from analysis.annotate.pipeline import annotate_texts
+
+    batches = [
+        [("Band IV erschien", [(0, 16)])],
+        [("Das war am IV.", [(0, 14)]), ("Band IV erschien", [(0, 16)])],
+        [("Band IV erschien", [(0, 16)])],
+    ]
+    kinds = [str(annotate_texts(b).query("token == 'IV'")["token_type"].iloc[0]) for b in batches]
+    assert kinds == ["word", "number", "word"]
+    for batch in batches:
+        pd.testing.assert_frame_equal(annotate_texts(batch), ref.annotate_texts(batch), check_exact=True)
