@@ -159,6 +159,7 @@ def test_tokenize_and_sentence_starts_match_the_plain_reference(text, offset):
     assert toks == ref.tokenize(text, offset=offset)
     assert sentence_starts(toks, text, offset=offset) == ref.sentence_starts(toks, text, offset=offset)
     assert sentence_starts(toks) == ref.sentence_starts(toks)
+    assert split_sentences(text) == ref.split_sentences(text)
 
 
 @st.composite

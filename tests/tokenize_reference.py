@@ -157,3 +157,10 @@ def annotate_texts(items: list[tuple[str, list[tuple[int, int]]]]) -> pd.DataFra
         else:
             frame[name] = _strings(values, codes)
     return pd.DataFrame(frame)
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    tokens = tokenize(text)
+    starts = sentence_starts(tokens, text)
+    ends = [s - 1 for s in starts[1:]] + [len(tokens) - 1]
+    return [(tokens[s][0], tokens[e][1]) for s, e in zip(starts, ends)]

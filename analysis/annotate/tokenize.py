@@ -263,6 +263,7 @@ class _ChunkTable(dict):
         self.kind = np.zeros(0, dtype=np.int8)
         self.flags = np.zeros(0, dtype=np.uint8)
         self._pending: dict[str, list] = {name: [] for name in (*self._INT_FIELDS, "alpha", "kind", "flags")}
+        self._buffers: dict[str, np.ndarray] = {}
         self._n_types = 0
         self._n_entries = 0
 
@@ -300,13 +301,21 @@ class _ChunkTable(dict):
         return cid
 
     def flush(self) -> None:
-        """Append the chunk types added since the last call to the arrays."""
+        """Append the chunk types added since the last call to the arrays (whose buffers grow by
+        doubling, so a batch costs what it adds, not the size of the table)."""
         p = self._pending
         if not p["length"]:
             return
         for name, values in p.items():
             old = getattr(self, name)
-            setattr(self, name, np.concatenate([old, np.asarray(values, dtype=old.dtype)]))
+            size = len(old) + len(values)
+            buffer = self._buffers.get(name)
+            if buffer is None or len(buffer) < size:
+                grown = np.empty(max(size, 2 * len(old), 1024), dtype=old.dtype)
+                grown[: len(old)] = old
+                buffer = self._buffers[name] = grown
+            buffer[len(old) : size] = values  # past the end of every view handed out earlier
+            setattr(self, name, buffer[:size])
             values.clear()
 
 
@@ -494,21 +503,28 @@ def sentence_starts(tokens: list[Token], text: str = "", *, offset: int = 0) -> 
     n = len(tokens)
     if not n:
         return []
-    starts = np.fromiter((t[0] for t in tokens), dtype=np.int64, count=n)
-    ends = np.fromiter((t[1] for t in tokens), dtype=np.int64, count=n)
-    flags = np.fromiter((_token_flags(t[2], t[3]) for t in tokens), dtype=np.uint8, count=n)
+    starts = np.fromiter((t[0] for t in tokens), dtype=np.int64, count=n) - offset
+    ends = np.fromiter((t[1] for t in tokens), dtype=np.int64, count=n) - offset
+    known: dict[tuple[str, str], int] = {}  # flags once per distinct (surface, type)
+
+    def flags_of(key: tuple[str, str]) -> int:
+        value = known.get(key)
+        if value is None:
+            value = known[key] = _token_flags(*key)
+        return value
+
+    flags = np.fromiter((flags_of((t[2], t[3])) for t in tokens), dtype=np.uint8, count=n)
     adjacent = np.zeros(n, dtype=bool)
     adjacent[1:] = starts[1:] == ends[:-1]
     first_in_text = np.zeros(n, dtype=bool)
     first_in_text[0] = True
     line_break_after = np.zeros(n, dtype=bool)
     short_line = np.zeros(n, dtype=bool)
-    if text:
-        for i in range(n - 1):
-            if "\n" in text[ends[i] - offset : starts[i + 1] - offset]:
-                line_break_after[i] = True
-                line_start = text.rfind("\n", 0, starts[i] - offset) + 1
-                short_line[i] = ends[i] - offset - line_start < _SHORT_LINE
+    if text and "\n" in text:
+        newlines = np.flatnonzero(np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32) == 10)
+        line_break_after[:-1] = np.searchsorted(newlines, starts[1:]) > np.searchsorted(newlines, ends[:-1])
+        line_start = np.append(-1, newlines)[np.searchsorted(newlines, starts)] + 1
+        short_line = ends - line_start < _SHORT_LINE
     flags_start = _sentence_start_flags(
         flags,
         adjacent=adjacent,
@@ -521,10 +537,9 @@ def sentence_starts(tokens: list[Token], text: str = "", *, offset: int = 0) -> 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
     """Sentence spans ``(start, end)`` in ``text``."""
-    tokens = tokenize(text)
-    starts = sentence_starts(tokens, text)
-    spans = []
-    for k, s in enumerate(starts):
-        e = starts[k + 1] - 1 if k + 1 < len(starts) else len(tokens) - 1
-        spans.append((tokens[s][0], tokens[e][1]))
-    return spans
+    t = _tokenize_texts([text])
+    if not len(t.start):
+        return []
+    first = np.flatnonzero(t.sentence_start)
+    last = np.append(first[1:], len(t.start)) - 1
+    return list(zip(t.start[first].tolist(), t.end[last].tolist()))
