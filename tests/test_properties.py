@@ -144,6 +144,8 @@ TOKENIZER_BITS = [
     "\n",
     "\n\n",
     "\t",
+    "Eine Zeile aus Wörtern, die fast fünfzig Zeichen lang",  # line breaks after ~50 characters
+    "x" * 44,
 ]
 SEPARATORS = st.sampled_from(["", " ", "  ", "\n", "\n\n", " \n ", "\t", "\u00a0", "\x00", "\x85", "\u2029"])
 tokenizer_texts = st.lists(

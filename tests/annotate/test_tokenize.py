@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 from factories import best_seconds
 
+from analysis.annotate.pipeline import annotate_texts
 from analysis.annotate.tokenize import sentence_starts, split_sentences, tokenize
 
 
@@ -148,6 +149,10 @@ def test_chunks_are_cut_at_exactly_the_chunk_pattern_separators():
         "Er kam.\x0bDann ging er. ein Fehler. (Ja!) „So.“ Gut:-) Na 😀 Klar",
         "Kurze Zeile\nnoch eine,\nund dann ein sehr langer Satz, der über fünfzig Zeichen hinausgeht\nOk",
         "bspw... und z.B. etc. Und usw.) Aber",
+        "Gut! :)\n:) Toll und na gut!!\n!! :-)\n:-) Weiter",  # line breaks inside a run that ends a sentence
+        # lines just shorter and longer than the 50 characters after which a line break ends a sentence
+        "\n".join(f"Zeile {'x' * k}" for k in range(40, 48)) + "\nEnde",
+        "\n".join(f"  Zeile {'x' * k}," for k in range(40, 48)) + "\nEnde",
     ],
 )
 def test_tokens_and_sentence_starts_equal_the_reference_loop(text):
@@ -156,6 +161,9 @@ def test_tokens_and_sentence_starts_equal_the_reference_loop(text):
     toks = tokenize(text, offset=7)
     assert toks == ref.tokenize(text, offset=7)
     assert sentence_starts(toks, text, offset=7) == ref.sentence_starts(toks, text, offset=7)
+    assert split_sentences(text) == ref.split_sentences(text)  # the batch path's own sentence starts
+    items = [(text, [(0, len(text))]), ("Vorweg. " + text, [(0, 7), (8, len(text) + 8)])]
+    pd.testing.assert_frame_equal(annotate_texts(items), ref.annotate_texts(items), check_exact=True)
 
 
 def test_ordinal_rule_does_not_look_into_the_next_paragraph():
