@@ -198,7 +198,48 @@ def match_themes(tokens: pd.DataFrame, themes: dict[str, Theme] | None = None) -
 
 
 def _apply_groups(matches: pd.DataFrame, themes: dict[str, Theme]) -> pd.DataFrame:
-    """Keep a group word only when every group of its theme occurs within ``window`` sentences."""
+    """Keep a group word only when every group of its theme occurs within ``window`` sentences.
+
+    Works on integer keys (document code, sentence) for all documents at once: for each group of a
+    theme, the sorted distinct keys of its words' sentences, and for each group word of that theme
+    the nearest of them in the same document (what :func:`_apply_groups_simple` finds document by
+    document)."""
+    keep = (matches["group"] == "").to_numpy(dtype=bool).copy()
+    grouped = [t for t in themes.values() if t.groups]
+    if not grouped or keep.all():
+        return matches[keep]
+    doc = pd.factorize(matches["doc_id"])[0].astype(np.int64)
+    sent = matches["sent_id"].to_numpy(dtype=np.int64)
+    low = int(sent.min()) if len(sent) else 0
+    span = (int(sent.max()) - low + 1) if len(sent) else 1
+    key = doc * span + (sent - low)  # sentences of one document are consecutive keys
+    theme_col = matches["theme"].to_numpy(dtype=object)
+    group_col = matches["group"].to_numpy(dtype=object)
+    for theme in grouped:
+        sel = np.flatnonzero((theme_col == theme.name) & (group_col != ""))
+        if not len(sel):
+            continue
+        ok = doc[sel] >= 0  # a word without a document is not kept (as grouping by document drops it)
+        for g in theme.groups:
+            near = np.unique(key[sel[group_col[sel] == g.name]])  # sorted sentences holding group g
+            if not len(near):
+                ok[:] = False
+                break
+            k = key[sel]
+            at = np.searchsorted(near, k)
+            # the nearest sentence of g at or after, and before, each word, in the word's own document
+            after = near[np.minimum(at, len(near) - 1)]
+            before = near[np.maximum(at - 1, 0)]
+            d = doc[sel]
+            dist_after = np.where((at < len(near)) & (after // span == d), after - k, np.iinfo(np.int64).max)
+            dist_before = np.where((at > 0) & (before // span == d), k - before, np.iinfo(np.int64).max)
+            ok &= np.minimum(dist_after, dist_before) <= theme.window
+        keep[sel[ok]] = True
+    return matches[keep]
+
+
+def _apply_groups_simple(matches: pd.DataFrame, themes: dict[str, Theme]) -> pd.DataFrame:
+    """:func:`_apply_groups` document by document (the reference the tests compare it with)."""
     keep = matches["group"] == ""
     for theme in themes.values():
         if not theme.groups:
