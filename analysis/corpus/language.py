@@ -11,7 +11,7 @@ from functools import lru_cache
 
 import regex
 
-__all__ = ["LANGUAGES", "detect_language"]
+__all__ = ["LANGUAGES", "detect_language", "language_of_counts", "profile_hits"]
 
 LANGUAGES = {"de": "german", "en": "english", "fr": "french", "es": "spanish", "it": "italian", "nl": "dutch"}
 _WORD_RE = regex.compile(r"\p{L}+")
@@ -34,11 +34,23 @@ def detect_language(text: str, *, max_words: int = 5000) -> tuple[str, float]:
     """Return ``(code, share)``: the language whose distinctive function words cover the largest
     share of the first ``max_words`` words, or ``("unknown", share)`` below 5 % coverage."""
     words = [w.casefold() for w in _WORD_RE.findall(text[: max_words * 12])][:max_words]
-    if not words:
+    return language_of_counts(profile_hits(words), len(words))
+
+
+def profile_hits(words: list[str]) -> list[int]:
+    """How many of ``words`` (case-folded) are distinctive function words of each language, in
+    the order of :data:`LANGUAGES`."""
+    return [sum(1 for w in words if w in profile) for profile in _profiles().values()]
+
+
+def language_of_counts(hits: list[int], n_words: int) -> tuple[str, float]:
+    """:func:`detect_language`'s decision from the counts of :func:`profile_hits` among
+    ``n_words`` words: the language with the largest share, ``("unknown", share)`` below 5 %."""
+    if not n_words:
         return "unknown", 0.0
     best, best_share = "unknown", 0.0
-    for code, profile in _profiles().items():
-        share = sum(1 for w in words if w in profile) / len(words)
+    for code, count in zip(_profiles(), hits):
+        share = count / n_words
         if share > best_share:
             best, best_share = code, share
     if best_share < 0.05:

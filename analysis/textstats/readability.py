@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 import regex
 
-from ..corpus.language import detect_language
+from ..corpus.language import _WORD_RE, language_of_counts, profile_hits
 from ..lang import read_rows
 
 __all__ = ["count_syllables", "flesch_amstad", "readability", "syllable_exceptions", "wiener_sachtextformel"]
@@ -49,6 +49,11 @@ _EXCLUDED_KINDS = ("title", "heading", "speaker_label")
 def syllable_exceptions() -> dict[str, int]:
     """Words whose syllables the vowel-group rules miscount (``resources/syllables_de.txt``)."""
     return {word.strip(): int(n) for word, n in read_rows("syllables_de.txt")}
+
+
+@lru_cache(maxsize=1)
+def _longest_exception() -> int:
+    return max(map(len, syllable_exceptions()), default=0)
 
 
 def _rule_count(word: str) -> int:
@@ -76,8 +81,9 @@ def _rule_count(word: str) -> int:
 def _piece_count(piece: str, exceptions: dict[str, int]) -> int:
     if piece in exceptions:
         return exceptions[piece]
-    # an exception word at the start or end of a closed compound (Onlinekampagne, Firmenwebsite)
-    for size in range(len(piece) - 3, 4, -1):
+    # an exception word at the start or end of a closed compound (Onlinekampagne, Firmenwebsite);
+    # a head or tail longer than the longest exception is none
+    for size in range(min(len(piece) - 3, _longest_exception()), 4, -1):
         head, tail = piece[:size], piece[size:]
         if head in exceptions:
             return exceptions[head] + _rule_count(tail)
@@ -204,8 +210,9 @@ def readability(
         n_long=("_long", "sum"),
     )
     n_sent = w.drop_duplicates([*dict.fromkeys([*by, *sent_key])]).groupby(by, sort=True).size()
+    languages = _group_languages(form_list, w["_form"].to_numpy(), g.ngroup().to_numpy(), len(stats))
     rows = []
-    for key, st, ns, (_, group) in zip(stats.index, stats.itertuples(index=False), n_sent.reindex(stats.index), g):
+    for key, st, ns, lang in zip(stats.index, stats.itertuples(index=False), n_sent.reindex(stats.index), languages):
         key = key if isinstance(key, tuple) else (key,)
         n_words = int(st.n_words)
         asl = n_words / ns
@@ -213,7 +220,6 @@ def readability(
         ms = 100.0 * int(st.n_poly) / n_words
         es = 100.0 * int(st.n_mono) / n_words
         iw = 100.0 * int(st.n_long) / n_words
-        lang, _ = detect_language(" ".join(form_list[group["_form"].to_numpy()]))
         if warn and lang != "de":
             label = " / ".join(str(k) for k in key)
             warnings.warn(
@@ -242,3 +248,48 @@ def readability(
     for c in ("n_sentences", "n_words", "n_syllables"):
         out[c] = out[c].astype("int64")
     return out.sort_values(by, kind="mergesort").reset_index(drop=True)
+
+
+def _group_languages(
+    forms: np.ndarray, codes: np.ndarray, group: np.ndarray, n_groups: int, *, max_words: int = 5000
+) -> list[str]:
+    """Per group, :func:`analysis.corpus.detect_language` of its words (``forms[codes]`` of its
+    rows, in row order) joined by spaces, without joining them: each distinct form's words and
+    function-word hits are found once, and a group's text is cut where ``detect_language`` cuts it
+    (``max_words × 12`` characters, then ``max_words`` words; a form cut there is looked at on
+    its own)."""
+    if not n_groups:
+        return []
+    n_lang = len(profile_hits([]))
+    found = [[w.casefold() for w in _WORD_RE.findall(f)] for f in forms.tolist()]
+    n_words_f = np.array([len(x) for x in found], dtype=np.int64)
+    hits_f = np.array([profile_hits(x) for x in found], dtype=np.int64).reshape(len(found), n_lang)
+    length_f = np.array([len(f) for f in forms.tolist()], dtype=np.int64)
+    order = np.argsort(group, kind="stable")  # rows by group, in row order within a group
+    c, gr = codes[order], group[order].astype(np.int64)
+    first = np.searchsorted(gr, np.arange(n_groups))  # first position of each group
+
+    def before(values: np.ndarray) -> np.ndarray:  # sum of the earlier rows of the same group
+        total = np.cumsum(values) - values
+        return total - total[first][gr]
+
+    limit = max_words * 12
+    char_start = before(length_f[c] + 1)  # the text is the forms joined by one space
+    whole = char_start + length_f[c] <= limit
+    cut = (char_start < limit) & ~whole
+    n_row = np.where(whole, n_words_f[c], 0)
+    cut_words: dict[int, list[str]] = {}
+    for i in np.flatnonzero(cut).tolist():  # at most one row per group: the form the limit cuts
+        cut_words[i] = [w.casefold() for w in _WORD_RE.findall(forms[c[i]][: limit - char_start[i]])]
+        n_row[i] = len(cut_words[i])
+    take = np.clip(max_words - before(n_row), 0, n_row)
+    n_words = np.bincount(gr, weights=take, minlength=n_groups).astype(np.int64)
+    plain = (take == n_row) & ~cut & (take > 0)  # rows whose words all count
+    rows = np.flatnonzero(plain & hits_f.any(axis=1)[c])
+    hits = np.zeros((n_groups, n_lang), dtype=np.int64)
+    for lang in range(n_lang):  # integer sums (exact in float64)
+        hits[:, lang] = np.bincount(gr[rows], weights=hits_f[c[rows], lang], minlength=n_groups).astype(np.int64)
+    for i in np.flatnonzero(~plain & (take > 0)).tolist():  # cut rows and the row the word limit cuts
+        words = cut_words[i] if i in cut_words else found[c[i]]
+        hits[gr[i]] += profile_hits(words[: take[i]])
+    return [language_of_counts(h, n)[0] for h, n in zip(hits.tolist(), n_words.tolist())]
