@@ -59,7 +59,15 @@ def term_list(tokens: pd.DataFrame, *, top: int = 20_000) -> pd.DataFrame:
         }
     )
     forms = forms.sort_values(["l", "c", "f"], ascending=[True, False, True], kind="mergesort")
-    top_forms = forms.groupby("l", sort=False).head(3).groupby("l", sort=False)["f"].agg(", ".join)
+    # the first three forms of each lemma, joined per run of equal lemmas (sorted: one run each)
+    lemmas = forms["l"].to_numpy()
+    first = np.r_[True, lemmas[1:] != lemmas[:-1]] if len(lemmas) else np.empty(0, dtype=bool)
+    starts = np.flatnonzero(first)
+    rank = np.arange(len(lemmas)) - np.repeat(starts, np.diff(np.r_[starts, len(lemmas)]))
+    kept = rank < 3
+    top_forms = pd.Series(
+        _join_runs(forms["f"].to_numpy()[kept], np.cumsum(first)[kept], sep=", "), index=lemmas[starts], dtype=object
+    )
     out["per_1000"] = (1000.0 * out["n"] / len(words)).round(3)
     out["n_docs"] = out["lemma"].map(n_docs).astype("int64")
     out["forms"] = out["lemma"].map(top_forms).fillna("")
@@ -331,15 +339,15 @@ def _strings_at(column: pd.Series, rows: np.ndarray) -> np.ndarray:
     return column.take(rows).astype(str).to_numpy()
 
 
-def _join_runs(values: np.ndarray, codes: np.ndarray) -> list[str]:
-    """Space-joined ``values`` per run of equal, sorted ``codes``."""
+def _join_runs(values: np.ndarray, codes: np.ndarray, *, sep: str = " ") -> list[str]:
+    """``sep``-joined ``values`` per run of equal, sorted ``codes``."""
     if not len(codes):
         return []
     bounds = np.flatnonzero(np.diff(codes)) + 1
     starts = np.concatenate([[0], bounds]).tolist()
     ends = np.concatenate([bounds, [len(codes)]]).tolist()
     values = values.tolist()
-    return [" ".join(values[a:b]) for a, b in zip(starts, ends)]
+    return [sep.join(values[a:b]) for a, b in zip(starts, ends)]
 
 
 def collocates(tokens: pd.DataFrame, keys: list[str], *, window: int = 5, top: int = 12) -> pd.DataFrame:

@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 import regex
 
-from ..corpus.language import _WORD_RE, language_of_counts, profile_hits
+from ..corpus.language import _WORD_RE, _profiles, language_of_counts, profile_hits
 from ..lang import read_rows
 
 __all__ = ["count_syllables", "flesch_amstad", "readability", "syllable_exceptions", "wiener_sachtextformel"]
@@ -56,7 +56,23 @@ def _longest_exception() -> int:
     return max(map(len, syllable_exceptions()), default=0)
 
 
+# a syllable nucleus where the scan of _rule_count_simple finds one: at each vowel the first of the
+# nuclei (longest first) that starts there, else the vowel alone; the "u" of "qu" starts none
+_NUCLEUS = regex.compile(
+    "|".join(regex.escape(n) for n in _NUCLEI) + "|(?<!q)u|[" + "".join(sorted(_VOWELS - {"u"})) + "]"
+)
+
+
 def _rule_count(word: str) -> int:
+    count = len(_NUCLEUS.findall(word))
+    # Latinate plurals in -ien are -i-en (Me-di-en, Stu-di-en, Ka-te-go-ri-en), unlike schien, Wien
+    if word.endswith("ien") and len(word) > 3 and word[-4] not in _VOWELS and count >= 2:
+        count += 1
+    return count
+
+
+def _rule_count_simple(word: str) -> int:
+    """:func:`_rule_count` character by character (the reference the tests compare it with)."""
     count = 0
     i = 0
     n = len(word)
@@ -177,8 +193,9 @@ def readability(
     # per distinct surface form: syllables and letters (the per-word work), then sums per group
     surface = words["token"].astype(str).str.lstrip("#")
     codes, forms = pd.factorize(surface)
-    syl_u = np.array([counter(w) for w in forms], dtype=np.int64)
-    let_u = np.array([sum(ch.isalpha() for ch in w) for w in forms], dtype=np.int64)
+    form_values = forms.tolist()
+    syl_u = np.array([counter(w) for w in form_values], dtype=np.int64)
+    let_u = np.array([sum(map(str.isalpha, w)) for w in form_values], dtype=np.int64)
     syl, letters = syl_u[codes], let_u[codes]
     form_list = np.asarray(forms, dtype=object)
     w = pd.DataFrame(
@@ -250,6 +267,31 @@ def readability(
     return out.sort_values(by, kind="mergesort").reset_index(drop=True)
 
 
+def _form_words(form: str) -> list[str]:
+    """The words of ``form`` as :func:`analysis.corpus.detect_language` reads them (case-folded)."""
+    return [w.casefold() for w in _WORD_RE.findall(form)]
+
+
+@lru_cache(maxsize=200_000)
+def _form_hits(form: str) -> tuple[int, tuple[int, ...]]:
+    """How many words ``form`` has and how many of them are function words of each language."""
+    words = _form_words(form)
+    hits = [0] * len(_profiles())
+    language = _function_word_language()
+    for w in words:
+        k = language.get(w)
+        if k is not None:
+            hits[k] += 1
+    return len(words), tuple(hits)
+
+
+@lru_cache(maxsize=1)
+def _function_word_language() -> dict[str, int]:
+    """Function word → the index of the one language (in the order of ``LANGUAGES``) whose
+    distinctive words it is (the profiles share no word), as :func:`profile_hits` counts them."""
+    return {w: k for k, profile in enumerate(_profiles().values()) for w in profile}
+
+
 def _group_languages(
     forms: np.ndarray, codes: np.ndarray, group: np.ndarray, n_groups: int, *, max_words: int = 5000
 ) -> list[str]:
@@ -261,9 +303,9 @@ def _group_languages(
     if not n_groups:
         return []
     n_lang = len(profile_hits([]))
-    found = [[w.casefold() for w in _WORD_RE.findall(f)] for f in forms.tolist()]
-    n_words_f = np.array([len(x) for x in found], dtype=np.int64)
-    hits_f = np.array([profile_hits(x) for x in found], dtype=np.int64).reshape(len(found), n_lang)
+    per_form = [_form_hits(f) for f in forms.tolist()]
+    n_words_f = np.array([n for n, _ in per_form], dtype=np.int64)
+    hits_f = np.array([h for _, h in per_form], dtype=np.int64).reshape(len(per_form), n_lang)
     length_f = np.array([len(f) for f in forms.tolist()], dtype=np.int64)
     order = np.argsort(group, kind="stable")  # rows by group, in row order within a group
     c, gr = codes[order], group[order].astype(np.int64)
@@ -280,7 +322,7 @@ def _group_languages(
     n_row = np.where(whole, n_words_f[c], 0)
     cut_words: dict[int, list[str]] = {}
     for i in np.flatnonzero(cut).tolist():  # at most one row per group: the form the limit cuts
-        cut_words[i] = [w.casefold() for w in _WORD_RE.findall(forms[c[i]][: limit - char_start[i]])]
+        cut_words[i] = _form_words(forms[c[i]][: limit - char_start[i]])
         n_row[i] = len(cut_words[i])
     take = np.clip(max_words - before(n_row), 0, n_row)
     n_words = np.bincount(gr, weights=take, minlength=n_groups).astype(np.int64)
@@ -290,6 +332,6 @@ def _group_languages(
     for lang in range(n_lang):  # integer sums (exact in float64)
         hits[:, lang] = np.bincount(gr[rows], weights=hits_f[c[rows], lang], minlength=n_groups).astype(np.int64)
     for i in np.flatnonzero(~plain & (take > 0)).tolist():  # cut rows and the row the word limit cuts
-        words = cut_words[i] if i in cut_words else found[c[i]]
+        words = cut_words[i] if i in cut_words else _form_words(forms[c[i]])
         hits[gr[i]] += profile_hits(words[: take[i]])
     return [language_of_counts(h, n)[0] for h, n in zip(hits.tolist(), n_words.tolist())]

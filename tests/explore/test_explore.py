@@ -368,3 +368,15 @@ def test_dispersion_by_hand_with_the_document_cap():
     # two documents at most: the two with most hits (d2, then d1), listed in document order
     capped = dispersion(tokens, ["xx"], bins=4, max_docs=2)
     assert list(capped["doc_id"]) == ["d1", "d2"]
+
+
+def test_term_list_forms_are_the_three_most_frequent_spellings():
+    # lemma "gehen": geht ×3, ging ×2, gehe ×2, gegangen ×1 → "geht, gehe, ging" (ties by spelling);
+    # lemma "Haus": Haus ×1, Häuser ×1 → "Haus, Häuser"
+    forms = ["geht", "ging", "geht", "gehe", "gegangen", "geht", "ging", "gehe", "Haus", "Häuser"]
+    lemmas = ["gehen"] * 8 + ["Haus"] * 2
+    tokens = _tokens([("d1", lemma) for lemma in lemmas]).assign(token=forms)
+    terms = term_list(tokens).set_index("lemma")
+    assert terms.loc["gehen", "forms"] == "geht, gehe, ging"
+    assert terms.loc["Haus", "forms"] == "Haus, Häuser"
+    assert terms["n"].to_dict() == {"gehen": 8, "Haus": 2}

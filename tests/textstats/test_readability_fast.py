@@ -1,6 +1,8 @@
-"""readability's language column, found per group from each distinct word form once
-(``readability._group_languages``), equals ``detect_language`` of the group's words joined by
-spaces, also where detect_language's character and word limits cut a group's text."""
+"""The faster paths of readability give what the simple ones give: the language column, found per
+group from each distinct word form once (``readability._group_languages``), equals
+``detect_language`` of the group's words joined by spaces, also where detect_language's character
+and word limits cut a group's text; the syllable rules as one regular expression
+(``_rule_count``) count what the character-by-character scan (``_rule_count_simple``) counts."""
 
 from __future__ import annotations
 
@@ -51,3 +53,21 @@ def test_written_groups() -> None:
     # the first word only: "nicht" (German), though English follows
     codes = np.array([2, 6, 7, 8])
     assert readability_module._group_languages(FORMS, codes, np.zeros(4, dtype=np.int64), 1, max_words=1) == ["de"]
+
+
+@pytest.mark.parametrize(
+    "word",
+    ["medien", "quelle", "queue", "bureau", "gespräch", "aufeinander", "boot", "see", "saal", "ayurveda",
+     "oidium", "kategorien", "schien", "wien", "qu", "u", "", "xyz", "éaa", "beauté", "ÿ", "aeiouäöü"],
+)  # fmt: skip
+def test_syllable_regex_equals_the_scan_on_written_words(word: str) -> None:
+    assert readability_module._rule_count(word) == readability_module._rule_count_simple(word)
+
+
+def test_syllable_regex_equals_the_scan_on_random_strings() -> None:
+    rng = np.random.default_rng(0)
+    pieces = [*"aeiouäöüyéèêàâáóôíîúqbcdnrst-", "eau", "qu", "ien", "ie", "ei"]
+    for _ in range(5000):
+        word = "".join(rng.choice(pieces, size=int(rng.integers(0, 10))))
+        assert readability_module._rule_count(word) == readability_module._rule_count_simple(word), word
+    assert readability_module._rule_count("medien") == 3 and readability_module._rule_count("quelle") == 2
