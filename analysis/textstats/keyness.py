@@ -373,11 +373,14 @@ def keyness_general(
     if reference is None:
         reference = general_german(feature=feature)
     parts = []
+    known: dict[str, float] = {}  # forms looked up for the corpus, looked up again for each document
     if len(words):
-        parts.append(_general_rows(words, float(all_mask.sum()), None, feature, reference, reference_size, min_freq))
+        parts.append(
+            _general_rows(words, float(all_mask.sum()), None, feature, reference, reference_size, min_freq, known)
+        )
     if documents:
         sizes = tokens["doc_id"][all_mask].value_counts()
-        parts.append(_general_rows(words, sizes, "doc_id", feature, reference, reference_size, min_freq))
+        parts.append(_general_rows(words, sizes, "doc_id", feature, reference, reference_size, min_freq, known))
     parts = [p for p in parts if len(p)]
     return _frame(parts, feature)
 
@@ -390,8 +393,10 @@ def _general_rows(
     reference: pd.Series,
     reference_size: float,
     min_freq: int,
+    known: dict[str, float] | None = None,
 ) -> pd.DataFrame:
     """keyness_general for every group at once (``group=None``: the corpus as one target).
+    ``known``: general frequencies of word forms already looked up (filled in here).
 
     ``sizes``: all words (stop words included) per group, or of the corpus. Works on integer codes
     of groups, case-folded words and spellings, so memory stays a few arrays of the word count."""
@@ -437,7 +442,14 @@ def _general_rows(
         # only these rows' word forms (taking them from the column first: no Python string per word)
         nm, nm_values = pd.factorize(words["norm"].iloc[np.flatnonzero(ok)[rows]])
         forms = pd.DataFrame({"g": g[rows], "k": k[rows], "m": nm}).drop_duplicates()
-        freq = np.asarray([general_frequency(str(x).lstrip("#")) for x in nm_values], dtype=float)
+        known = {} if known is None else known
+        freq = np.empty(len(nm_values), dtype=float)
+        for i, x in enumerate(nm_values.tolist()):
+            form = str(x).lstrip("#")
+            f = known.get(form)
+            if f is None:
+                f = known[form] = general_frequency(form)
+            freq[i] = f
         forms["f"] = freq[forms["m"].to_numpy()]
         sums = forms.groupby(["g", "k"], sort=False)["f"].sum()
         index = pd.MultiIndex.from_arrays([counts["g"].to_numpy()[missing], counts["k"].to_numpy()[missing]])
