@@ -137,10 +137,16 @@ def keyness_findings(keyness: pd.DataFrame, *, n: int = 3) -> list[Finding]:
         over = over[over["p_value"] < 0.05]
     for comparison, what in (("document_vs_rest", "the other texts"), ("speaker_vs_speaker", "the other speaker")):
         part = over[over["comparison"] == comparison]
-        for target, rows in part.groupby(part["target"].astype(str), sort=True):
-            rows = rows.sort_values(["g2", "lemma"], ascending=[False, True]).head(n)
-            words = _and([f"„{r.lemma}“ (G² {r.g2:.1f})" for r in rows.itertuples()])
-            who = target if comparison == "document_vs_rest" else f"{target} ({rows.iloc[0]['doc_id']})"
+        part = part.assign(_t=part["target"].astype(str))
+        part = part[part["_t"].notna()]  # as grouping by target leaves them out
+        # per target (in sorted order) its rows by G² (largest first), then lemma, the first n of them:
+        # one stable sort of all targets instead of a sort per target
+        top = part.sort_values(["_t", "g2", "lemma"], ascending=[True, False, True]).groupby("_t", sort=False).head(n)
+        targets, lemmas, g2s, docs = (top[c].tolist() for c in ("_t", "lemma", "g2", "doc_id"))
+        starts = [i for i in range(len(targets)) if i == 0 or targets[i] != targets[i - 1]]
+        for a, b in zip(starts, [*starts[1:], len(targets)]):
+            words = _and([f"„{lemma}“ (G² {g2:.1f})" for lemma, g2 in zip(lemmas[a:b], g2s[a:b])])
+            who = targets[a] if comparison == "document_vs_rest" else f"{targets[a]} ({docs[a]})"
             out.append(
                 Finding("vocabulary", f"{who} uses {words} more than {what}.", "keyness.csv", "vocabulary_keyness")
             )

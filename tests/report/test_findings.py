@@ -64,6 +64,29 @@ def test_keyness_and_top_keyword_use_the_largest_g2_of_over_used_words():
     assert "selten" not in text
 
 
+def test_keyness_findings_per_target_in_order_with_ties_and_speakers():
+    # document b is listed before a (targets sorted); a's top three by G², a tie in G² broken by
+    # the lemma; an over-used word with p >= 0.05 and an under-used one are left out; the speaker
+    # finding names the speaker's document
+    keyness = pd.DataFrame(
+        {
+            "doc_id": ["b", "a", "a", "a", "a", "a", "a", "d"],
+            "comparison": ["document_vs_rest"] * 7 + ["speaker_vs_speaker"],
+            "target": ["b", "a", "a", "a", "a", "a", "a", "Anna"],
+            "lemma": ["Dialog", "Zweig", "Ast", "Baum", "Wald", "Moos", "Laub", "Kunde"],
+            "g2": [5.0, 9.0, 9.0, 20.0, 3.0, 50.0, 40.0, 7.25],
+            "p_value": [0.01, 0.01, 0.01, 0.001, 0.1, 0.001, 0.001, 0.01],
+            "log_ratio": [1.0, 1.0, 1.0, 2.0, 1.0, -1.0, 1.5, 0.5],
+        }
+    )
+    texts = [f.text for f in keyness_findings(keyness)]
+    assert texts == [
+        "a uses „Laub“ (G² 40.0), „Baum“ (G² 20.0) and „Ast“ (G² 9.0) more than the other texts.",
+        "b uses „Dialog“ (G² 5.0) more than the other texts.",
+        "Anna (d) uses „Kunde“ (G² 7.2) more than the other speaker.",
+    ]
+
+
 def test_themes_name_the_leaning_document_its_words_and_passage():
     doc_themes = pd.DataFrame({"doc_id": ["a", "b"], "score_marketing": [40.0, 5.0], "score_dialogue": [0.0, 0.0]})
     matches = pd.DataFrame(
