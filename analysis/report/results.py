@@ -179,7 +179,9 @@ def csv_ready(df: pd.DataFrame, *, float_format: str = CSV_FLOAT_FORMAT) -> pd.D
         formatted[np.isnan(arr)] = ""
         if out is None:
             out = df.copy(deep=False)
-        out.isetitem(i, formatted)
+        # kept as Python strings (an object column): as a string column pandas would convert it
+        # back to Python strings chunk by chunk while writing
+        out.isetitem(i, pd.Series(formatted, index=df.index, dtype=object, copy=False))
     return df if out is None else out
 
 
@@ -201,17 +203,30 @@ def spreadsheet_safe(df: pd.DataFrame) -> pd.DataFrame:
             series = series.astype(object)
         elif not (series.dtype == object or pd.api.types.is_string_dtype(series.dtype)):
             continue
-        text = series.where(series.map(lambda v: isinstance(v, str)), None)
-        risky = text.str.startswith(_FORMULA_START, na=False)
-        if not risky.any():
+        if isinstance(series.dtype, pd.StringDtype):  # strings or missing values already
+            text = series
+            risky = series.str.startswith(_FORMULA_START, na=False)
+        elif series.dtype == object and pd.api.types.infer_dtype(series, skipna=True) in ("string", "empty"):
+            # every value a string or missing (checked in C): the prefix test runs on Arrow strings
+            text = series.where(series.notna(), None)
+            risky = pd.Series(pd.array(text, dtype="str"), index=series.index).str.startswith(_FORMULA_START)
+            risky = risky.fillna(False).astype(bool)
+        else:
+            text = series.where(series.map(lambda v: isinstance(v, str)), None)
+            risky = text.str.startswith(_FORMULA_START, na=False)
+        at = np.flatnonzero(risky.to_numpy(dtype=bool))
+        if not len(at):
             continue
-        risky &= ~text.str.fullmatch(_PLAIN_NUMBER.pattern, na=False)
-        if not risky.any():
+        # plain numbers (-3, +4,5) are left alone: matched only in the cells that may be formulas
+        at = at[~text.iloc[at].str.fullmatch(_PLAIN_NUMBER.pattern, na=False).to_numpy(dtype=bool)]
+        if not len(at):
             continue
         if out is None:
-            out = df.copy()
+            out = df.copy(deep=False)  # the columns that change are replaced, never written into
+        mask = np.zeros(len(series), dtype=bool)
+        mask[at] = True
         fixed = series.astype(object).copy()
-        fixed[risky] = "'" + text[risky]
+        fixed[mask] = "'" + text[mask]
         out[col] = fixed
     return df if out is None else out
 

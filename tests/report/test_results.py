@@ -166,3 +166,47 @@ def test_spreadsheet_safe_checks_string_and_categorical_columns_as_before():
     assert safe["c"].tolist()[:3] == ["'+x", "y", "y"]
     for col in ("plain", "c_plain", "c_num"):  # nothing to defuse: the column is the caller's
         assert safe[col] is df[col] or safe[col].equals(df[col])
+
+
+def _spreadsheet_safe_simple(df: pd.DataFrame) -> pd.DataFrame:
+    """spreadsheet_safe as it was, cell by cell: the reference for the faster paths."""
+    import regex
+
+    start = ("=", "+", "-", "@", "\t", "\r")
+    number = regex.compile(r"[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][+-]?\d+)?%?")
+    out = df.copy()
+    for col in df.columns:
+        series = df[col]
+        if isinstance(series.dtype, pd.CategoricalDtype):
+            series = series.astype(object)
+        elif not (series.dtype == object or pd.api.types.is_string_dtype(series.dtype)):
+            continue
+        text = series.where(series.map(lambda v: isinstance(v, str)), None)
+        risky = text.str.startswith(start, na=False) & ~text.str.fullmatch(number.pattern, na=False)
+        if risky.any():
+            fixed = series.astype(object).copy()
+            fixed[risky] = "'" + text[risky]
+            out[col] = fixed
+    return out
+
+
+def test_spreadsheet_safe_fast_paths_equal_the_cell_by_cell_check():
+    import numpy as np
+
+    from analysis.report.results import spreadsheet_safe
+
+    cells = ["=SUM(A1)", "-3", "+4,5", "@x", "\tx", "plain", "-", "- item", "1e5", None, "", "-0.5%"]
+    df = pd.DataFrame(
+        {
+            "objects": pd.Series(cells, dtype=object),  # strings and None: the Arrow prefix test
+            "strings": pd.Series(cells, dtype="str"),  # pandas' string dtype
+            "mixed": pd.Series([*cells[:-2], 3, np.nan], dtype=object),  # not only strings: cell by cell
+            "category": pd.Series(cells, dtype="category"),
+            "safe": pd.Series(["a", "b", None, *["c"] * 9], dtype=object),
+            "number": np.arange(len(cells), dtype=float) - 5,
+        }
+    )
+    got = spreadsheet_safe(df)
+    pd.testing.assert_frame_equal(got, _spreadsheet_safe_simple(df))
+    assert got["objects"].tolist()[:8] == ["'=SUM(A1)", "-3", "+4,5", "'@x", "'\tx", "plain", "'-", "'- item"]
+    assert df["objects"].iloc[0] == "=SUM(A1)"  # the input is not changed
