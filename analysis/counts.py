@@ -26,10 +26,32 @@ from scipy.sparse import csr_matrix
 
 from .annotate.pipeline import word_rows
 
-__all__ = ["WORD_TYPES", "By", "CountMatrix", "by_columns", "count_matrix", "round_floats", "sort_rows"]
+__all__ = [
+    "WORD_TYPES",
+    "By",
+    "CountMatrix",
+    "by_columns",
+    "count_matrix",
+    "distinct_sorted",
+    "round_floats",
+    "sort_rows",
+]
 
 By = str | Sequence[str] | None
 WORD_TYPES = ("word", "hashtag")  # the token types that count as words
+
+
+def distinct_sorted(values: np.ndarray) -> np.ndarray:
+    """The distinct values of an integer array, sorted: what ``np.unique(values)`` returns, by
+    sorting a copy. (NumPy 2.3+ finds the distinct values of ``np.unique(values)`` without other
+    outputs with a hash table: on a million distinct integer keys about 100 times slower.)"""
+    ordered = np.sort(np.asarray(values), kind="stable")
+    if len(ordered) < 2:
+        return ordered
+    keep = np.empty(len(ordered), dtype=bool)
+    keep[0] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=keep[1:])
+    return ordered[keep]
 
 
 def by_columns(by: By) -> list[str]:

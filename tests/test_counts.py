@@ -101,3 +101,21 @@ def test_round_floats_rounds_only_float_columns_and_leaves_the_input():
     assert out["x"].tolist() == [0.123, 2.0] and out["n"].tolist() == [1, 2] and out["s"].tolist() == ["a", "b"]
     assert list(out.index) == [0, 1]
     assert df["x"].iloc[0] == 0.123456789 and list(df.index) == [5, 7]
+
+
+def test_distinct_sorted_equals_numpy_unique():
+    import numpy as np
+
+    from analysis.counts import distinct_sorted
+
+    rng = np.random.default_rng(0)
+    for values in (
+        rng.integers(-5, 5, size=100),
+        rng.integers(0, 10**12, size=1000),
+        np.array([], dtype=np.int64),
+        np.array([7], dtype=np.int32),
+        np.array([3, 3, 3], dtype=np.int8),
+    ):
+        got = distinct_sorted(values)
+        assert np.array_equal(got, np.unique(values)) and got.dtype == np.unique(values).dtype
+    assert distinct_sorted(np.array([5, 1, 5, 2, 1])).tolist() == [1, 2, 5]

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from ..annotate.pipeline import word_rows
+from ..counts import distinct_sorted
 from ..extract.kwic import context_windows
 from ..textstats.frequency import frequencies
 from ..textstats.keyness import group_labels, log_likelihood
@@ -41,7 +42,7 @@ def term_list(tokens: pd.DataFrame, *, top: int = 20_000) -> pd.DataFrame:
     d_codes = pd.factorize(words["doc_id"])[0] + 1  # a missing doc_id (code -1) counts as one more
     has = l_codes >= 0
     width = int(d_codes.max()) + 1
-    pairs = np.unique(l_codes[has].astype(np.int64) * width + d_codes[has])
+    pairs = distinct_sorted(l_codes[has].astype(np.int64) * width + d_codes[has])
     n_docs = pd.Series(np.bincount(pairs // width, minlength=len(l_names)), index=l_names)
     del d_codes, pairs
     out = pd.DataFrame({"lemma": n.index.astype(str), "n": n.to_numpy(dtype="int64")})
@@ -294,7 +295,7 @@ def dispersion(
     hit_bin = np.minimum((bins * pos / length[doc]).astype(int), bins - 1)
     combo = key_code.astype(np.int64) * n_doc + doc  # (key, document), in key then document order
     combos, n = np.unique(combo, return_counts=True)
-    cells = np.unique(combo * bins + hit_bin)  # distinct (key, document, bin), sorted
+    cells = distinct_sorted(combo * bins + hit_bin)  # distinct (key, document, bin), sorted
     del combo, doc, pos, hit_bin
     labels = np.array([str(b) for b in range(bins)], dtype=object)
     joined = np.asarray(_join_runs(labels[cells % bins], cells // bins), dtype=object)

@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..counts import distinct_sorted
 from .page import ASSETS, _head
 
 __all__ = ["reader_html", "reader_pages"]
@@ -83,7 +84,7 @@ def _doc_ids(doc_ids: pd.Series) -> set[str]:
     """The distinct ``doc_id`` values as strings; of a categorical column its categories in use
     (no string per row)."""
     if isinstance(doc_ids.dtype, pd.CategoricalDtype):
-        codes = np.unique(doc_ids.cat.codes.to_numpy())
+        codes = distinct_sorted(doc_ids.cat.codes.to_numpy())
         return set(doc_ids.cat.categories[codes[codes >= 0]].astype(str))
     return set(doc_ids.dropna().astype(str).unique())
 

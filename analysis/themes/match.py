@@ -36,6 +36,7 @@ import numpy as np
 import pandas as pd
 
 from ..annotate.pipeline import factorize_pairs
+from ..counts import distinct_sorted
 from .lexicon import Theme, load_themes
 
 __all__ = ["MATCH_COLUMNS", "match_themes"]
@@ -221,7 +222,7 @@ def _apply_groups(matches: pd.DataFrame, themes: dict[str, Theme]) -> pd.DataFra
             continue
         ok = doc[sel] >= 0  # a word without a document is not kept (as grouping by document drops it)
         for g in theme.groups:
-            near = np.unique(key[sel[group_col[sel] == g.name]])  # sorted sentences holding group g
+            near = distinct_sorted(key[sel[group_col[sel] == g.name]])  # sorted sentences holding group g
             if not len(near):
                 ok[:] = False
                 break
