@@ -26,14 +26,17 @@ _FAMILY_COLUMNS = ("family", "n", "n_lemma", "n_head", "n_modifier", "n_words", 
 
 
 def _join_sorted(values: np.ndarray, group_codes: np.ndarray, sep: str = "; ") -> list[str]:
-    """``sep``-joined ``values`` per run of equal ``group_codes`` (the codes must be sorted)."""
+    """``sep``-joined ``values`` (strings) per run of equal ``group_codes`` (the codes must be sorted)."""
     if not len(group_codes):
         return []
     bounds = np.flatnonzero(np.diff(group_codes)) + 1
     starts = np.concatenate([[0], bounds])
     ends = np.concatenate([bounds, [len(group_codes)]])
     values = values.tolist()
-    return [sep.join(values[a:b]) for a, b in zip(starts.tolist(), ends.tolist())]
+    out = [values[a] for a in starts.tolist()]  # a run of one: its value (the join of one string)
+    for i in np.flatnonzero(ends - starts > 1).tolist():
+        out[i] = sep.join(values[starts[i] : ends[i]])
+    return out
 
 
 def _members(df: pd.DataFrame, keys: list[str], limit: int = 20) -> pd.DataFrame:

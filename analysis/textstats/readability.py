@@ -94,9 +94,17 @@ def _rule_count_simple(word: str) -> int:
     return count
 
 
+@lru_cache(maxsize=1)
+def _exception_words() -> tuple[str, ...]:
+    return tuple(syllable_exceptions())
+
+
 def _piece_count(piece: str, exceptions: dict[str, int]) -> int:
     if piece in exceptions:
         return exceptions[piece]
+    words = _exception_words()
+    if not (piece.startswith(words) or piece.endswith(words)):  # no exception at either end: the rules
+        return _rule_count(piece)
     # an exception word at the start or end of a closed compound (Onlinekampagne, Firmenwebsite);
     # a head or tail longer than the longest exception is none
     for size in range(min(len(piece) - 3, _longest_exception()), 4, -1):
@@ -194,7 +202,14 @@ def readability(
     surface = words["token"].astype(str).str.lstrip("#")
     codes, forms = pd.factorize(surface)
     form_values = forms.tolist()
-    syl_u = np.array([counter(w) for w in form_values], dtype=np.int64)
+    if syllables == "rules":  # syllables and the language test's words from one pass over each form
+        features = [_form_features(w) for w in form_values]
+        syl_u = np.array([f[0] for f in features], dtype=np.int64)
+        found = (np.array([f[1] for f in features], dtype=np.int64), [f[2] for f in features])
+        del features
+    else:
+        syl_u = np.array([counter(w) for w in form_values], dtype=np.int64)
+        found = None
     let_u = np.array([sum(map(str.isalpha, w)) for w in form_values], dtype=np.int64)
     syl, letters = syl_u[codes], let_u[codes]
     form_list = np.asarray(forms, dtype=object)
@@ -227,7 +242,7 @@ def readability(
         n_long=("_long", "sum"),
     )
     n_sent = w.drop_duplicates([*dict.fromkeys([*by, *sent_key])]).groupby(by, sort=True).size()
-    languages = _group_languages(form_list, w["_form"].to_numpy(), g.ngroup().to_numpy(), len(stats))
+    languages = _group_languages(form_list, w["_form"].to_numpy(), g.ngroup().to_numpy(), len(stats), found=found)
     rows = []
     for key, st, ns, lang in zip(stats.index, stats.itertuples(index=False), n_sent.reindex(stats.index), languages):
         key = key if isinstance(key, tuple) else (key,)
@@ -267,6 +282,15 @@ def readability(
     return out.sort_values(by, kind="mergesort").reset_index(drop=True)
 
 
+def _form_features(form: str) -> tuple[int, int, tuple[int, ...]]:
+    """``(count_syllables(form), words, function-word hits per language)`` of a word form, its
+    letter runs found once for both (:func:`count_syllables` and :func:`_form_hits`)."""
+    pieces = [p.casefold() for p in _LETTERS.findall(form)]
+    exceptions = syllable_exceptions()
+    syllables = sum(max(1, _piece_count(p, exceptions)) for p in pieces) if pieces else 0
+    return syllables, len(pieces), _hits(pieces)
+
+
 def _form_words(form: str) -> list[str]:
     """The words of ``form`` as :func:`analysis.corpus.detect_language` reads them (case-folded)."""
     return [w.casefold() for w in _WORD_RE.findall(form)]
@@ -276,13 +300,18 @@ def _form_words(form: str) -> list[str]:
 def _form_hits(form: str) -> tuple[int, tuple[int, ...]]:
     """How many words ``form`` has and how many of them are function words of each language."""
     words = _form_words(form)
+    return len(words), _hits(words)
+
+
+def _hits(words: list[str]) -> tuple[int, ...]:
+    """How many of ``words`` (case-folded) are function words of each language (:func:`profile_hits`)."""
     hits = [0] * len(_profiles())
     language = _function_word_language()
     for w in words:
         k = language.get(w)
         if k is not None:
             hits[k] += 1
-    return len(words), tuple(hits)
+    return tuple(hits)
 
 
 @lru_cache(maxsize=1)
@@ -293,19 +322,27 @@ def _function_word_language() -> dict[str, int]:
 
 
 def _group_languages(
-    forms: np.ndarray, codes: np.ndarray, group: np.ndarray, n_groups: int, *, max_words: int = 5000
+    forms: np.ndarray,
+    codes: np.ndarray,
+    group: np.ndarray,
+    n_groups: int,
+    *,
+    max_words: int = 5000,
+    found: tuple[np.ndarray, list[tuple[int, ...]]] | None = None,
 ) -> list[str]:
     """Per group, :func:`analysis.corpus.detect_language` of its words (``forms[codes]`` of its
     rows, in row order) joined by spaces, without joining them: each distinct form's words and
     function-word hits are found once, and a group's text is cut where ``detect_language`` cuts it
     (``max_words × 12`` characters, then ``max_words`` words; a form cut there is looked at on
-    its own)."""
+    its own). ``found``: each form's word count and hits (:func:`_form_hits`) when the caller has them."""
     if not n_groups:
         return []
     n_lang = len(profile_hits([]))
-    per_form = [_form_hits(f) for f in forms.tolist()]
-    n_words_f = np.array([n for n, _ in per_form], dtype=np.int64)
-    hits_f = np.array([h for _, h in per_form], dtype=np.int64).reshape(len(per_form), n_lang)
+    if found is None:
+        per_form = [_form_hits(f) for f in forms.tolist()]
+        found = (np.array([n for n, _ in per_form], dtype=np.int64), [h for _, h in per_form])
+    n_words_f = found[0]
+    hits_f = np.array(found[1], dtype=np.int64).reshape(len(found[1]), n_lang)
     length_f = np.array([len(f) for f in forms.tolist()], dtype=np.int64)
     order = np.argsort(group, kind="stable")  # rows by group, in row order within a group
     c, gr = codes[order], group[order].astype(np.int64)

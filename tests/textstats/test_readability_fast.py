@@ -71,3 +71,32 @@ def test_syllable_regex_equals_the_scan_on_random_strings() -> None:
         word = "".join(rng.choice(pieces, size=int(rng.integers(0, 10))))
         assert readability_module._rule_count(word) == readability_module._rule_count_simple(word), word
     assert readability_module._rule_count("medien") == 3 and readability_module._rule_count("quelle") == 2
+
+
+def _piece_count_simple(piece: str, exceptions: dict[str, int]) -> int:
+    """The exception lookup as it was: every head and tail length tried."""
+    rule = readability_module._rule_count_simple
+    if piece in exceptions:
+        return exceptions[piece]
+    for size in range(len(piece) - 3, 4, -1):
+        if piece[:size] in exceptions:
+            return exceptions[piece[:size]] + rule(piece[size:])
+        if piece[-size:] in exceptions:
+            return rule(piece[:-size]) + exceptions[piece[-size:]]
+    return rule(piece)
+
+
+def test_form_features_equal_count_syllables_and_form_hits() -> None:
+    exceptions = readability_module.syllable_exceptions()
+    some = sorted(exceptions)[:6]
+    forms = [
+        "Gesprächspartner", "Online-Marketing", "Onlinekampagne", "Firmenwebsite", "und", "The", "#tag",
+        "x-ray", "", "123", "Über-Maß", "nicht-the-avec", *some, *(w + "kampagne" for w in some),
+        *("Super" + w for w in some), *(w.upper() for w in some),
+    ]  # fmt: skip
+    for form in forms:
+        syllables, n_words, hits = readability_module._form_features(form)
+        assert syllables == readability_module.count_syllables(form), form
+        assert (n_words, hits) == readability_module._form_hits(form), form
+        pieces = [p.casefold() for p in readability_module._LETTERS.findall(form)]
+        assert syllables == sum(max(1, _piece_count_simple(p, exceptions)) for p in pieces), form
