@@ -33,12 +33,44 @@ __all__ = [
     "by_columns",
     "count_matrix",
     "distinct_sorted",
+    "in_text_order",
+    "text_ordered",
     "round_floats",
     "sort_rows",
 ]
 
 By = str | Sequence[str] | None
 WORD_TYPES = ("word", "hashtag")  # the token types that count as words
+
+
+def in_text_order(df: pd.DataFrame) -> bool:
+    """Whether the rows are already in ``doc_id, token_id`` order (ties allowed: a stable sort keeps
+    them), so that a stable sort would leave every row where it is; checked on integer codes.
+    ``False`` with a missing ``doc_id`` or a categorical ``doc_id`` whose categories are not in
+    sorted order (a sort follows the categories' order there)."""
+    if len(df) < 2:
+        return True
+    doc = df["doc_id"]
+    if isinstance(doc.dtype, pd.CategoricalDtype):
+        if not doc.cat.categories.is_monotonic_increasing:
+            return False
+        codes = doc.cat.codes.to_numpy()
+    else:
+        codes = pd.factorize(doc, sort=True)[0]
+    if (codes < 0).any():
+        return False
+    step = np.diff(codes)
+    if (step < 0).any():
+        return False
+    return bool((np.diff(df["token_id"].to_numpy())[step == 0] >= 0).all())
+
+
+def text_ordered(df: pd.DataFrame) -> pd.DataFrame:
+    """``df.sort_values(["doc_id", "token_id"], kind="mergesort")``, without sorting (and copying)
+    rows that are in that order already, as annotated tokens are (:func:`in_text_order`)."""
+    if in_text_order(df):
+        return df
+    return df.sort_values(["doc_id", "token_id"], kind="mergesort")
 
 
 def distinct_sorted(values: np.ndarray) -> np.ndarray:

@@ -119,3 +119,30 @@ def test_distinct_sorted_equals_numpy_unique():
         got = distinct_sorted(values)
         assert np.array_equal(got, np.unique(values)) and got.dtype == np.unique(values).dtype
     assert distinct_sorted(np.array([5, 1, 5, 2, 1])).tolist() == [1, 2, 5]
+
+
+def test_text_ordered_equals_a_stable_sort():
+    import numpy as np
+
+    from analysis.counts import in_text_order, text_ordered
+
+    def check(df):
+        got = text_ordered(df)
+        pd.testing.assert_frame_equal(got, df.sort_values(["doc_id", "token_id"], kind="mergesort"))
+
+    ordered = pd.DataFrame({"doc_id": ["a", "a", "a", "b", "b"], "token_id": [0, 1, 1, 0, 2], "x": range(5)})
+    assert in_text_order(ordered) and text_ordered(ordered) is ordered  # no copy
+    check(ordered)
+    check(ordered.iloc[::-1])  # out of order: sorted
+    # categories in sorted order: their codes decide; unsorted categories: always sorted as they say
+    check(ordered.astype({"doc_id": pd.CategoricalDtype(["a", "b"])}))
+    reverse = ordered.astype({"doc_id": pd.CategoricalDtype(["b", "a"])})
+    assert not in_text_order(reverse)
+    check(reverse)
+    missing = ordered.assign(doc_id=["a", None, "a", "b", "b"])
+    assert not in_text_order(missing)
+    rng = np.random.default_rng(0)
+    for _ in range(20):
+        df = pd.DataFrame({"doc_id": rng.choice(["x", "y", "z"], 30), "token_id": rng.integers(0, 5, 30)})
+        check(df)
+        check(df.sort_values(["doc_id", "token_id"], kind="mergesort"))

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from ..annotate.pipeline import word_rows
-from ..counts import By, by_columns, sort_rows
+from ..counts import By, by_columns, sort_rows, text_ordered
 
 __all__ = ["diversity", "hdd", "mattr", "mtld", "ttr"]
 
@@ -162,9 +162,7 @@ def diversity(
     """
     by = by_columns(by)
     columns = [*by, "doc_id", "token_id", feature]  # only these are copied and sorted
-    words = word_rows(tokens, content_only=content_only, columns=columns).sort_values(
-        ["doc_id", "token_id"], kind="mergesort"
-    )
+    words = text_ordered(word_rows(tokens, content_only=content_only, columns=columns))
     codes = _casefold_codes(words[feature])
     if codes is not None:  # every word as the integer code of its case-folded form
         words = words.assign(_word=codes)

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from ..annotate.pipeline import word_rows
-from ..counts import WORD_TYPES, By, by_columns, count_matrix, sort_rows
+from ..counts import WORD_TYPES, By, by_columns, count_matrix, sort_rows, text_ordered
 from .association import MEASURES, association
 
 __all__ = ["collocations", "frequencies", "ngrams", "per_document_and_speaker"]
@@ -82,7 +82,7 @@ def ngrams(
         raise ValueError("size must be at least 1")
     by = by_columns(by)
     cols = [c for c in dict.fromkeys([*by, "doc_id", "sent_id", "token_id", "token_type", "is_content", feature])]
-    t = tokens[cols].sort_values(["doc_id", "token_id"], kind="mergesort").reset_index(drop=True)
+    t = text_ordered(tokens[cols]).reset_index(drop=True)
     is_word = t["token_type"].isin(WORD_TYPES).to_numpy()
     ok = (is_word & t["is_content"].to_numpy(dtype=bool)) if content_only else is_word
     rows = len(t)
@@ -148,7 +148,7 @@ def collocations(
     by = by_columns(by)
     columns = [*by, "doc_id", "sent_id", "token_id", feature]
     words = word_rows(tokens, content_only=content_only, columns=columns)
-    words = words.sort_values(["doc_id", "token_id"], kind="mergesort").reset_index(drop=True)
+    words = text_ordered(words).reset_index(drop=True)
     node_key = node.casefold() if node else None
     group = words.groupby(by, sort=True, dropna=True).ngroup().to_numpy() if by else np.zeros(len(words), dtype=int)
     keys = words.groupby(by, sort=True, dropna=True).size().index if by else [()]
