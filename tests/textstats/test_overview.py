@@ -33,6 +33,10 @@ def test_document_summary_counts(corpus):
     # the blog dialogue carries a comment section, the podcast summary none
     assert summary.loc["dialog-vs-marketing", "boilerplate_share"] > 0
     assert summary.loc["stamer-wer-nicht-twittert", "boilerplate_share"] == 0
+    # compounds: the document's tokens with a compound split, counted one document at a time here
+    for doc_id, rows in tokens.groupby("doc_id", observed=True):
+        assert summary.loc[doc_id, "compounds"] == int((rows["compound"] != "").sum())
+    assert summary["compounds"].sum() == int((tokens["compound"] != "").sum()) > 0
 
 
 def test_kind_and_speaker_tables(corpus):
