@@ -153,32 +153,34 @@ def match_themes(tokens: pd.DataFrame, themes: dict[str, Theme] | None = None) -
                         continue
                     for x in range(k):
                         found[0][flat[x][1]].add((theme, group, " ".join(term_words)))
-    # heads and modifiers: looked up once per distinct value
+    # heads and modifiers: looked up once per distinct value; a token's rows at these levels depend
+    # on its head (modifier) alone, so they are made once per distinct head (modifier) and repeated
     head_hits = [head_index.get(h.lower(), ()) if h else () for h in heads]
     has_head = np.array([bool(h) for h in head_hits], dtype=bool)
-    for i in np.flatnonzero(has_head[head_codes]).tolist() if n else []:
-        h = heads[head_codes[i]]
-        for theme, group in head_hits[head_codes[i]]:
-            found[1][i].add((theme, group, h.lower()))
+    head_rows = _level_rows([{(t, g, h.lower()) for t, g in hits} for h, hits in zip(heads, head_hits)])
     mod_hits = [[(f, hit) for f in _modifier_forms(m) for hit in head_index.get(f, ())] if m else [] for m in mods]
     has_mod = np.array([bool(h) for h in mod_hits], dtype=bool)
-    for i in np.flatnonzero(has_mod[mod_codes]).tolist() if n else []:
-        for form, (theme, group) in mod_hits[mod_codes[i]]:
-            found[2][i].add((theme, group, form))
+    mod_rows = _level_rows([{(t, g, f) for f, (t, g) in hits} for hits in mod_hits])
 
-    rows = []
-    for i in sorted(set().union(*found)):
-        level = next(lv for lv in range(len(_LEVELS)) if found[lv].get(i))
-        seen = set()
-        for theme, group, term in sorted(found[level][i]):
-            if (theme, group) in seen:
-                continue
-            seen.add((theme, group))
-            rows.append((i, theme, term, _LEVELS[level], group))
-    if not rows:
+    # each token's rows at its strongest level: terms (found above), else heads, else modifiers
+    at_term = np.zeros(n, dtype=bool)
+    at_term[list(found[0])] = True
+    at_head = np.flatnonzero(has_head[head_codes] & ~at_term)
+    at_mod = np.flatnonzero(has_mod[mod_codes] & ~at_term & ~has_head[head_codes])
+    term_pos = sorted(found[0])
+    term_rows = _level_rows([found[0][i] for i in term_pos])
+    parts = [
+        _expand(np.asarray(term_pos, dtype=np.int64), np.arange(len(term_pos)), term_rows, _LEVELS[0]),
+        _expand(at_head, head_codes[at_head], head_rows, _LEVELS[1]),
+        _expand(at_mod, mod_codes[at_mod], mod_rows, _LEVELS[2]),
+    ]
+    pos = np.concatenate([p[0] for p in parts])
+    if not len(pos):
         return empty
-    pos, theme_col, term_col, level_col, group_col = zip(*rows)
-    picked = tokens[["doc_id", "para_id", "sent_id", "token_id", "lemma"]].iloc[keep[np.asarray(pos, dtype=np.int64)]]
+    order = np.argsort(pos, kind="stable")  # by token; a token's rows stay in the order made
+    pos = pos[order]
+    theme_col, term_col, level_col, group_col = (np.concatenate([p[k] for p in parts])[order] for k in range(1, 5))
+    picked = tokens[["doc_id", "para_id", "sent_id", "token_id", "lemma"]].iloc[keep[pos]]
     out = pd.DataFrame(
         {
             "doc_id": picked["doc_id"].to_numpy(),
@@ -196,6 +198,46 @@ def match_themes(tokens: pd.DataFrame, themes: dict[str, Theme] | None = None) -
     # a token matched through two groups of one theme is one match
     out = out.drop_duplicates(["doc_id", "token_id", "theme"], keep="first")
     return out.sort_values(["doc_id", "token_id", "theme"], kind="stable").reset_index(drop=True)
+
+
+def _level_rows(hit_sets: list[set[tuple[str, str, str]]]) -> list[list[tuple[str, str, str]]]:
+    """Per set of ``(theme, group, term)`` hits of a token: its rows ``(theme, term, group)``, sorted,
+    one per (theme, group) (the first term in sorted order)."""
+    out = []
+    for hits in hit_sets:
+        seen: set[tuple[str, str]] = set()
+        rows = []
+        for theme, group, term in sorted(hits):
+            if (theme, group) not in seen:
+                seen.add((theme, group))
+                rows.append((theme, term, group))
+        out.append(rows)
+    return out
+
+
+def _expand(
+    positions: np.ndarray, codes: np.ndarray, rows: list[list[tuple[str, str, str]]], level: str
+) -> tuple[np.ndarray, ...]:
+    """The rows of the tokens at ``positions`` (``rows[code]`` of each token's ``code``), repeated per
+    token: ``(position, theme, term, level, group)`` arrays."""
+    sizes = np.array([len(r) for r in rows], dtype=np.int64)
+    flat = [row for r in rows for row in r]
+    theme = np.array([r[0] for r in flat], dtype=object)
+    term = np.array([r[1] for r in flat], dtype=object)
+    group = np.array([r[2] for r in flat], dtype=object)
+    per_token = sizes[codes] if len(codes) else np.empty(0, dtype=np.int64)
+    starts = (np.cumsum(sizes) - sizes)[codes] if len(codes) else per_token
+    total = int(per_token.sum())
+    # entry j of token k: flat row starts[k] + j
+    within = np.arange(total) - np.repeat(np.cumsum(per_token) - per_token, per_token)
+    at = np.repeat(starts, per_token) + within
+    return (
+        np.repeat(positions, per_token),
+        theme[at] if total else np.empty(0, dtype=object),
+        term[at] if total else np.empty(0, dtype=object),
+        np.full(total, level, dtype=object),
+        group[at] if total else np.empty(0, dtype=object),
+    )
 
 
 def _apply_groups(matches: pd.DataFrame, themes: dict[str, Theme]) -> pd.DataFrame:
