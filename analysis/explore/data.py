@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from ..annotate.pipeline import word_rows
-from ..counts import distinct_sorted
+from ..counts import distinct_sorted, in_text_order
 from ..extract.kwic import context_windows
 from ..textstats.frequency import frequencies
 from ..textstats.keyness import group_labels, log_likelihood
@@ -23,7 +23,7 @@ def _content(tokens: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     """The content words' ``columns`` (with ``doc_id`` and ``token_id``) in text order; not sorted
     again (a second copy) when they are in that order already, as annotated."""
     words = word_rows(tokens, content_only=True, columns=columns)
-    if _in_text_order(words):
+    if in_text_order(words):
         return words.reset_index(drop=True)
     return words.sort_values(["doc_id", "token_id"], kind="mergesort").reset_index(drop=True)
 
@@ -163,30 +163,11 @@ def _text_order(tokens: pd.DataFrame) -> pd.DataFrame:
     when it is already so (the annotation's order: checked on integer codes, without sorting), else
     a sorted copy."""
     index = tokens.index
-    if isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1 and _in_text_order(tokens):
+    if isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1 and in_text_order(tokens):
         return tokens
     keys = tokens[["doc_id", "token_id"]].reset_index(drop=True)
     order = keys.sort_values(["doc_id", "token_id"], kind="mergesort").index.to_numpy()
     return tokens.take(order).reset_index(drop=True)
-
-
-def _in_text_order(tokens: pd.DataFrame) -> bool:
-    """Whether the rows are already in ``doc_id, token_id`` order (ties allowed: a stable sort keeps
-    them), so that sorting would leave every row where it is; ``False`` with a missing ``doc_id``."""
-    if len(tokens) < 2:
-        return True
-    doc = tokens["doc_id"]
-    if isinstance(doc.dtype, pd.CategoricalDtype) and doc.cat.categories.is_monotonic_increasing:
-        codes = doc.cat.codes.to_numpy()  # categories in sorted order: codes sort as the values do
-    else:
-        codes = pd.factorize(doc, sort=True)[0]
-    if (codes < 0).any():
-        return False
-    step = np.diff(codes)
-    if (step < 0).any():
-        return False
-    same = step == 0
-    return bool((np.diff(tokens["token_id"].to_numpy())[same] >= 0).all())
 
 
 def _evenly(n: int, k: int) -> np.ndarray:
