@@ -331,28 +331,28 @@ class _FeatureStore:
             if np.array_equal(self.kind[ids], kinds):
                 return {name: values[ids] for name, values in self.values.items()}
         # a surface first seen here with another token type: per distinct surface, this batch only
-        uniques = [surfaces[i] for i in ids.tolist()]
-        feats = [_features(surface, TOKEN_TYPES[k]) for surface, k in zip(uniques, kinds.tolist())]
-        out = {"token": np.asarray(uniques, dtype=object)}
-        for k, name in enumerate(_FEATURES):
-            out[name] = np.asarray([f[k] for f in feats], dtype=bool if name.startswith("is_") else object)
-        return out
+        return _feature_columns(surfaces, ids, kinds)
 
     def _compute(self, surfaces: list[str], ids: np.ndarray, kinds: np.ndarray) -> None:
-        words = [surfaces[i] for i in ids.tolist()]
-        feats = [_features(surface, TOKEN_TYPES[k]) for surface, k in zip(words, kinds.tolist())]
         self.kind[ids] = kinds
-        token = np.empty(len(words), dtype=object)
-        token[:] = words
-        self.values["token"][ids] = token
-        for k, name in enumerate(_FEATURES):
-            column = self.values[name]
-            if column.dtype == bool:
-                column[ids] = [f[k] for f in feats]
-            else:
-                values = np.empty(len(feats), dtype=object)
-                values[:] = [f[k] for f in feats]
-                column[ids] = values
+        for name, values in _feature_columns(surfaces, ids, kinds).items():
+            self.values[name][ids] = values
+
+
+def _feature_columns(surfaces: list[str], ids: np.ndarray, kinds: np.ndarray) -> dict[str, np.ndarray]:
+    """``token`` and the ``_FEATURES`` of the surfaces ``ids`` (token type codes ``kinds``), computed
+    with :func:`_features`: one array per column (bool for ``is_*``, else object)."""
+    words = [surfaces[i] for i in ids.tolist()]
+    feats = [_features(surface, TOKEN_TYPES[k]) for surface, k in zip(words, kinds.tolist())]
+    out = {"token": np.empty(len(words), dtype=object)}
+    out["token"][:] = words
+    for k, name in enumerate(_FEATURES):
+        if name.startswith("is_"):
+            out[name] = np.array([f[k] for f in feats], dtype=bool)
+        else:
+            out[name] = np.empty(len(feats), dtype=object)
+            out[name][:] = [f[k] for f in feats]
+    return out
 
 
 _FEATURE_STORE = _FeatureStore()
