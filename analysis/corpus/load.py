@@ -144,9 +144,10 @@ def load_corpus(
     matched_meta: set[int] = set()
 
     # the metadata row of every file (a pure lookup; recorded as matched below, in file order)
-    jobs, metas = [], []
+    jobs, metas, rels = [], [], []
     for path in files:
         rel = _display_name(path.relative_to(root).as_posix())
+        rels.append(rel)
         m = meta_by_file.get(rel) or meta_by_file.get(path.name)
         if m is None:
             stem = Path(rel).stem
@@ -165,8 +166,7 @@ def load_corpus(
         )
     # reading, segmenting and language detection per file, in parallel for large corpora; the
     # results are taken in file order, so everything below is the same whichever way they ran
-    for path, m, result in zip(files, metas, _read_all(jobs)):
-        rel = _display_name(path.relative_to(root).as_posix())
+    for path, rel, m, job, result in zip(files, rels, metas, jobs, _read_all(jobs)):
         if rel != path.relative_to(root).as_posix():
             report("warning", rel, "file name is not valid UTF-8 (shown with \\x escapes); loaded under this name")
         if isinstance(result, ReadError):
@@ -191,8 +191,7 @@ def load_corpus(
         used_ids.add(doc_id)
 
         text, paras, qs = result.text, result.paragraphs, result.quotes
-        speakers = _split_list(m.get("speakers", ""))
-        authors = _split_list(m.get("authors", ""))
+        speakers, authors = job[2], job[3]  # the metadata's lists, split once above
         lang, share = result.language, result.language_share
         if lang != "de":
             what = "not German" if lang == "unknown" else f"{_LANG_NAMES.get(lang, lang)}, not German"
