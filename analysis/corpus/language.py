@@ -40,7 +40,20 @@ def detect_language(text: str, *, max_words: int = 5000) -> tuple[str, float]:
 def profile_hits(words: list[str]) -> list[int]:
     """How many of ``words`` (case-folded) are distinctive function words of each language, in
     the order of :data:`LANGUAGES`."""
-    return [sum(1 for w in words if w in profile) for profile in _profiles().values()]
+    hits = [0] * len(LANGUAGES)
+    language = _function_word_language()
+    for w in words:
+        k = language.get(w)
+        if k is not None:
+            hits[k] += 1
+    return hits
+
+
+@lru_cache(maxsize=1)
+def _function_word_language() -> dict[str, int]:
+    """Function word → the index (in the order of :data:`LANGUAGES`) of the one language whose
+    distinctive words it is: the profiles share no word (:func:`_profiles` keeps only those)."""
+    return {w: k for k, profile in enumerate(_profiles().values()) for w in profile}
 
 
 def language_of_counts(hits: list[int], n_words: int) -> tuple[str, float]:

@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 import regex
 
-from ..corpus.language import _WORD_RE, _profiles, language_of_counts, profile_hits
+from ..corpus.language import _WORD_RE, language_of_counts, profile_hits
 from ..lang import read_rows
 
 __all__ = ["count_syllables", "flesch_amstad", "readability", "syllable_exceptions", "wiener_sachtextformel"]
@@ -305,20 +305,7 @@ def _form_hits(form: str) -> tuple[int, tuple[int, ...]]:
 
 def _hits(words: list[str]) -> tuple[int, ...]:
     """How many of ``words`` (case-folded) are function words of each language (:func:`profile_hits`)."""
-    hits = [0] * len(_profiles())
-    language = _function_word_language()
-    for w in words:
-        k = language.get(w)
-        if k is not None:
-            hits[k] += 1
-    return tuple(hits)
-
-
-@lru_cache(maxsize=1)
-def _function_word_language() -> dict[str, int]:
-    """Function word → the index of the one language (in the order of ``LANGUAGES``) whose
-    distinctive words it is (the profiles share no word), as :func:`profile_hits` counts them."""
-    return {w: k for k, profile in enumerate(_profiles().values()) for w in profile}
+    return tuple(profile_hits(words))
 
 
 def _group_languages(
