@@ -166,6 +166,34 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def exit_now(code: int) -> None:
+    """End ``python -m analysis`` with ``code`` without the interpreter's teardown.
+
+    After a run the process holds pandas, matplotlib, scikit-learn and the corpus; freeing every
+    object and module one by one at exit took about 0.2 s, 5 % of the shipped corpus's run. What a
+    normal exit finishes is done first, in the interpreter's order: other threads are waited for
+    (and the executors' exit hooks run), then the exit handlers (the lemma memo is saved by one,
+    ``multiprocessing`` joins its workers, ``weakref.finalize`` removes temporary folders), then
+    both output streams are flushed; every file the commands write is closed before they return.
+    Where the interpreter lacks either step as a function, it exits normally."""
+    import atexit
+    import threading
+
+    # the two functions CPython's own exit calls (Py_FinalizeEx): private, so looked up
+    wait_for_threads = getattr(threading, "_shutdown", None)
+    run_handlers = getattr(atexit, "_run_exitfuncs", None)
+    if wait_for_threads is None or run_handlers is None:
+        raise SystemExit(code)
+    wait_for_threads()
+    run_handlers()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed or broken pipe: nothing more to write
+            pass
+    os._exit(code)
+
+
 # ---------------------------------------------------------------------------------------------
 # python -m analysis sentiment: streamed, so memory does not grow with the number of rows
 

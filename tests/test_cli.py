@@ -128,3 +128,29 @@ def test_malformed_themes_file_is_one_line(tmp_path):
 def test_no_command_prints_help():
     res = cli()
     assert res.returncode == 2 and "usage: python -m analysis" in res.stdout
+
+
+def test_exit_now_finishes_what_a_normal_exit_would(tmp_path):
+    # an exit handler, a thread still writing and unflushed output: all done before the exit code
+    marks = tmp_path / "marks"
+    script = f"""
+import atexit, sys, threading, time
+from pathlib import Path
+from analysis.cli import exit_now
+marks = Path({str(marks)!r})
+def late():
+    time.sleep(0.3)
+    with open(marks, "a") as fh:
+        fh.write("thread;")
+atexit.register(lambda: open(marks, "a").write("handler;"))
+threading.Thread(target=late).start()
+sys.stdout.write("no newline, still buffered")
+sys.stderr.write("err")
+exit_now(3)
+print("not reached")
+"""
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert proc.returncode == 3
+    assert proc.stdout == "no newline, still buffered"
+    assert proc.stderr == "err"
+    assert marks.read_text() == "thread;handler;"

@@ -206,7 +206,10 @@ def run_report(
                 final_dir=out / "notebooks",
             )
         required: list[str] = []
-        for section in SECTIONS:
+        by_section: dict[str, dict[str, pd.DataFrame]] = {}
+        # the sections the worker computes are taken last: this process computes the others
+        # meanwhile instead of waiting for them (their tables are merged in the sections' order)
+        for section in sorted(SECTIONS, key=lambda s: s.name in in_worker):
             if not section.applies(context):
                 continue
             required += section.required
@@ -219,7 +222,7 @@ def run_report(
                         job = None
                 if job is None:
                     new = log.timed(f"tables: {section.name}", lambda s=section: s.compute(context))
-                tables.update(new)
+                by_section[section.name] = new
                 for name in save_tables(new, results_dir, section=section.name):
                     log.problem(
                         "warning", f"results/{name}", "could not be saved as Parquet; the notebook recomputes it"
@@ -237,6 +240,8 @@ def run_report(
                     nb_run.section_done(section.name)  # its notebook computes the tables itself
                 failures += 1
                 log.problem("error", f"section {section.title}", f"failed: {exc.__class__.__name__}: {exc}")
+        for section in SECTIONS:
+            tables.update(by_section.get(section.name, {}))
         explore_href = None
         if explore:
             try:
