@@ -263,21 +263,22 @@ def run_report(
             except Exception as exc:
                 failures += 1
                 log.problem("error", "section Explore", f"failed: {exc.__class__.__name__}: {exc}")
+        for name in required:
+            if name not in tables:
+                log.problem("error", f"table {name}.csv", "was not produced")
+        # the tables and findings while the worker may still save figures and the last notebook
+        # may still run; problems.csv after them
+        t0 = time.perf_counter()
+        for name, df in sorted(tables.items()):
+            write_csv(df, tables_dir / f"{name}.csv")
+        found = _findings(context, tables, log)
+        seconds = time.perf_counter() - t0
         worker.close()  # every figure on disk
         # the report shows them in the order of the sections, whichever process saved them first
         figures = {name: href for s in SECTIONS for name, href in saved_figures.get(s.name, {}).items()}
         for name, message in worker.errors:
             failures += 1
             log.problem("error", f"figure {name}", f"could not be saved: {message}")
-        for name in required:
-            if name not in tables:
-                log.problem("error", f"table {name}.csv", "was not produced")
-        # the tables and findings while the last notebook may still run; problems.csv after it
-        t0 = time.perf_counter()
-        for name, df in sorted(tables.items()):
-            write_csv(df, tables_dir / f"{name}.csv")
-        found = _findings(context, tables, log)
-        seconds = time.perf_counter() - t0
         nb_links: list[tuple[str, str, str]] = []
         failures += finish_notebooks(nb_run, log, nb_links)
         t0 = time.perf_counter()
