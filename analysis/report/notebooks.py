@@ -83,11 +83,14 @@ def _settle_pyplot() -> None:
     starts: pyplot chooses it at the first figure and then looks at ``sys.modules["IPython"]``, which
     the notebook thread imports while it starts the kernel (jupyter_client reads ipykernel's kernel
     spec); a half-imported IPython there failed the first figure ("partially initialized module
-    'IPython' has no attribute 'get_ipython'")."""
+    'IPython' has no attribute 'get_ipython'"). The first canvas of the backend's class looks at
+    IPython too (``FigureCanvasBase._fix_ipython_backend2gui``, once per class: "... no attribute
+    'version_info'" at 1M tokens), so one figure is made and closed here as well."""
     import matplotlib
-    import matplotlib.pyplot  # noqa: F401  (the backend is pyplot's to choose)
+    import matplotlib.pyplot as plt
 
     matplotlib.get_backend()  # resolves the automatic choice, as the first figure would
+    plt.close(plt.figure())  # the canvas class's one look at IPython, done now
 
 
 class SharedKernel:

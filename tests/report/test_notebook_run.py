@@ -204,13 +204,20 @@ def test_pyplot_has_its_backend_before_the_notebook_thread_starts():
     import sys
 
     code = (
-        "import matplotlib, matplotlib.pyplot as plt\n"
+        "import matplotlib, matplotlib.backend_bases, matplotlib.pyplot as plt\n"
         "from matplotlib import rcsetup\n"
+        "assert matplotlib.backend_bases.FigureCanvasBase._fix_ipython_backend2gui.cache_info().misses == 0\n"
         "assert matplotlib.rcParams._get('backend') is rcsetup._auto_backend_sentinel\n"
         "from analysis.report.notebooks import _settle_pyplot\n"
         "_settle_pyplot()\n"
         "assert matplotlib.rcParams._get('backend') is not rcsetup._auto_backend_sentinel\n"
         "assert plt._REPL_DISPLAYHOOK is not plt._ReplDisplayHook.NONE\n"
+        # the canvas classes looked at IPython (a call cached per class): a later figure does not
+        "looks = matplotlib.backend_bases.FigureCanvasBase._fix_ipython_backend2gui.cache_info\n"
+        "assert looks().misses > 0, looks()\n"
+        "before = looks().misses\n"
+        "plt.close(plt.figure())\n"
+        "assert looks().misses == before, looks()\n"
         "print('ok')\n"
     )
     env = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"}  # pyplot chooses, as for a user
