@@ -198,12 +198,6 @@ def run_report(
         # the notebooks start now, in one kernel: each waits for its sections' saved tables
         # (results/) before the cell that loads them, so kernel start-up and imports overlap the tables
         if notebooks:
-            # pyplot's import reads IPython when it is in sys.modules, and the notebooks' thread
-            # imports IPython: a section's first figure, importing pyplot in this thread, could meet
-            # IPython half imported ("partially initialized module 'IPython'", seen at 1M tokens,
-            # where no worker imports pyplot before). So pyplot is imported before that thread starts.
-            import matplotlib.pyplot  # noqa: F401
-
             nb_run = start_notebooks(
                 work / "notebooks",
                 log,
