@@ -16,10 +16,11 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
-__all__ = ["ENGINES", "map_documents"]
+__all__ = ["ENGINES", "dask_client", "map_documents"]
 
 ENGINES = ("local", "dask")
 
@@ -57,6 +58,15 @@ def map_documents(
 
 
 def _dask_map(func, items: list, *, workers: int | None, scheduler: str | None) -> list:
+    with dask_client(workers=workers, scheduler=scheduler) as client:
+        futures = client.map(func, items, pure=False)
+        return client.gather(futures)
+
+
+@contextmanager
+def dask_client(*, workers: int | None, scheduler: str | None) -> Iterator[Any]:
+    """A ``dask.distributed`` client of the scheduler at ``scheduler``, or of a local cluster of
+    ``workers`` single-threaded processes (default: one per CPU) that is closed afterwards."""
     try:
         from dask.distributed import Client, LocalCluster
     except ImportError:  # an optional engine: say how to get it
@@ -79,8 +89,7 @@ def _dask_map(func, items: list, *, workers: int | None, scheduler: str | None) 
         )
         client = Client(cluster)
     try:
-        futures = client.map(func, items, pure=False)
-        return client.gather(futures)
+        yield client
     finally:
         client.close()
         if cluster is not None:

@@ -30,6 +30,7 @@ import threading
 import warnings
 from collections import deque
 from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -244,6 +245,26 @@ def annotate_texts(items: list[tuple[str, list[tuple[int, int]]]]) -> pd.DataFra
 
 @_gc_paused
 def _annotate_batch(items: list[tuple[str, list[tuple[int, int]]]], *, doc_index: bool) -> pd.DataFrame:
+    batch = _batch_tokens(items)
+    columns = _FEATURE_STORE.columns(batch.surfaces, batch.unique_ids, batch.first_kind)  # per distinct surface
+    numeric = batch.numeric if doc_index else {k: v for k, v in batch.numeric.items() if k != "doc_index"}
+    return _token_frame(numeric, batch.kind, batch.codes, columns)
+
+
+class _BatchTokens:
+    """The tokens of a batch of documents before the word features: ``numeric`` (the id and offset
+    columns ``doc_index`` … ``end``), each token's type code ``kind`` and ``codes`` into the batch's
+    distinct surfaces ``unique_ids`` (ids into ``surfaces``, in order of first appearance), whose
+    first tokens have the types ``first_kind``."""
+
+    __slots__ = ("codes", "first_kind", "kind", "numeric", "surfaces", "unique_ids")
+
+    def __init__(self, **fields) -> None:
+        for name, value in fields.items():
+            setattr(self, name, value)
+
+
+def _batch_tokens(items: list[tuple[str, list[tuple[int, int]]]]) -> _BatchTokens:
     texts: list[str] = []
     text_offset: list[int] = []
     paras_per_doc: list[int] = []
@@ -265,24 +286,37 @@ def _annotate_batch(items: list[tuple[str, list[tuple[int, int]]]], *, doc_index
     codes, unique_ids = pd.factorize(tok.surface) if n else (np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int32))
     first = np.empty(len(unique_ids), dtype=np.int64)
     first[codes[::-1]] = np.arange(n - 1, -1, -1)
-    columns = _FEATURE_STORE.columns(tok.surfaces, unique_ids, tok.kind[first])  # per distinct surface
     longest = max((len(text) for text, _ in items), default=0)
     offset_dtype = np.int32 if longest < 2**31 else np.int64
-    frame: dict[str, object] = {
+    numeric = {
         "doc_index": doc_of.astype(np.int32),
         "para_id": para_in_doc[tok.text].astype(np.int32),
         "sent_id": (sentence_no - sentence_no[doc_first[doc_of]]).astype(np.int32),
         "token_id": (np.arange(n, dtype=np.int64) - doc_first[doc_of]).astype(np.int32),
         "start": (tok.start + offsets).astype(offset_dtype),
         "end": (tok.end + offsets).astype(offset_dtype),
-        "token": _strings(columns["token"], codes),
-        "token_type": pd.Categorical.from_codes(tok.kind, categories=TOKEN_TYPES),
     }
+    return _BatchTokens(
+        numeric=numeric,
+        kind=tok.kind,
+        codes=codes,
+        unique_ids=unique_ids,
+        first_kind=tok.kind[first],
+        surfaces=tok.surfaces,
+    )
+
+
+def _token_frame(
+    numeric: dict[str, np.ndarray], kind: np.ndarray, codes: np.ndarray, columns: dict[str, np.ndarray]
+) -> pd.DataFrame:
+    """The token table from its ``numeric`` columns, token type codes ``kind`` and the word columns
+    (``token`` and ``_FEATURES``, one value per distinct word) picked per token by ``codes``."""
+    frame: dict[str, object] = dict(numeric)
+    frame["token"] = _strings(columns["token"], codes)
+    frame["token_type"] = pd.Categorical.from_codes(kind, categories=TOKEN_TYPES)
     for name in _FEATURES:
         values = columns[name]
         frame[name] = values.take(codes) if values.dtype == bool else _strings(values, codes)
-    if not doc_index:
-        del frame["doc_index"]
     return pd.DataFrame(frame)
 
 
@@ -392,14 +426,14 @@ def default_cache_dir() -> Path:
 
 @lru_cache(maxsize=1)
 def _code_fingerprint() -> str:
-    """Hash of everything that decides an annotation: this module, the tokenizer, the compound
-    splitter, their word lists, and the versions of simplemma, wordfreq and stop-words. Any change
+    """Hash of everything that decides an annotation: this module, the Dask engine's annotation, the
+    tokenizer, the compound splitter, their word lists, and the versions of simplemma, wordfreq and stop-words. Any change
     to them makes old cache entries unreachable, so a stale cache can never be read."""
     from importlib import metadata
 
     h = hashlib.sha256(f"annotate-v{ANNOTATOR_VERSION}".encode())
     here = Path(__file__).resolve().parent
-    for name in ("pipeline.py", "tokenize.py", "compounds.py"):
+    for name in ("pipeline.py", "dask_pipeline.py", "tokenize.py", "compounds.py"):
         h.update((here / name).read_bytes())
     for name in (
         "abbreviations_de.txt",
@@ -451,8 +485,6 @@ def annotate(
     in batches of about :data:`BATCH_CHARS` characters, so its working memory does not grow with
     the corpus.
     """
-    from .engine import map_documents
-
     cache_dir = None if cache is False else (default_cache_dir() if cache is True else Path(cache))
     if cache_dir is not None:
         _remove_stale_temporaries(str(cache_dir))
@@ -471,44 +503,30 @@ def annotate(
             todo.append((doc_id, text, spans, path))
     if todo:
         items = [(text, spans) for _, text, spans, _ in todo]
-        if engine == "local" and (not workers or workers <= 1):
-            batches = _batches(items, BATCH_CHARS)
-            iterable = batches
-            if progress and len(batches) > 1:
-                from tqdm.auto import tqdm
-
-                iterable = tqdm(batches, desc="annotate", unit="batch", file=sys.stderr)
-            results = (annotate_texts(batch) for batch in iterable)  # one batch in memory at a time
-        else:
-            n_batches = min(len(items), max(1, (workers or os.cpu_count() or 1) * 4))
-            batches = [items[i::n_batches] for i in range(n_batches)]
-            if progress:
-                print(f"annotating {len(items)} documents ({engine} engine)", file=sys.stderr, flush=True)
-            results = map_documents(annotate_texts, batches, engine=engine, workers=workers, scheduler=scheduler)
-        # back to one frame per document (slices, no copies), cached one file per document as each
+        results = _annotated_batches(
+            todo, items, engine=engine, workers=workers, scheduler=scheduler, progress=progress
+        )
+        # back to one row range per document (no copies), cached one file per document as each
         # batch is done: the batch converted to Arrow once (not once per document: its fixed cost
         # was most of the writing), the files written by a thread while the next batch is annotated
-        entry = {id(item): (doc_id, path) for item, (doc_id, _, _, path) in zip(items, todo)}
         with _CacheWriter(cache_dir is not None) as writer:
-            for i, df in enumerate(results):
-                table = writer.arrow(df)
-                offset = 0
-                for item, frame in zip(batches[i], _split_by_doc(df, len(batches[i]))):
-                    doc_id, path = entry[id(item)]
-                    frames[doc_id] = frame
-                    writer.write(path, frame, None if table is None else table.slice(offset, len(frame)))
-                    offset += len(frame)
+            for batch_todo, body, lengths in results:
+                table = writer.arrow(body)
+                stops = np.cumsum(lengths).tolist()
+                for (doc_id, _, _, path), stop, length in zip(batch_todo, stops, lengths.tolist()):
+                    frames[doc_id] = _Rows(body, stop - length, stop)
+                    writer.write(path, None if table is None else table.slice(stop - length, length))
     doc_ids = docs["doc_id"].tolist()
     finish = _ParagraphColumns(doc_ids, paragraphs, boilerplate=boilerplate)
     pieces: list[pd.DataFrame] = []
-    group: list[pd.DataFrame | pa.Table] = []
+    group: list[_Rows | pa.Table] = []
     size = first = 0
     for pos, doc_id in enumerate(doc_ids):  # in corpus order, ~PIECE_ROWS rows at a time
         group.append(frames.pop(doc_id))
         size += len(group[-1])
         if size >= PIECE_ROWS or pos == len(doc_ids) - 1:
             parts = _as_frames(group)
-            piece = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+            piece = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0].reset_index(drop=True)
             pieces.append(finish(piece, first, [len(f) for f in group]))
             group, size, first = [], 0, pos + 1
     if not pieces:
@@ -545,6 +563,63 @@ def _batches(items: list, limit: int) -> list[list]:
     if batch:
         out.append(batch)
     return out
+
+
+@dataclass(frozen=True, slots=True)
+class _Rows:
+    """Rows ``start:stop`` of a batch's token table (one document's, without ``doc_index``)."""
+
+    frame: pd.DataFrame
+    start: int
+    stop: int
+
+    def __len__(self) -> int:
+        return self.stop - self.start
+
+
+def _annotated_batches(
+    todo: list, items: list, *, engine: str, workers: int | None, scheduler: str | None, progress: bool
+):
+    """``(todo entries, token table without doc_index, tokens per entry)`` for the documents to
+    annotate, batch by batch, on the chosen engine."""
+    from .engine import ENGINES, map_documents
+
+    if engine not in ENGINES:
+        raise ValueError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
+    if engine == "dask":
+        from .dask_pipeline import annotate_on_dask
+
+        if progress:
+            print(f"annotating {len(items)} documents (dask engine)", file=sys.stderr, flush=True)
+        body, lengths = annotate_on_dask(items, workers=workers, scheduler=scheduler)
+        yield todo, body, lengths
+        return
+    if not workers or workers <= 1:
+        batches = _batches(items, BATCH_CHARS)
+        iterable = batches
+        if progress and len(batches) > 1:
+            from tqdm.auto import tqdm
+
+            iterable = tqdm(batches, desc="annotate", unit="batch", file=sys.stderr)
+        done = 0
+        for batch in iterable:  # one batch in memory at a time
+            df = annotate_texts(batch)
+            yield todo[done : done + len(batch)], *_without_doc_index(df, len(batch))
+            done += len(batch)
+        return
+    n_batches = min(len(items), max(1, workers * 4))
+    batches = [items[i::n_batches] for i in range(n_batches)]
+    if progress:
+        print(f"annotating {len(items)} documents ({engine} engine)", file=sys.stderr, flush=True)
+    results = map_documents(annotate_texts, batches, engine=engine, workers=workers, scheduler=scheduler)
+    for i, df in enumerate(results):
+        yield todo[i::n_batches], *_without_doc_index(df, len(batches[i]))
+
+
+def _without_doc_index(df: pd.DataFrame, n_docs: int) -> tuple[pd.DataFrame, np.ndarray]:
+    """A batch table without its ``doc_index`` column, and its tokens per document."""
+    lengths = np.bincount(df["doc_index"].to_numpy(), minlength=n_docs)
+    return df.drop(columns="doc_index"), lengths
 
 
 class _ParagraphColumns:
@@ -595,14 +670,6 @@ class _ParagraphColumns:
         return tokens[list(TOKEN_COLUMNS) + ["kind", "speaker", "is_boilerplate"]]
 
 
-def _split_by_doc(df: pd.DataFrame, n_docs: int) -> list[pd.DataFrame]:
-    """Cut a batch table at its ``doc_index`` boundaries, dropping that column."""
-    counts = np.bincount(df["doc_index"].to_numpy(), minlength=n_docs)
-    ends = np.cumsum(counts)
-    body = df.drop(columns="doc_index")
-    return [body.iloc[e - c : e].reset_index(drop=True) for c, e in zip(counts, ends)]
-
-
 def _cache_path(cache_dir: Path | None, text: str, spans: list[tuple[int, int]]) -> Path | None:
     return None if cache_dir is None else cache_dir / f"{_cache_key(text, spans)}.parquet"
 
@@ -635,18 +702,30 @@ def _read_arrow_cache(path: Path | None, *, text_length: int | None = None) -> p
     return table
 
 
-def _as_frames(group: list[pd.DataFrame | pa.Table]) -> list[pd.DataFrame]:
-    """DataFrames for a run of per-document tables; consecutive Arrow tables become one frame."""
+def _as_frames(group: list[_Rows | pa.Table]) -> list[pd.DataFrame]:
+    """DataFrames for a run of per-document tables: consecutive Arrow tables (cache entries) become
+    one frame, consecutive row ranges of one batch table one slice of it."""
     out: list[pd.DataFrame] = []
     run: list[pa.Table] = []
+    rows: _Rows | None = None
     for item in group:
         if isinstance(item, pa.Table):
+            if rows is not None:
+                out.append(rows.frame.iloc[rows.start : rows.stop])
+                rows = None
             run.append(item)
             continue
         if run:
             out.append(pa.concat_tables(run).to_pandas())
             run = []
-        out.append(item)
+        if rows is not None and rows.frame is item.frame and rows.stop == item.start:
+            rows = _Rows(rows.frame, rows.start, item.stop)
+            continue
+        if rows is not None:
+            out.append(rows.frame.iloc[rows.start : rows.stop])
+        rows = item
+    if rows is not None:
+        out.append(rows.frame.iloc[rows.start : rows.stop])
     if run:
         out.append(pa.concat_tables(run).to_pandas())
     return out
@@ -691,18 +770,18 @@ class _CacheWriter:
         return self
 
     def arrow(self, batch: pd.DataFrame) -> pa.Table | None:
-        """A batch table (``doc_index`` dropped) as Arrow, to be sliced per document."""
+        """A batch table (without ``doc_index``) as Arrow, to be sliced per document."""
         if not self.enabled:
             return None
-        return pa.Table.from_pandas(batch.drop(columns="doc_index"), preserve_index=False)
+        return pa.Table.from_pandas(batch, preserve_index=False)
 
-    def write(self, path: Path | None, df: pd.DataFrame, table: pa.Table | None) -> None:
-        if self.pool is None or path is None:
+    def write(self, path: Path | None, table: pa.Table | None) -> None:
+        if self.pool is None or path is None or table is None:
             return
         pending = self.pending
         while pending and (pending[0].done() or len(pending) >= _CACHE_BACKLOG):  # oldest first: O(1) a file
             pending.popleft().result()  # a failure shows here; a writer far behind is waited for
-        pending.append(self.pool.submit(_write_cache, path, df, table=table))
+        pending.append(self.pool.submit(_write_cache, path, table))
 
     def __exit__(self, *exc) -> None:
         if self.pool is None:
@@ -713,15 +792,13 @@ class _CacheWriter:
                 f.result()
 
 
-def _write_cache(path: Path | None, df: pd.DataFrame, *, table: pa.Table | None = None) -> None:
-    """Write one annotation cache entry atomically, with its key (the file name) stored inside it.
-    ``table`` is ``df`` already converted to Arrow (a slice of its batch), if at hand."""
+def _write_cache(path: Path | None, table: pa.Table) -> None:
+    """Write one annotation cache entry (a document's slice of its batch's Arrow table) atomically,
+    with its key (the file name) stored inside it."""
     if path is None:
         return
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        if table is None:
-            table = pa.Table.from_pandas(df, preserve_index=False)
         table = table.replace_schema_metadata({**(table.schema.metadata or {}), _KEY_FIELD: path.stem.encode()})
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
         try:

@@ -1,0 +1,204 @@
+"""Annotation on a Dask cluster with each distinct word's features computed once across the workers.
+
+The default engine annotates a batch of documents in one process: it tokenizes, computes the word
+features (lemma, compound split, stop-word flags …) once per distinct word, and spreads them to the
+tokens. Sending such whole batches to Dask workers repeats the per-word work (most of cold
+annotation's time) on every worker for the words they share, and ships full token tables with their
+string columns back to the client. Here the work is split into two kinds of task:
+
+1. :func:`tokenize_batch` on a batch of documents (dealt round-robin, four per worker thread): the id
+   and offset columns, the token type codes, per-token codes into the batch's distinct words, and
+   those words as strings;
+2. :func:`word_features` on a share of the distinct words: their feature columns.
+
+The client numbers the distinct words across batches as tokenize results come in and at once sends
+the words it has not seen yet to ``word_features`` tasks, so the workers keep computing while the
+client merges; each word is computed on one worker only. The client then puts the tokens in
+document order and builds the string columns by integer lookups (the default engine's
+``_token_frame``).
+
+The table is identical to the default engine's. A word's features depend on its token type, and
+the default engine uses the type of the word's first token in its batch (``BATCH_CHARS`` characters
+of consecutive documents). A word met with more than one type (rare: ``II`` as a word and as the
+number in ``Band II.``) is resolved here in the same way, per batch of the default engine.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from . import pipeline
+from .engine import dask_client
+from .pipeline import _FEATURES, _batch_tokens, _feature_columns, _gc_paused, _token_frame
+from .tokenize import TOKEN_TYPES
+
+__all__ = ["annotate_on_dask", "tokenize_batch", "word_features"]
+
+Item = tuple[str, list[tuple[int, int]]]
+MIN_SHARE = 256  # words per word_features task at least (a task costs about a millisecond)
+BATCHES_PER_THREAD = 4  # tokenize tasks per worker thread: smaller batches balance the load
+
+
+@_gc_paused
+def tokenize_batch(items: list[Item]) -> dict[str, object]:
+    """A batch's tokens without their word features (run on a worker): ``numeric`` (the id and
+    offset columns, ``doc_index`` = position in ``items``), ``kind`` (token type codes), ``codes``
+    (per token, into ``words``), ``words`` (the distinct surfaces in order of first appearance),
+    ``first_kind`` (the type of each word's first token) and ``mixed`` (whether a word also comes
+    with another type in this batch)."""
+    batch = _batch_tokens(items)
+    surfaces = batch.surfaces
+    codes = np.asarray(batch.codes, dtype=np.int32)
+    first_kind = np.asarray(batch.first_kind, dtype=np.int8)
+    kind = np.asarray(batch.kind, dtype=np.int8)
+    mixed = np.zeros(len(first_kind), dtype=bool)
+    mixed[codes[kind != first_kind[codes]]] = True
+    return {
+        "numeric": batch.numeric,
+        "kind": kind,
+        "codes": codes,
+        "words": [surfaces[i] for i in batch.unique_ids.tolist()],
+        "first_kind": first_kind,
+        "mixed": mixed,
+    }
+
+
+@_gc_paused
+def word_features(words: list[str], kinds: np.ndarray) -> dict[str, np.ndarray]:
+    """The ``_FEATURES`` columns of ``words`` with token type codes ``kinds`` (run on a worker)."""
+    columns = _feature_columns(words, np.arange(len(words)), np.asarray(kinds, dtype=np.int8))
+    del columns["token"]
+    return columns
+
+
+class _Vocabulary:
+    """The distinct words of all batches, numbered in the order the client meets them, each with the
+    token type its features are computed for; ``ambiguous`` marks words met with another type."""
+
+    def __init__(self) -> None:
+        self.ids: dict[str, int] = {}
+        self.words: list[str] = []
+        self.kind = np.zeros(0, dtype=np.int8)
+        self.ambiguous = np.zeros(0, dtype=bool)
+
+    def __len__(self) -> int:
+        return len(self.words)
+
+    def add(self, words: list[str], first_kind: np.ndarray, mixed: np.ndarray) -> np.ndarray:
+        """The ids of a batch's ``words``; new words are appended."""
+        ids = self.ids
+        before = len(ids)
+        gids = np.fromiter((ids.setdefault(w, len(ids)) for w in words), dtype=np.int64, count=len(words))
+        new = gids >= before
+        self.words.extend(w for w, is_new in zip(words, new.tolist()) if is_new)
+        old = ~new
+        self.kind = np.concatenate([self.kind, first_kind[new]])
+        self.ambiguous = np.concatenate([self.ambiguous, np.zeros(int(new.sum()), dtype=bool)])
+        self.ambiguous[gids[old][self.kind[gids[old]] != first_kind[old]]] = True
+        self.ambiguous[gids[mixed]] = True
+        return gids
+
+
+def _default_batch_of(items: list[Item]) -> np.ndarray:
+    """The default engine's batch number of each item (``pipeline._batches``: consecutive items of
+    about ``BATCH_CHARS`` characters)."""
+    out = np.empty(len(items), dtype=np.int64)
+    batch = size = 0
+    for j, (text, _) in enumerate(items):
+        out[j] = batch
+        size += len(text)
+        if size >= pipeline.BATCH_CHARS:
+            batch, size = batch + 1, 0
+    return out
+
+
+def annotate_on_dask(
+    items: Sequence[Item], *, workers: int | None = None, scheduler: str | None = None
+) -> tuple[pd.DataFrame, np.ndarray]:
+    """The token table of ``items`` (documents as ``(text, paragraph spans)``) in their order, without
+    ``doc_index``, and the number of tokens of each; on the Dask scheduler at ``scheduler`` or a local
+    cluster of ``workers`` processes. Equal to the default engine's batches put together."""
+    items = list(items)
+    if not items:
+        return pipeline.annotate_texts([]).drop(columns="doc_index"), np.zeros(0, dtype=np.int64)
+    with dask_client(workers=workers, scheduler=scheduler) as client:
+        from dask.distributed import as_completed
+
+        slots = max(1, sum(client.nthreads().values()))
+        n_batches = min(len(items), slots * BATCHES_PER_THREAD)
+        batches = [items[i::n_batches] for i in range(n_batches)]
+        futures = client.map(tokenize_batch, batches, pure=False)
+        position = {f.key: i for i, f in enumerate(futures)}
+        vocabulary = _Vocabulary()
+        parts: list[dict | None] = [None] * n_batches
+        shares = []  # word_features futures, in word-id order
+        for future, part in as_completed(futures, with_results=True):
+            start = len(vocabulary)
+            part["gids"] = vocabulary.add(part.pop("words"), part["first_kind"], part["mixed"])
+            parts[position[future.key]] = part
+            new = len(vocabulary) - start
+            n_shares = max(1, min(slots, new // MIN_SHARE))
+            cuts = np.linspace(start, start + new, n_shares + 1).astype(np.int64).tolist()
+            for a, b in zip(cuts, cuts[1:]):
+                if b > a:
+                    shares.append(client.submit(word_features, vocabulary.words[a:b], vocabulary.kind[a:b], pure=False))
+            del future
+        futures.clear()
+        # the tokens in document order, while the workers compute the last features
+        lengths = np.zeros(len(items), dtype=np.int64)
+        for i, part in enumerate(parts):
+            lengths[i::n_batches] = np.bincount(part["numeric"]["doc_index"], minlength=len(batches[i]))
+        item_start = np.cumsum(lengths) - lengths
+        n = int(lengths.sum())
+        names = [name for name in parts[0]["numeric"] if name != "doc_index"]
+        numeric = {
+            name: np.empty(n, dtype=np.result_type(*(p["numeric"][name].dtype for p in parts))) for name in names
+        }
+        gid = np.empty(n, dtype=np.int64)
+        kind = np.empty(n, dtype=np.int8)
+        for i, part in enumerate(parts):
+            cols = part["numeric"]
+            pos = item_start[i + n_batches * cols["doc_index"].astype(np.int64)] + cols["token_id"]
+            for name in names:
+                numeric[name][pos] = cols[name]
+            gid[pos] = part["gids"][part["codes"]]
+            kind[pos] = part["kind"]
+            parts[i] = None
+        row = gid
+        words = vocabulary.words
+        if vocabulary.ambiguous.any():
+            row, extra = _per_default_batch(items, lengths, gid, kind, vocabulary)
+            if extra:
+                shares.append(client.submit(word_features, [w for w, _ in extra], [k for _, k in extra], pure=False))
+                words = words + [w for w, _ in extra]
+        results = client.gather(shares)
+    columns: dict[str, np.ndarray] = {"token": np.asarray(words, dtype=object).reshape(-1)}
+    for name in _FEATURES:
+        dtype = bool if name.startswith("is_") else object
+        columns[name] = np.concatenate([r[name] for r in results]) if results else np.zeros(0, dtype=dtype)
+    return _token_frame(numeric, kind, row, columns), lengths
+
+
+def _per_default_batch(
+    items: list[Item], lengths: np.ndarray, gid: np.ndarray, kind: np.ndarray, vocabulary: _Vocabulary
+) -> tuple[np.ndarray, list[tuple[str, int]]]:
+    """Rows of the word columns for every token where some words come with several token types: such
+    a word's tokens take the features of the type of its first token in their batch of the default
+    engine. Returns the row per token (``gid`` unless another type is needed) and the extra
+    ``(word, type code)`` pairs whose features are to be appended to the vocabulary's, in order."""
+    t = np.flatnonzero(vocabulary.ambiguous[gid])  # the tokens of such words, in document order
+    batch = _default_batch_of(items)[np.repeat(np.arange(len(items)), lengths)[t]]
+    size = len(vocabulary)
+    _, first, inverse = np.unique(batch * size + gid[t], return_index=True, return_inverse=True)
+    wanted = kind[t][first][inverse.reshape(-1)]
+    other = wanted != vocabulary.kind[gid[t]]
+    row = gid.copy()
+    if not other.any():
+        return row, []
+    width = len(TOKEN_TYPES)
+    pairs, pair_of = np.unique(gid[t][other] * width + wanted[other], return_inverse=True)
+    row[t[other]] = size + pair_of.reshape(-1)
+    return row, [(vocabulary.words[p // width], p % width) for p in pairs.tolist()]
