@@ -32,7 +32,7 @@ import pandas as pd
 
 from . import pipeline
 from .engine import dask_client
-from .pipeline import _FEATURES, _batch_tokens, _feature_columns, _gc_paused, _token_frame
+from .pipeline import _FEATURES, _batch_tokens, _feature_columns, _gc_paused, _LazyTokens
 from .tokenize import TOKEN_TYPES
 
 __all__ = ["annotate_on_dask", "tokenize_batch", "word_features"]
@@ -60,7 +60,7 @@ def tokenize_batch(items: list[Item]) -> dict[str, object]:
         "numeric": batch.numeric,
         "kind": kind,
         "codes": codes,
-        "words": [surfaces[i] for i in batch.unique_ids.tolist()],
+        "words": _join([surfaces[i] for i in batch.unique_ids.tolist()]),
         "first_kind": first_kind,
         "mixed": mixed,
     }
@@ -72,6 +72,23 @@ def word_features(words: list[str], kinds: np.ndarray) -> dict[str, np.ndarray]:
     columns = _feature_columns(words, np.arange(len(words)), np.asarray(kinds, dtype=np.int8))
     del columns["token"]
     return columns
+
+
+def _word_features(words: str, kinds: np.ndarray) -> dict[str, np.ndarray]:
+    return word_features(_split(words), kinds)
+
+
+def _join(words: list[str]) -> str:
+    """Words as one string (one object to send instead of thousands): a token never holds a line
+    break, as the tokenizer cuts the text at white space first."""
+    joined = "\n".join(words)
+    if len(words) > 1 and joined.count("\n") != len(words) - 1:  # cannot happen (see above)
+        raise AssertionError("a token holds a line break")
+    return joined
+
+
+def _split(joined: str) -> list[str]:
+    return joined.split("\n") if joined else []
 
 
 class _Vocabulary:
@@ -117,7 +134,7 @@ def _default_batch_of(items: list[Item]) -> np.ndarray:
 
 def annotate_on_dask(
     items: Sequence[Item], *, workers: int | None = None, scheduler: str | None = None
-) -> tuple[pd.DataFrame, np.ndarray]:
+) -> tuple[pd.DataFrame | _LazyTokens, np.ndarray]:
     """The token table of ``items`` (documents as ``(text, paragraph spans)``) in their order, without
     ``doc_index``, and the number of tokens of each; on the Dask scheduler at ``scheduler`` or a local
     cluster of ``workers`` processes. Equal to the default engine's batches put together."""
@@ -130,21 +147,25 @@ def annotate_on_dask(
         slots = max(1, sum(client.nthreads().values()))
         n_batches = min(len(items), slots * BATCHES_PER_THREAD)
         batches = [items[i::n_batches] for i in range(n_batches)]
-        futures = client.map(tokenize_batch, batches, pure=False)
+        # the texts sent to the workers ahead (not inside the task graph, which is not meant for data)
+        futures = client.map(tokenize_batch, client.scatter(batches, hash=False), pure=False)
         position = {f.key: i for i, f in enumerate(futures)}
         vocabulary = _Vocabulary()
         parts: list[dict | None] = [None] * n_batches
         shares = []  # word_features futures, in word-id order
-        for future, part in as_completed(futures, with_results=True):
+        for future in as_completed(futures):
+            part = future.result()
             start = len(vocabulary)
-            part["gids"] = vocabulary.add(part.pop("words"), part["first_kind"], part["mixed"])
+            part["gids"] = vocabulary.add(_split(part.pop("words")), part["first_kind"], part["mixed"])
             parts[position[future.key]] = part
             new = len(vocabulary) - start
             n_shares = max(1, min(slots, new // MIN_SHARE))
             cuts = np.linspace(start, start + new, n_shares + 1).astype(np.int64).tolist()
             for a, b in zip(cuts, cuts[1:]):
                 if b > a:
-                    shares.append(client.submit(word_features, vocabulary.words[a:b], vocabulary.kind[a:b], pure=False))
+                    shares.append(
+                        client.submit(_word_features, _join(vocabulary.words[a:b]), vocabulary.kind[a:b], pure=False)
+                    )
             del future
         futures.clear()
         # the tokens in document order, while the workers compute the last features
@@ -172,14 +193,15 @@ def annotate_on_dask(
         if vocabulary.ambiguous.any():
             row, extra = _per_default_batch(items, lengths, gid, kind, vocabulary)
             if extra:
-                shares.append(client.submit(word_features, [w for w, _ in extra], [k for _, k in extra], pure=False))
+                kinds = np.asarray([k for _, k in extra], dtype=np.int8)
+                shares.append(client.submit(_word_features, _join([w for w, _ in extra]), kinds, pure=False))
                 words = words + [w for w, _ in extra]
         results = client.gather(shares)
     columns: dict[str, np.ndarray] = {"token": np.asarray(words, dtype=object).reshape(-1)}
     for name in _FEATURES:
         dtype = bool if name.startswith("is_") else object
         columns[name] = np.concatenate([r[name] for r in results]) if results else np.zeros(0, dtype=dtype)
-    return _token_frame(numeric, kind, row, columns), lengths
+    return _LazyTokens(numeric, kind, row, columns), lengths
 
 
 def _per_default_batch(

@@ -522,11 +522,17 @@ def annotate(
     group: list[_Rows | pa.Table] = []
     size = first = 0
     for pos, doc_id in enumerate(doc_ids):  # in corpus order, ~PIECE_ROWS rows at a time
-        group.append(frames.pop(doc_id))
-        size += len(group[-1])
-        if size >= PIECE_ROWS or pos == len(doc_ids) - 1:
+        entry = frames.pop(doc_id)
+        group.append(entry)
+        size += len(entry)
+        last = pos == len(doc_ids) - 1
+        # an unbuilt table is not cut: its rows are built once, in a piece of their own
+        if last or (size >= PIECE_ROWS and not _continues(entry, frames.get(doc_ids[pos + 1]))):
             parts = _as_frames(group)
-            piece = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0].reset_index(drop=True)
+            if len(parts) == 1:
+                piece = parts[0] if isinstance(parts[0], _LazyTokens) else parts[0].reset_index(drop=True)
+            else:
+                piece = pd.concat([p.frame() if isinstance(p, _LazyTokens) else p for p in parts], ignore_index=True)
             pieces.append(finish(piece, first, [len(f) for f in group]))
             group, size, first = [], 0, pos + 1
     if not pieces:
@@ -565,11 +571,38 @@ def _batches(items: list, limit: int) -> list[list]:
     return out
 
 
+class _LazyTokens:
+    """A token table (without ``doc_index``) kept as its numeric columns, token type codes and codes
+    into the word columns (``token`` and ``_FEATURES``, one value per distinct word), built as a
+    DataFrame when needed with the rows wanted only: each string column is then taken once."""
+
+    __slots__ = ("codes", "columns", "kind", "numeric")
+
+    def __init__(
+        self, numeric: dict[str, np.ndarray], kind: np.ndarray, codes: np.ndarray, columns: dict[str, np.ndarray]
+    ) -> None:
+        self.numeric, self.kind, self.codes, self.columns = numeric, kind, codes, columns
+
+    def __len__(self) -> int:
+        return len(self.kind)
+
+    def rows(self, start: int, stop: int) -> _LazyTokens:
+        numeric = {name: values[start:stop] for name, values in self.numeric.items()}
+        return _LazyTokens(numeric, self.kind[start:stop], self.codes[start:stop], self.columns)
+
+    def frame(self, keep: np.ndarray | None = None) -> pd.DataFrame:
+        """The table (0-based index), of the rows where ``keep`` is true when given."""
+        if keep is None:
+            return _token_frame(self.numeric, self.kind, self.codes, self.columns)
+        numeric = {name: values[keep] for name, values in self.numeric.items()}
+        return _token_frame(numeric, self.kind[keep], self.codes[keep], self.columns)
+
+
 @dataclass(frozen=True, slots=True)
 class _Rows:
     """Rows ``start:stop`` of a batch's token table (one document's, without ``doc_index``)."""
 
-    frame: pd.DataFrame
+    frame: pd.DataFrame | _LazyTokens
     start: int
     stop: int
 
@@ -646,9 +679,11 @@ class _ParagraphColumns:
         speakers = pd.Categorical(paragraphs["speaker"].astype(object))  # sorted categories, -1 for none
         self.speaker_codes, self.speaker_categories = speakers.codes, speakers.categories
 
-    def __call__(self, tokens: pd.DataFrame, first_doc: int, lengths: list[int]) -> pd.DataFrame:
+    def __call__(self, tokens: pd.DataFrame | _LazyTokens, first_doc: int, lengths: list[int]) -> pd.DataFrame:
         doc_pos = np.repeat(np.arange(first_doc, first_doc + len(lengths), dtype=np.int64), lengths)
-        para = tokens["para_id"].to_numpy(dtype=np.int64)
+        lazy = isinstance(tokens, _LazyTokens)
+        para = (tokens.numeric["para_id"] if lazy else tokens["para_id"]).astype(np.int64)
+        para = np.asarray(para)
         if len(para) and (para.max() >= self.width or para.min() < 0):
             raise ValueError("annotate: a token's paragraph is missing from corpus.paragraphs")
         t_key = doc_pos * self.width + para
@@ -659,10 +694,10 @@ class _ParagraphColumns:
         t_boiler = self.p_boiler[p_row]
         if not self.boilerplate and t_boiler.any():
             keep = ~t_boiler
-            tokens = tokens[keep].reset_index(drop=True)
+            tokens = tokens.frame(keep) if lazy else tokens[keep].reset_index(drop=True)
             doc_pos, p_row, t_boiler = doc_pos[keep], p_row[keep], t_boiler[keep]
         else:
-            tokens = tokens.copy(deep=False)
+            tokens = tokens.frame() if lazy else tokens.copy(deep=False)
         tokens.insert(0, "doc_id", pd.Categorical.from_codes(self.doc_codes[doc_pos], categories=self.doc_categories))
         tokens["kind"] = pd.Categorical.from_codes(self.kind_codes[p_row], categories=self.kind_categories)
         tokens["speaker"] = pd.Categorical.from_codes(self.speaker_codes[p_row], categories=self.speaker_categories)
@@ -702,16 +737,34 @@ def _read_arrow_cache(path: Path | None, *, text_length: int | None = None) -> p
     return table
 
 
-def _as_frames(group: list[_Rows | pa.Table]) -> list[pd.DataFrame]:
-    """DataFrames for a run of per-document tables: consecutive Arrow tables (cache entries) become
-    one frame, consecutive row ranges of one batch table one slice of it."""
-    out: list[pd.DataFrame] = []
+def _continues(entry: _Rows | pa.Table, following: _Rows | pa.Table | None) -> bool:
+    """Whether ``following`` are the rows right after ``entry`` in the same unbuilt table."""
+    return (
+        isinstance(entry, _Rows)
+        and isinstance(following, _Rows)
+        and isinstance(entry.frame, _LazyTokens)
+        and following.frame is entry.frame
+        and following.start == entry.stop
+    )
+
+
+def _as_frames(group: list[_Rows | pa.Table]) -> list[pd.DataFrame | _LazyTokens]:
+    """Tables for a run of per-document tables: consecutive Arrow tables (cache entries) become one
+    frame, consecutive row ranges of one batch table one slice of it."""
+    out: list[pd.DataFrame | _LazyTokens] = []
     run: list[pa.Table] = []
     rows: _Rows | None = None
+
+    def flush_rows() -> None:
+        frame = rows.frame
+        out.append(
+            frame.rows(rows.start, rows.stop) if isinstance(frame, _LazyTokens) else frame.iloc[rows.start : rows.stop]
+        )
+
     for item in group:
         if isinstance(item, pa.Table):
             if rows is not None:
-                out.append(rows.frame.iloc[rows.start : rows.stop])
+                flush_rows()
                 rows = None
             run.append(item)
             continue
@@ -722,10 +775,10 @@ def _as_frames(group: list[_Rows | pa.Table]) -> list[pd.DataFrame]:
             rows = _Rows(rows.frame, rows.start, item.stop)
             continue
         if rows is not None:
-            out.append(rows.frame.iloc[rows.start : rows.stop])
+            flush_rows()
         rows = item
     if rows is not None:
-        out.append(rows.frame.iloc[rows.start : rows.stop])
+        flush_rows()
     if run:
         out.append(pa.concat_tables(run).to_pandas())
     return out
@@ -769,11 +822,11 @@ class _CacheWriter:
             self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="annotation-cache")
         return self
 
-    def arrow(self, batch: pd.DataFrame) -> pa.Table | None:
+    def arrow(self, batch: pd.DataFrame | _LazyTokens) -> pa.Table | None:
         """A batch table (without ``doc_index``) as Arrow, to be sliced per document."""
         if not self.enabled:
             return None
-        return pa.Table.from_pandas(batch, preserve_index=False)
+        return pa.Table.from_pandas(batch.frame() if isinstance(batch, _LazyTokens) else batch, preserve_index=False)
 
     def write(self, path: Path | None, table: pa.Table | None) -> None:
         if self.pool is None or path is None or table is None:

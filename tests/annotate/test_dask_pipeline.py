@@ -1,0 +1,121 @@
+"""The Dask engine's annotation (tokenize tasks, per-word feature tasks shared across the workers,
+tables assembled on the client) gives the default engine's table, on short texts written for the test."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pandas as pd
+import pytest
+
+pytest.importorskip("distributed")
+
+from analysis import annotate, load_corpus  # noqa: E402
+from analysis.annotate import dask_pipeline, pipeline  # noqa: E402
+
+TEXTS = {
+    # "II" is a word here ...
+    "a-band": "Band II ist erschienen. Die Kundengespräche im Rathaus waren lang.\n\nAntworten",
+    # ... and a number here (an ordinal not followed by a word is split off its full stop)
+    "b-ordinal": "Er las Band II.\n\nDanach kamen die Kundengespräche und Bürgerversammlungen.",
+    "c-empty": "Dieser Text verliert unten seine Absätze.",
+    "d-tweet": "@nutzer Die #Bürgerversammlung war gut :-) https://example.org/x 24. Mai, 10:30 Uhr!",
+    "e-more": "Noch ein Band II steht im Regal. Kundengespräche, Kundengespräche, Rathaus.",
+    "f-last": "Die Empfänger:innen lasen Band II.\n\nZum Schluss: Bürgerversammlungen im Rathaus.",
+}
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("texts")
+    for name, text in TEXTS.items():
+        (folder / f"{name}.txt").write_text(text + "\n", encoding="utf-8")
+    loaded = load_corpus(folder, quiet=True)
+    paragraphs = loaded.paragraphs
+    # a document with text but no paragraphs, hence no tokens
+    return dataclasses.replace(loaded, paragraphs=paragraphs[paragraphs["doc_id"] != "c-empty"].reset_index(drop=True))
+
+
+@pytest.fixture(scope="module")
+def scheduler():
+    from dask.distributed import LocalCluster
+
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        yield cluster.scheduler_address
+
+
+def _ii(table: pd.DataFrame) -> pd.DataFrame:
+    return table[table["token"] == "II"][["doc_id", "token_type", "lemma", "is_content"]]
+
+
+def test_a_corpus_with_a_word_of_two_types_and_a_document_without_tokens(corpus, scheduler):
+    reference = annotate(corpus, cache=False, boilerplate=True)
+    assert "c-empty" not in set(reference["doc_id"])
+    # the features of "II" follow its first token in the default engine's batch (here: all texts)
+    assert _ii(reference)["is_content"].tolist() == [True, True, True, True]
+    got = annotate(corpus, cache=False, boilerplate=True, engine="dask", scheduler=scheduler)
+    pd.testing.assert_frame_equal(got, reference)
+    pd.testing.assert_frame_equal(
+        annotate(corpus, cache=False, engine="dask", scheduler=scheduler), annotate(corpus, cache=False)
+    )
+
+
+def test_the_default_engines_batches_decide_a_word_of_two_types(corpus, scheduler, monkeypatch):
+    monkeypatch.setattr(pipeline, "BATCH_CHARS", 1)  # one document per batch of the default engine
+    reference = annotate(corpus, cache=False)
+    ii = _ii(reference)
+    assert ii["is_content"].tolist() == [True, False, True, False]  # the number "II" is no content word
+    assert ii["token_type"].astype(str).tolist() == ["word", "number", "word", "number"]
+    pd.testing.assert_frame_equal(annotate(corpus, cache=False, engine="dask", scheduler=scheduler), reference)
+
+
+def test_cache_written_by_the_dask_engine_and_a_partly_cached_corpus(tmp_path, corpus, scheduler):
+    # the same steps with each engine, each with a cache folder of its own: first two documents
+    # (cached), then the corpus, whose other documents are annotated around the two cache entries
+    part = corpus.subset(["b-ordinal", "e-more"])
+    local, dask = tmp_path / "local", tmp_path / "dask"
+    pd.testing.assert_frame_equal(
+        annotate(part, cache=dask, engine="dask", scheduler=scheduler), annotate(part, cache=local)
+    )
+    assert sorted(p.name for p in dask.iterdir()) == sorted(p.name for p in local.iterdir())
+    expected = annotate(corpus, cache=local, boilerplate=True)
+    pd.testing.assert_frame_equal(
+        annotate(corpus, cache=dask, boilerplate=True, engine="dask", scheduler=scheduler), expected
+    )
+    pd.testing.assert_frame_equal(annotate(corpus, cache=dask, boilerplate=True), expected)  # entries read back
+    names = sorted(p.name for p in dask.glob("*.parquet"))
+    assert len(names) == 6 and names == sorted(p.name for p in local.glob("*.parquet"))  # one per document
+
+
+def test_annotate_on_dask_equals_one_batch_of_the_default_engine(scheduler):
+    items = [
+        ("Die Kundengespräche im Rathaus.", [(0, 31)]),
+        ("", []),
+        ("Kundengespräche! Rathaus? Bürgerversammlung.", [(0, 16), (17, 44)]),
+        ("Kein Absatz hier.", []),
+        ("Im Rathaus: Kundengespräche.", [(0, 28)]),
+    ]
+    table, lengths = dask_pipeline.annotate_on_dask(items, scheduler=scheduler)
+    expected = pipeline.annotate_texts(items)
+    assert lengths.tolist() == np.bincount(expected["doc_index"], minlength=len(items)).tolist()
+    assert lengths[1] == 0 and lengths[3] == 0
+    pd.testing.assert_frame_equal(table.frame(), expected.drop(columns="doc_index"))
+
+
+def test_vocabulary_numbers_words_once_and_marks_a_word_with_two_types():
+    vocabulary = dask_pipeline._Vocabulary()
+    word, number = 5, 4  # token type codes (TOKEN_TYPES)
+    first = vocabulary.add(["Rathaus", "II", "und"], np.array([word, word, word], np.int8), np.zeros(3, bool))
+    second = vocabulary.add(["und", "Band", "II"], np.array([word, word, number], np.int8), np.zeros(3, bool))
+    third = vocabulary.add(["Band", "Regal"], np.array([word, word], np.int8), np.array([True, False]))
+    assert first.tolist() == [0, 1, 2] and second.tolist() == [2, 3, 1] and third.tolist() == [3, 4]
+    assert vocabulary.words == ["Rathaus", "II", "und", "Band", "Regal"]
+    assert vocabulary.ambiguous.tolist() == [False, True, False, True, False]
+
+
+def test_words_travel_as_one_string():
+    words = ["Rathaus", "#Bürger", ":-)", "24.", "Empfänger:innen"]
+    assert dask_pipeline._split(dask_pipeline._join(words)) == words
+    assert dask_pipeline._split(dask_pipeline._join([])) == []
+    assert dask_pipeline._split(dask_pipeline._join(["x"])) == ["x"]
