@@ -45,11 +45,13 @@ BATCHES_PER_THREAD = 4  # tokenize tasks per worker thread: smaller batches bala
 @_gc_paused
 def tokenize_batch(items: list[Item]) -> dict[str, object]:
     """A batch's tokens without their word features (run on a worker): ``numeric`` (the id and
-    offset columns, ``doc_index`` = position in ``items``), ``kind`` (token type codes), ``codes``
+    offset columns ``para_id`` … ``end``), ``lengths`` (tokens per item), ``kind`` (token type codes), ``codes``
     (per token, into ``words``), ``words`` (the distinct surfaces in order of first appearance),
     ``first_kind`` (the type of each word's first token) and ``mixed`` (whether a word also comes
     with another type in this batch)."""
     batch = _batch_tokens(items)
+    numeric = batch.numeric
+    lengths = np.bincount(numeric.pop("doc_index"), minlength=len(items))
     surfaces = batch.surfaces
     codes = np.asarray(batch.codes, dtype=np.int32)
     first_kind = np.asarray(batch.first_kind, dtype=np.int8)
@@ -57,7 +59,8 @@ def tokenize_batch(items: list[Item]) -> dict[str, object]:
     mixed = np.zeros(len(first_kind), dtype=bool)
     mixed[codes[kind != first_kind[codes]]] = True
     return {
-        "numeric": batch.numeric,
+        "numeric": numeric,
+        "lengths": lengths,
         "kind": kind,
         "codes": codes,
         "words": _join([surfaces[i] for i in batch.unique_ids.tolist()]),
@@ -119,6 +122,14 @@ class _Vocabulary:
         return gids
 
 
+def _cuts(items: list[Item], n: int) -> list[int]:
+    """Where to cut ``items`` into ``n`` runs of consecutive items with about equal text (the runs'
+    tables then follow each other in document order)."""
+    sizes = np.cumsum([len(text) + 1 for text, _ in items])
+    inner = np.searchsorted(sizes, sizes[-1] * np.arange(1, n) / n, side="right")
+    return sorted({0, len(items), *np.clip(inner, 1, len(items) - 1).tolist()}) if len(items) > 1 else [0, len(items)]
+
+
 def _default_batch_of(items: list[Item]) -> np.ndarray:
     """The default engine's batch number of each item (``pipeline._batches``: consecutive items of
     about ``BATCH_CHARS`` characters)."""
@@ -145,13 +156,13 @@ def annotate_on_dask(
         from dask.distributed import as_completed
 
         slots = max(1, sum(client.nthreads().values()))
-        n_batches = min(len(items), slots * BATCHES_PER_THREAD)
-        batches = [items[i::n_batches] for i in range(n_batches)]
+        bounds = _cuts(items, min(len(items), slots * BATCHES_PER_THREAD))
+        batches = [items[a:b] for a, b in zip(bounds, bounds[1:])]
         # the texts sent to the workers ahead (not inside the task graph, which is not meant for data)
         futures = client.map(tokenize_batch, client.scatter(batches, hash=False), pure=False)
         position = {f.key: i for i, f in enumerate(futures)}
         vocabulary = _Vocabulary()
-        parts: list[dict | None] = [None] * n_batches
+        parts: list[dict | None] = [None] * len(batches)
         shares = []  # word_features futures, in word-id order
         for future in as_completed(futures):
             part = future.result()
@@ -168,26 +179,12 @@ def annotate_on_dask(
                     )
             del future
         futures.clear()
-        # the tokens in document order, while the workers compute the last features
-        lengths = np.zeros(len(items), dtype=np.int64)
-        for i, part in enumerate(parts):
-            lengths[i::n_batches] = np.bincount(part["numeric"]["doc_index"], minlength=len(batches[i]))
-        item_start = np.cumsum(lengths) - lengths
-        n = int(lengths.sum())
-        names = [name for name in parts[0]["numeric"] if name != "doc_index"]
-        numeric = {
-            name: np.empty(n, dtype=np.result_type(*(p["numeric"][name].dtype for p in parts))) for name in names
-        }
-        gid = np.empty(n, dtype=np.int64)
-        kind = np.empty(n, dtype=np.int8)
-        for i, part in enumerate(parts):
-            cols = part["numeric"]
-            pos = item_start[i + n_batches * cols["doc_index"].astype(np.int64)] + cols["token_id"]
-            for name in names:
-                numeric[name][pos] = cols[name]
-            gid[pos] = part["gids"][part["codes"]]
-            kind[pos] = part["kind"]
-            parts[i] = None
+        # the tokens in document order (the batches' order), while the workers compute the last features
+        lengths = np.concatenate([p["lengths"] for p in parts])
+        numeric = {name: np.concatenate([p["numeric"][name] for p in parts]) for name in parts[0]["numeric"]}
+        kind = np.concatenate([p["kind"] for p in parts])
+        gid = np.concatenate([p.pop("gids")[p.pop("codes")] for p in parts])
+        del parts
         row = gid
         words = vocabulary.words
         if vocabulary.ambiguous.any():
