@@ -158,8 +158,11 @@ def annotate_on_dask(
         slots = max(1, sum(client.nthreads().values()))
         bounds = _cuts(items, min(len(items), slots * BATCHES_PER_THREAD))
         batches = [items[a:b] for a, b in zip(bounds, bounds[1:])]
-        # the texts sent to the workers ahead (not inside the task graph, which is not meant for data)
-        futures = client.map(tokenize_batch, client.scatter(batches, hash=False), pure=False)
+        # each batch's texts sent to a worker (not inside the task graph, which is not meant for data)
+        # and its task submitted at once, so the first batch is tokenized while the others travel
+        futures = [
+            client.submit(tokenize_batch, client.scatter([batch], hash=False)[0], pure=False) for batch in batches
+        ]
         position = {f.key: i for i, f in enumerate(futures)}
         vocabulary = _Vocabulary()
         parts: list[dict | None] = [None] * len(batches)

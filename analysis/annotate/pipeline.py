@@ -81,6 +81,7 @@ _FEATURES = TOKEN_COLUMNS[TOKEN_COLUMNS.index("norm") :]  # computed once per wo
 _WORDLIKE = frozenset({"word", "hashtag"})
 BATCH_CHARS = 500_000  # text per in-process annotation batch (~75k tokens): bounds the working memory
 PIECE_ROWS = 250_000  # rows finished (paragraph columns, boilerplate dropped) at a time
+PARALLEL_ROWS = 500_000  # an unbuilt table this long takes its string columns on several threads
 
 
 @lru_cache(maxsize=1)
@@ -307,16 +308,31 @@ def _batch_tokens(items: list[tuple[str, list[tuple[int, int]]]]) -> _BatchToken
 
 
 def _token_frame(
-    numeric: dict[str, np.ndarray], kind: np.ndarray, codes: np.ndarray, columns: dict[str, np.ndarray]
+    numeric: dict[str, np.ndarray],
+    kind: np.ndarray,
+    codes: np.ndarray,
+    columns: dict[str, np.ndarray],
+    *,
+    threads: int = 1,
 ) -> pd.DataFrame:
     """The token table from its ``numeric`` columns, token type codes ``kind`` and the word columns
-    (``token`` and ``_FEATURES``, one value per distinct word) picked per token by ``codes``."""
+    (``token`` and ``_FEATURES``, one value per distinct word) picked per token by ``codes``. With
+    ``threads`` > 1 the string columns are taken on that many threads (Arrow's ``take`` releases the
+    GIL; worth it for millions of rows)."""
     frame: dict[str, object] = dict(numeric)
-    frame["token"] = _strings(columns["token"], codes)
+    names = ("token", *_FEATURES)
+    strings = [name for name in names if columns[name].dtype != bool]
+    if threads > 1 and len(strings) > 1:
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="annotate-take") as pool:
+            taken = dict(zip(strings, pool.map(lambda name: _strings(columns[name], codes), strings)))
+    else:
+        taken = {name: _strings(columns[name], codes) for name in strings}
+    frame["token"] = taken["token"]
     frame["token_type"] = pd.Categorical.from_codes(kind, categories=TOKEN_TYPES)
     for name in _FEATURES:
-        values = columns[name]
-        frame[name] = values.take(codes) if values.dtype == bool else _strings(values, codes)
+        frame[name] = taken[name] if name in taken else columns[name].take(codes)
     return pd.DataFrame(frame)
 
 
@@ -592,10 +608,11 @@ class _LazyTokens:
 
     def frame(self, keep: np.ndarray | None = None) -> pd.DataFrame:
         """The table (0-based index), of the rows where ``keep`` is true when given."""
+        threads = min(4, os.cpu_count() or 1) if len(self.kind) >= PARALLEL_ROWS else 1
         if keep is None:
-            return _token_frame(self.numeric, self.kind, self.codes, self.columns)
+            return _token_frame(self.numeric, self.kind, self.codes, self.columns, threads=threads)
         numeric = {name: values[keep] for name, values in self.numeric.items()}
-        return _token_frame(numeric, self.kind[keep], self.codes[keep], self.columns)
+        return _token_frame(numeric, self.kind[keep], self.codes[keep], self.columns, threads=threads)
 
 
 @dataclass(frozen=True, slots=True)
