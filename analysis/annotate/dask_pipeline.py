@@ -32,7 +32,7 @@ import pandas as pd
 
 from . import pipeline
 from .engine import dask_client
-from .pipeline import _FEATURES, _batch_tokens, _feature_columns, _gc_paused, _LazyTokens
+from .pipeline import _FEATURES, _batch_tokens, _feature_columns, _features, _gc_paused, _LazyTokens
 from .tokenize import TOKEN_TYPES
 
 __all__ = ["annotate_on_dask", "tokenize_batch", "word_features"]
@@ -49,6 +49,7 @@ def tokenize_batch(items: list[Item]) -> dict[str, object]:
     (per token, into ``words``), ``words`` (the distinct surfaces in order of first appearance),
     ``first_kind`` (the type of each word's first token) and ``mixed`` (whether a word also comes
     with another type in this batch)."""
+    _features("Kundengespräche", "word")  # loads the dictionaries (once per worker process) for word_features
     batch = _batch_tokens(items)
     numeric = batch.numeric
     lengths = np.bincount(numeric.pop("doc_index"), minlength=len(items))
