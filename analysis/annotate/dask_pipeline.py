@@ -6,16 +6,17 @@ tokens. Sending such whole batches to Dask workers repeats the per-word work (mo
 annotation's time) on every worker for the words they share, and ships full token tables with their
 string columns back to the client. Here the work is split into two kinds of task:
 
-1. :func:`tokenize_batch` on a batch of documents (dealt round-robin, four per worker thread): the id
-   and offset columns, the token type codes, per-token codes into the batch's distinct words, and
-   those words as strings;
+1. :func:`tokenize_batch` on a batch of documents (runs of consecutive documents with about equal
+   text, four per worker thread): the id and offset columns, the token type codes, per-token codes
+   into the batch's distinct words, and those words as one string;
 2. :func:`word_features` on a share of the distinct words: their feature columns.
 
 The client numbers the distinct words across batches as tokenize results come in and at once sends
 the words it has not seen yet to ``word_features`` tasks, so the workers keep computing while the
-client merges; each word is computed on one worker only. The client then puts the tokens in
-document order and builds the string columns by integer lookups (the default engine's
-``_token_frame``).
+client merges; each word is computed on one worker only. The client then concatenates the batches'
+arrays (already in document order) and keeps the table unbuilt (``pipeline._LazyTokens``):
+``annotate``'s finishing step builds each string column once, by integer lookups, for the rows it
+keeps.
 
 The table is identical to the default engine's. A word's features depend on its token type, and
 the default engine uses the type of the word's first token in its batch (``BATCH_CHARS`` characters
