@@ -252,17 +252,19 @@ def _annotate_batch(items: list[tuple[str, list[tuple[int, int]]]], *, doc_index
     return _token_frame(numeric, batch.kind, batch.codes, columns)
 
 
+@dataclass(frozen=True, slots=True)
 class _BatchTokens:
     """The tokens of a batch of documents before the word features: ``numeric`` (the id and offset
     columns ``doc_index`` … ``end``), each token's type code ``kind`` and ``codes`` into the batch's
     distinct surfaces ``unique_ids`` (ids into ``surfaces``, in order of first appearance), whose
     first tokens have the types ``first_kind``."""
 
-    __slots__ = ("codes", "first_kind", "kind", "numeric", "surfaces", "unique_ids")
-
-    def __init__(self, **fields) -> None:
-        for name, value in fields.items():
-            setattr(self, name, value)
+    numeric: dict[str, np.ndarray]
+    kind: np.ndarray
+    codes: np.ndarray
+    unique_ids: np.ndarray
+    first_kind: np.ndarray
+    surfaces: list[str]
 
 
 def _batch_tokens(items: list[tuple[str, list[tuple[int, int]]]]) -> _BatchTokens:
@@ -527,6 +529,8 @@ def annotate(
         # was most of the writing), the files written by a thread while the next batch is annotated
         with _CacheWriter(cache_dir is not None) as writer:
             for batch_todo, body, lengths in results:
+                if writer.enabled and isinstance(body, _LazyTokens):
+                    body = body.frame()  # built once, for the cache files and for the table below
                 table = writer.arrow(body)
                 stops = np.cumsum(lengths).tolist()
                 for (doc_id, _, _, path), stop, length in zip(batch_todo, stops, lengths.tolist()):
@@ -699,8 +703,7 @@ class _ParagraphColumns:
     def __call__(self, tokens: pd.DataFrame | _LazyTokens, first_doc: int, lengths: list[int]) -> pd.DataFrame:
         doc_pos = np.repeat(np.arange(first_doc, first_doc + len(lengths), dtype=np.int64), lengths)
         lazy = isinstance(tokens, _LazyTokens)
-        para = (tokens.numeric["para_id"] if lazy else tokens["para_id"]).astype(np.int64)
-        para = np.asarray(para)
+        para = np.asarray(tokens.numeric["para_id"] if lazy else tokens["para_id"], dtype=np.int64)
         if len(para) and (para.max() >= self.width or para.min() < 0):
             raise ValueError("annotate: a token's paragraph is missing from corpus.paragraphs")
         t_key = doc_pos * self.width + para
@@ -839,11 +842,11 @@ class _CacheWriter:
             self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="annotation-cache")
         return self
 
-    def arrow(self, batch: pd.DataFrame | _LazyTokens) -> pa.Table | None:
+    def arrow(self, batch: pd.DataFrame) -> pa.Table | None:
         """A batch table (without ``doc_index``) as Arrow, to be sliced per document."""
         if not self.enabled:
             return None
-        return pa.Table.from_pandas(batch.frame() if isinstance(batch, _LazyTokens) else batch, preserve_index=False)
+        return pa.Table.from_pandas(batch, preserve_index=False)
 
     def write(self, path: Path | None, table: pa.Table | None) -> None:
         if self.pool is None or path is None or table is None:
