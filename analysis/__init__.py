@@ -22,7 +22,10 @@ def _command_line_threads() -> None:
     23.2-23.9 s instead of 27.4 s. A value the user set is kept; ``import analysis`` anywhere else
     (a notebook, a script) changes nothing."""
     args = list(getattr(_sys, "orig_argv", []))
-    if _sys.argv[:1] != ["-m"] or "-m" not in args or args[args.index("-m") + 1 : args.index("-m") + 2] != [__name__]:
+    if _sys.argv[:1] != ["-m"] or "-m" not in args:
+        return
+    at = args.index("-m")
+    if args[at + 1 : at + 2] != [__name__]:
         return
     for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         _os.environ.setdefault(name, "1")
