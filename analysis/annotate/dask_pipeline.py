@@ -135,14 +135,8 @@ def _cuts(items: list[Item], n: int) -> list[int]:
 def _default_batch_of(items: list[Item]) -> np.ndarray:
     """The default engine's batch number of each item (``pipeline._batches``: consecutive items of
     about ``BATCH_CHARS`` characters)."""
-    out = np.empty(len(items), dtype=np.int64)
-    batch = size = 0
-    for j, (text, _) in enumerate(items):
-        out[j] = batch
-        size += len(text)
-        if size >= pipeline.BATCH_CHARS:
-            batch, size = batch + 1, 0
-    return out
+    sizes = [len(batch) for batch in pipeline._batches(items, pipeline.BATCH_CHARS)]
+    return np.repeat(np.arange(len(sizes), dtype=np.int64), sizes)
 
 
 def annotate_on_dask(
