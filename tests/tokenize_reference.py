@@ -134,10 +134,7 @@ def annotate_texts(items: list[tuple[str, list[tuple[int, int]]]]) -> pd.DataFra
                 token_ids.append(len(rows) - 1 - before)
     surfaces = [r[2] for r in rows]
     codes, uniques = pd.factorize(np.array(surfaces, dtype=object)) if rows else (np.zeros(0, dtype=np.int64), [])
-    kind_of: dict[str, str] = {}
-    for r in rows:  # the features of a surface follow its first token's type
-        kind_of.setdefault(r[2], r[3])
-    feats = [_features(s, kind_of[s]) for s in uniques]
+    feats = [_features(r[2], r[3]) for r in rows]  # each token: the features of its surface and type
     longest = max((len(text) for text, _ in items), default=0)
     offset_dtype = np.int32 if longest < 2**31 else np.int64
     frame: dict[str, object] = {
@@ -153,9 +150,9 @@ def annotate_texts(items: list[tuple[str, list[tuple[int, int]]]]) -> pd.DataFra
     for k, name in enumerate(_FEATURES):
         values = [f[k] for f in feats]
         if name.startswith("is_"):
-            frame[name] = np.asarray(values, dtype=bool).take(codes) if rows else np.empty(0, dtype=bool)
+            frame[name] = np.asarray(values, dtype=bool)
         else:
-            frame[name] = _strings(values, codes)
+            frame[name] = _strings(values, np.arange(len(values)))
     return pd.DataFrame(frame)
 
 

@@ -247,7 +247,7 @@ def annotate_texts(items: list[tuple[str, list[tuple[int, int]]]]) -> pd.DataFra
 @_gc_paused
 def _annotate_batch(items: list[tuple[str, list[tuple[int, int]]]], *, doc_index: bool) -> pd.DataFrame:
     batch = _batch_tokens(items)
-    columns = _FEATURE_STORE.columns(batch.surfaces, batch.unique_ids, batch.first_kind)  # per distinct surface
+    columns = _FEATURE_STORE.columns(batch.surfaces, batch.unique_ids, batch.word_kind)  # per distinct word
     numeric = batch.numeric if doc_index else {k: v for k, v in batch.numeric.items() if k != "doc_index"}
     return _token_frame(numeric, batch.kind, batch.codes, columns)
 
@@ -256,14 +256,15 @@ def _annotate_batch(items: list[tuple[str, list[tuple[int, int]]]], *, doc_index
 class _BatchTokens:
     """The tokens of a batch of documents before the word features: ``numeric`` (the id and offset
     columns ``doc_index`` … ``end``), each token's type code ``kind`` and ``codes`` into the batch's
-    distinct surfaces ``unique_ids`` (ids into ``surfaces``, in order of first appearance), whose
-    first tokens have the types ``first_kind``."""
+    distinct words, in order of first appearance. A word is a surface with a token type (the same
+    string can be a word and a number: ``Band II ist`` / ``Band II.``); the words' surfaces are
+    ``unique_ids`` (ids into ``surfaces``, repeated for such a string) and their types ``word_kind``."""
 
     numeric: dict[str, np.ndarray]
     kind: np.ndarray
     codes: np.ndarray
     unique_ids: np.ndarray
-    first_kind: np.ndarray
+    word_kind: np.ndarray
     surfaces: list[str]
 
 
@@ -286,9 +287,11 @@ def _batch_tokens(items: list[tuple[str, list[tuple[int, int]]]]) -> _BatchToken
     doc_first = np.cumsum(doc_lengths_arr) - doc_lengths_arr
     sentence_no = np.cumsum(tok.sentence_start)  # a document's first token always starts a sentence
     offsets = np.asarray(text_offset, dtype=np.int64)[tok.text]
-    codes, unique_ids = pd.factorize(tok.surface) if n else (np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int32))
-    first = np.empty(len(unique_ids), dtype=np.int64)
-    first[codes[::-1]] = np.arange(n - 1, -1, -1)
+    # a token's features depend on its surface and its type only, never on the other tokens of the
+    # batch: the distinct (surface, type) pairs are looked up, not the distinct surfaces
+    width = len(TOKEN_TYPES)
+    pair = tok.surface.astype(np.int64) * width + tok.kind
+    codes, pairs = pd.factorize(pair) if n else (np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64))
     longest = max((len(text) for text, _ in items), default=0)
     offset_dtype = np.int32 if longest < 2**31 else np.int64
     numeric = {
@@ -303,8 +306,8 @@ def _batch_tokens(items: list[tuple[str, list[tuple[int, int]]]]) -> _BatchToken
         numeric=numeric,
         kind=tok.kind,
         codes=codes,
-        unique_ids=unique_ids,
-        first_kind=tok.kind[first],
+        unique_ids=pairs // width,
+        word_kind=(pairs % width).astype(np.int8),
         surfaces=tok.surfaces,
     )
 
@@ -347,11 +350,11 @@ class _FeatureStore:
     """The word features (``_FEATURES``) of every surface the tokenizer has seen, as arrays indexed by
     its surface ids, so a batch gathers them with NumPy instead of a Python call per distinct word.
 
-    A surface's features depend on its token type; like the per-batch computation they follow the
-    type of the surface's first token in the batch. A surface is computed with the type it first
-    comes with; a batch in which one comes first with another type (rare: the same string as a
-    number and as a word) is computed per distinct surface as before. The store starts afresh when
-    the tokenizer's surface table does (its ids are then reused)."""
+    A surface's features depend on its token type. The store keeps them for the type the surface
+    first came with; a word whose surface comes with another type (rare: the same string as a word
+    and as a number) is computed apart, so every token gets the features of its own surface and
+    type whatever else the batch holds. The store starts afresh when the tokenizer's surface table
+    does (its ids are then reused)."""
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
@@ -360,7 +363,7 @@ class _FeatureStore:
         self.values: dict[str, np.ndarray] = {}
 
     def columns(self, surfaces: list[str], ids: np.ndarray, kinds: np.ndarray) -> dict[str, np.ndarray]:
-        """``token`` and the ``_FEATURES`` of the surfaces ``ids`` whose first tokens have ``kinds``."""
+        """``token`` and the ``_FEATURES`` of the words with surfaces ``ids`` and token types ``kinds``."""
         if not len(ids):
             return {
                 name: np.zeros(0, dtype=bool if name.startswith("is_") else object) for name in ("token", *_FEATURES)
@@ -377,13 +380,16 @@ class _FeatureStore:
                     dtype = bool if name.startswith("is_") else object
                     extra = np.zeros(grow, dtype=dtype) if dtype is bool else np.full(grow, "", dtype=object)
                     self.values[name] = extra if old is None else np.concatenate([old, extra])
-            new = self.kind[ids] < 0
-            if new.any():
-                self._compute(surfaces, ids[new], kinds[new])
-            if np.array_equal(self.kind[ids], kinds):
-                return {name: values[ids] for name, values in self.values.items()}
-        # a surface first seen here with another token type: per distinct surface, this batch only
-        return _feature_columns(surfaces, ids, kinds)
+            new = np.flatnonzero(self.kind[ids] < 0)
+            if len(new):  # a surface that comes with two types in this batch is stored with the first
+                _, first = np.unique(ids[new], return_index=True)
+                self._compute(surfaces, ids[new[first]], kinds[new[first]])
+            out = {name: values[ids] for name, values in self.values.items()}
+            other = np.flatnonzero(self.kind[ids] != kinds)
+        if len(other):  # surfaces stored with another type
+            for name, values in _feature_columns(surfaces, ids[other], kinds[other]).items():
+                out[name][other] = values
+        return out
 
     def _compute(self, surfaces: list[str], ids: np.ndarray, kinds: np.ndarray) -> None:
         self.kind[ids] = kinds

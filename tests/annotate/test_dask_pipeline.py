@@ -13,6 +13,7 @@ pytest.importorskip("distributed")
 
 from analysis import annotate, load_corpus  # noqa: E402
 from analysis.annotate import dask_pipeline, pipeline  # noqa: E402
+from analysis.annotate.tokenize import TOKEN_TYPES  # noqa: E402
 
 TEXTS = {
     # "II" is a word here ...
@@ -52,8 +53,9 @@ def _ii(table: pd.DataFrame) -> pd.DataFrame:
 def test_a_corpus_with_a_word_of_two_types_and_a_document_without_tokens(corpus, scheduler):
     reference = annotate(corpus, cache=False, boilerplate=True)
     assert "c-empty" not in set(reference["doc_id"])
-    # the features of "II" follow its first token in the default engine's batch (here: all texts)
-    assert _ii(reference)["is_content"].tolist() == [True, True, True, True]
+    ii = _ii(reference)  # each token of "II" has the features of its own type
+    assert ii["token_type"].astype(str).tolist() == ["word", "number", "word", "number"]
+    assert ii["is_content"].tolist() == [True, False, True, False]  # the number "II" is no content word
     got = annotate(corpus, cache=False, boilerplate=True, engine="dask", scheduler=scheduler)
     pd.testing.assert_frame_equal(got, reference)
     pd.testing.assert_frame_equal(
@@ -61,12 +63,16 @@ def test_a_corpus_with_a_word_of_two_types_and_a_document_without_tokens(corpus,
     )
 
 
-def test_the_default_engines_batches_decide_a_word_of_two_types(corpus, scheduler, monkeypatch):
-    monkeypatch.setattr(pipeline, "BATCH_CHARS", 1)  # one document per batch of the default engine
+def test_a_documents_tokens_do_not_depend_on_the_documents_annotated_with_it(corpus, scheduler, monkeypatch):
     reference = annotate(corpus, cache=False)
-    ii = _ii(reference)
-    assert ii["is_content"].tolist() == [True, False, True, False]  # the number "II" is no content word
-    assert ii["token_type"].astype(str).tolist() == ["word", "number", "word", "number"]
+    # each document alone: "II" comes first as a number in some of them, as a word in others
+    alone = pd.concat(
+        [annotate(corpus.subset([d]), cache=False) for d in sorted(set(reference["doc_id"]))], ignore_index=True
+    )
+    pd.testing.assert_frame_equal(alone.astype({"doc_id": str}), reference.astype({"doc_id": str}))
+    monkeypatch.setattr(pipeline, "BATCH_CHARS", 1)  # one document per batch of the default engine
+    pd.testing.assert_frame_equal(annotate(corpus, cache=False), reference)
+    pd.testing.assert_frame_equal(annotate(corpus, cache=False, workers=2), reference)  # interleaved batches
     pd.testing.assert_frame_equal(annotate(corpus, cache=False, engine="dask", scheduler=scheduler), reference)
 
 
@@ -103,15 +109,19 @@ def test_annotate_on_dask_equals_one_batch_of_the_default_engine(scheduler):
     pd.testing.assert_frame_equal(table.frame(), expected.drop(columns="doc_index"))
 
 
-def test_vocabulary_numbers_words_once_and_marks_a_word_with_two_types():
+def test_vocabulary_numbers_each_word_once_a_surface_with_two_types_twice():
     vocabulary = dask_pipeline._Vocabulary()
-    word, number = 5, 4  # token type codes (TOKEN_TYPES)
-    first = vocabulary.add(["Rathaus", "II", "und"], np.array([word, word, word], np.int8), np.zeros(3, bool))
-    second = vocabulary.add(["und", "Band", "II"], np.array([word, word, number], np.int8), np.zeros(3, bool))
-    third = vocabulary.add(["Band", "Regal"], np.array([word, word], np.int8), np.array([True, False]))
-    assert first.tolist() == [0, 1, 2] and second.tolist() == [2, 3, 1] and third.tolist() == [3, 4]
-    assert vocabulary.words == ["Rathaus", "II", "und", "Band", "Regal"]
-    assert vocabulary.ambiguous.tolist() == [False, True, False, True, False]
+    word, number = TOKEN_TYPES.index("word"), TOKEN_TYPES.index("number")
+    key = dask_pipeline._key
+    first = vocabulary.add([key("Rathaus", word), key("II", word), key("und", word)])
+    second = vocabulary.add([key("und", word), key("Band", word), key("II", number)])
+    third = vocabulary.add([key("Band", word), key("II", word), key("II", number)])
+    assert first.tolist() == [0, 1, 2] and second.tolist() == [2, 3, 4] and third.tolist() == [3, 1, 4]
+    assert len(vocabulary) == 5
+    features = dask_pipeline._word_features(dask_pipeline._join(vocabulary.keys))
+    assert features["token"].tolist() == ["Rathaus", "II", "und", "Band", "II"]
+    assert features["is_content"].tolist() == [True, True, False, True, False]
+    assert features["is_stop"].tolist() == [False, False, True, False, False]
 
 
 def test_words_travel_as_one_string():

@@ -212,9 +212,10 @@ def test_threads_sharing_the_chunk_table_get_the_reference_tables():
         pd.testing.assert_frame_equal(table, ref.annotate_texts(batch), check_exact=True)
 
 
-def test_a_surface_with_two_token_types_takes_the_features_of_its_first_in_the_batch():
-    """``IV`` is a word alone and a number when an ordinal ``IV.`` is split off a full stop: the
-    per-surface feature store must not hand one batch the features computed for the other type."""
+def test_a_surface_with_two_token_types_has_the_features_of_each_type():
+    """``IV`` is a word alone and a number when an ordinal ``IV.`` is split off a full stop: each
+    token gets the features of its own type, whatever else its batch holds (the per-surface feature
+    store must not hand a token the features computed for the other type)."""
     import tokenize_reference as ref
 
     from analysis.annotate.pipeline import annotate_texts
@@ -224,7 +225,12 @@ def test_a_surface_with_two_token_types_takes_the_features_of_its_first_in_the_b
         [("Das war am IV.", [(0, 14)]), ("Band IV erschien", [(0, 16)])],
         [("Band IV erschien", [(0, 16)])],
     ]
-    kinds = [str(annotate_texts(b).query("token == 'IV'")["token_type"].iloc[0]) for b in batches]
-    assert kinds == ["word", "number", "word"]
+    kinds = [annotate_texts(b).query("token == 'IV'")["token_type"].astype(str).tolist() for b in batches]
+    assert kinds == [["word"], ["number", "word"], ["word"]]
+    alone = annotate_texts(batches[0]).drop(columns="doc_index")
+    second = annotate_texts(batches[1])
+    pd.testing.assert_frame_equal(
+        second[second["doc_index"] == 1].drop(columns="doc_index").reset_index(drop=True), alone
+    )
     for batch in batches:
         pd.testing.assert_frame_equal(annotate_texts(batch), ref.annotate_texts(batch), check_exact=True)
