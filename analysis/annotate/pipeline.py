@@ -249,7 +249,7 @@ def _annotate_batch(items: list[tuple[str, list[tuple[int, int]]]], *, doc_index
     batch = _batch_tokens(items)
     columns = _FEATURE_STORE.columns(batch.surfaces, batch.unique_ids, batch.word_kind)  # per distinct word
     numeric = batch.numeric if doc_index else {k: v for k, v in batch.numeric.items() if k != "doc_index"}
-    return _frame(_token_columns(numeric, batch.kind, batch.codes, columns))
+    return _token_frame(numeric, batch.kind, batch.codes, columns)
 
 
 @dataclass(frozen=True, slots=True)
@@ -312,6 +312,21 @@ def _batch_tokens(items: list[tuple[str, list[tuple[int, int]]]]) -> _BatchToken
     )
 
 
+def _token_frame(
+    numeric: dict[str, np.ndarray],
+    kind: np.ndarray,
+    codes: np.ndarray,
+    columns: dict[str, np.ndarray],
+    *,
+    threads: int = 1,
+) -> pd.DataFrame:
+    """The token table from its ``numeric`` columns, token type codes ``kind`` and the word columns
+    (``token`` and ``_FEATURES``, one value per distinct word) picked per token by ``codes``. With
+    ``threads`` > 1 the string columns are taken on that many threads (Arrow's ``take`` releases the
+    GIL; worth it for millions of rows)."""
+    return _frame(_token_columns(numeric, kind, codes, columns, threads=threads))
+
+
 def _frame(columns: dict[str, object]) -> pd.DataFrame:
     """A DataFrame of fresh column arrays, without copying them into blocks per dtype (pandas' default
     for a dict: a copy of every numeric column, most of the cost of building a large table)."""
@@ -326,10 +341,7 @@ def _token_columns(
     *,
     threads: int = 1,
 ) -> dict[str, object]:
-    """The token table's columns from its ``numeric`` columns, token type codes ``kind`` and the word
-    columns (``token`` and ``_FEATURES``, one value per distinct word) picked per token by ``codes``.
-    With ``threads`` > 1 the string columns are taken on that many threads (Arrow's ``take`` releases
-    the GIL; worth it for millions of rows)."""
+    """The columns of :func:`_token_frame`, in order."""
     frame: dict[str, object] = dict(numeric)
     names = ("token", *_FEATURES)
     strings = [name for name in names if columns[name].dtype != bool]
