@@ -237,7 +237,7 @@ def annotate_texts(items: list[tuple[str, list[tuple[int, int]]]]) -> pd.DataFra
     """Annotate many documents at once: one table, ``doc_index`` = position in ``items``.
 
     ``para_id``, ``sent_id`` and ``token_id`` restart at 0 in every document. Word-level features
-    are computed once per distinct word (surface and token type) and spread to the tokens with vectorised
+    are computed once per distinct surface form and spread to the tokens with vectorised
     ``take``s; the DataFrame is built once for the whole batch (its fixed cost would otherwise
     dominate short documents such as tweets).
     """
@@ -324,24 +324,6 @@ def _token_frame(
     (``token`` and ``_FEATURES``, one value per distinct word) picked per token by ``codes``. With
     ``threads`` > 1 the string columns are taken on that many threads (Arrow's ``take`` releases the
     GIL; worth it for millions of rows)."""
-    return _frame(_token_columns(numeric, kind, codes, columns, threads=threads))
-
-
-def _frame(columns: dict[str, object]) -> pd.DataFrame:
-    """A DataFrame of fresh column arrays, without copying them into blocks per dtype (pandas' default
-    for a dict: a copy of every numeric column, most of the cost of building a large table)."""
-    return pd.DataFrame(columns, copy=False)
-
-
-def _token_columns(
-    numeric: dict[str, np.ndarray],
-    kind: np.ndarray,
-    codes: np.ndarray,
-    columns: dict[str, np.ndarray],
-    *,
-    threads: int = 1,
-) -> dict[str, object]:
-    """The columns of :func:`_token_frame`, in order."""
     frame: dict[str, object] = dict(numeric)
     names = ("token", *_FEATURES)
     strings = [name for name in names if columns[name].dtype != bool]
@@ -356,7 +338,7 @@ def _token_columns(
     frame["token_type"] = pd.Categorical.from_codes(kind, categories=TOKEN_TYPES)
     for name in _FEATURES:
         frame[name] = taken[name] if name in taken else columns[name].take(codes)
-    return frame
+    return pd.DataFrame(frame)
 
 
 def _strings(values: list[str] | np.ndarray, codes: np.ndarray):
@@ -636,15 +618,11 @@ class _LazyTokens:
 
     def frame(self, keep: np.ndarray | None = None) -> pd.DataFrame:
         """The table (0-based index), of the rows where ``keep`` is true when given."""
-        return _frame(self.token_columns(keep))
-
-    def token_columns(self, keep: np.ndarray | None = None) -> dict[str, object]:
-        """The table's columns, of the rows where ``keep`` is true when given."""
         threads = min(4, os.cpu_count() or 1) if len(self.kind) >= PARALLEL_ROWS else 1
         if keep is None:
-            return _token_columns(self.numeric, self.kind, self.codes, self.columns, threads=threads)
+            return _token_frame(self.numeric, self.kind, self.codes, self.columns, threads=threads)
         numeric = {name: values[keep] for name, values in self.numeric.items()}
-        return _token_columns(numeric, self.kind[keep], self.codes[keep], self.columns, threads=threads)
+        return _token_frame(numeric, self.kind[keep], self.codes[keep], self.columns, threads=threads)
 
 
 @dataclass(frozen=True, slots=True)
@@ -740,21 +718,17 @@ class _ParagraphColumns:
             raise ValueError("annotate: a token's paragraph is missing from corpus.paragraphs")
         p_row = self.order[hit] if len(t_key) else np.empty(0, dtype=np.int64)
         t_boiler = self.p_boiler[p_row]
-        keep = None
         if not self.boilerplate and t_boiler.any():
             keep = ~t_boiler
+            tokens = tokens.frame(keep) if lazy else tokens[keep].reset_index(drop=True)
             doc_pos, p_row, t_boiler = doc_pos[keep], p_row[keep], t_boiler[keep]
-        if lazy:
-            columns = tokens.token_columns(keep)
         else:
-            frame = tokens if keep is None else tokens[keep]
-            columns = {name: frame[name].array for name in frame.columns}
-        out = {"doc_id": pd.Categorical.from_codes(self.doc_codes[doc_pos], categories=self.doc_categories)}
-        out.update((name, columns[name]) for name in TOKEN_COLUMNS[1:])
-        out["kind"] = pd.Categorical.from_codes(self.kind_codes[p_row], categories=self.kind_categories)
-        out["speaker"] = pd.Categorical.from_codes(self.speaker_codes[p_row], categories=self.speaker_categories)
-        out["is_boilerplate"] = t_boiler
-        return _frame(out)
+            tokens = tokens.frame() if lazy else tokens.copy(deep=False)
+        tokens.insert(0, "doc_id", pd.Categorical.from_codes(self.doc_codes[doc_pos], categories=self.doc_categories))
+        tokens["kind"] = pd.Categorical.from_codes(self.kind_codes[p_row], categories=self.kind_categories)
+        tokens["speaker"] = pd.Categorical.from_codes(self.speaker_codes[p_row], categories=self.speaker_categories)
+        tokens["is_boilerplate"] = t_boiler
+        return tokens[list(TOKEN_COLUMNS) + ["kind", "speaker", "is_boilerplate"]]
 
 
 def _cache_path(cache_dir: Path | None, text: str, spans: list[tuple[int, int]]) -> Path | None:
