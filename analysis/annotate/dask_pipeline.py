@@ -73,7 +73,7 @@ def _word_features(joined: str) -> dict[str, np.ndarray]:
     return word_features(_split(joined))
 
 
-_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"[: len(TOKEN_TYPES)]
+_LETTERS = "".join(chr(ord("A") + k) for k in range(len(TOKEN_TYPES)))  # one character per type, never a line break
 _KIND_OF = {letter: k for k, letter in enumerate(_LETTERS)}
 
 
