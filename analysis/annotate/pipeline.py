@@ -237,7 +237,7 @@ def annotate_texts(items: list[tuple[str, list[tuple[int, int]]]]) -> pd.DataFra
     """Annotate many documents at once: one table, ``doc_index`` = position in ``items``.
 
     ``para_id``, ``sent_id`` and ``token_id`` restart at 0 in every document. Word-level features
-    are computed once per distinct surface form and spread to the tokens with vectorised
+    are computed once per distinct word (surface and token type) and spread to the tokens with vectorised
     ``take``s; the DataFrame is built once for the whole batch (its fixed cost would otherwise
     dominate short documents such as tweets).
     """
