@@ -165,9 +165,6 @@ def annotate_on_dask(
         kind = np.concatenate([p["kind"] for p in parts])
         row = np.concatenate([p.pop("gids")[p.pop("codes")] for p in parts])
         del parts
-        results = client.gather(shares)
-    columns: dict[str, np.ndarray] = {}
-    for name in ("token", *_FEATURES):
-        dtype = bool if name.startswith("is_") else object
-        columns[name] = np.concatenate([r[name] for r in results]) if results else np.zeros(0, dtype=dtype)
+        results = client.gather(shares) or [word_features([])]  # no words: the empty columns
+    columns = {name: np.concatenate([r[name] for r in results]) for name in ("token", *_FEATURES)}
     return _LazyTokens(numeric, kind, row, columns), lengths

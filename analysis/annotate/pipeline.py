@@ -365,9 +365,7 @@ class _FeatureStore:
     def columns(self, surfaces: list[str], ids: np.ndarray, kinds: np.ndarray) -> dict[str, np.ndarray]:
         """``token`` and the ``_FEATURES`` of the words with surfaces ``ids`` and token types ``kinds``."""
         if not len(ids):
-            return {
-                name: np.zeros(0, dtype=bool if name.startswith("is_") else object) for name in ("token", *_FEATURES)
-            }
+            return _feature_columns(surfaces, ids, kinds)
         with self.lock:
             if self.owner is not surfaces:  # a new surface table: its ids mean other strings
                 self.owner, self.kind, self.values = surfaces, np.zeros(0, dtype=np.int16), {}
