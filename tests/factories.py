@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 
 from analysis.annotate.pipeline import annotate_text
@@ -49,3 +51,12 @@ def run_sections(corpus, tokens, *names: str, figures: bool = False, **options):
         if figures:
             figs.update(section_figures(name, context, new))
     return (tables, figs) if figures else tables
+
+
+def load_texts(folder: Path, texts: dict[str, str]):
+    """The corpus of ``texts`` (file name → text), written to ``folder`` and loaded quietly."""
+    from analysis import load_corpus
+
+    for name, text in texts.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return load_corpus(folder, quiet=True)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from factories import load_texts
 
-from analysis import annotate, load_corpus
+from analysis import annotate
 from analysis.context import CAPS, Caps, RunContext
 from analysis.report.sections import SECTIONS, get_section
 
@@ -18,10 +19,7 @@ TEXTS = {
 
 @pytest.fixture(scope="module")
 def context(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("texts")
-    for name, text in TEXTS.items():
-        (folder / name).write_text(text, encoding="utf-8")
-    corpus = load_corpus(folder, quiet=True)
+    corpus = load_texts(tmp_path_factory.mktemp("texts"), TEXTS)
     return RunContext(corpus, annotate(corpus, cache=False))
 
 

@@ -11,7 +11,9 @@ import pytest
 
 pytest.importorskip("distributed")
 
-from analysis import annotate, load_corpus  # noqa: E402
+from factories import load_texts  # noqa: E402
+
+from analysis import annotate  # noqa: E402
 from analysis.annotate import dask_pipeline, pipeline  # noqa: E402
 from analysis.annotate.tokenize import TOKEN_TYPES  # noqa: E402
 
@@ -29,10 +31,7 @@ TEXTS = {
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("texts")
-    for name, text in TEXTS.items():
-        (folder / f"{name}.txt").write_text(text + "\n", encoding="utf-8")
-    loaded = load_corpus(folder, quiet=True)
+    loaded = load_texts(tmp_path_factory.mktemp("texts"), {f"{name}.txt": text + "\n" for name, text in TEXTS.items()})
     paragraphs = loaded.paragraphs
     # a document with text but no paragraphs, hence no tokens
     return dataclasses.replace(loaded, paragraphs=paragraphs[paragraphs["doc_id"] != "c-empty"].reset_index(drop=True))
